@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { joseAccessTokens } from '#src/auth/access-tokens.js';
+import { authRepository } from '#src/auth/auth-repository.js';
+import { authRouter } from '#src/auth/auth-routes.js';
+import { authService } from '#src/auth/auth-service.js';
+import type { BearerResolver } from '#src/auth/authenticate.js';
+import { bcryptPasswordHasher } from '#src/auth/credentials.js';
+import { memoryLoginRateLimit } from '#src/auth/login-rate-limit.js';
+import type { Clock } from '#src/platform/clock.js';
+import type { Config } from '#src/platform/config.js';
+import type { Database } from '#src/platform/database.js';
+import { problemMiddleware, unknownRouteHandler } from '#src/platform/error-middleware.js';
+import type { Logger } from '#src/platform/logger.js';
+import { createHttpMetrics } from '#src/platform/metrics.js';
+import { apiMigrationsDirectory } from '#src/platform/migrations.js';
+import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
+import { operationsRouter } from '#src/platform/operations-routes.js';
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  clock: Clock;
+  jwtSecret: string;
+}
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+export function buildApp(deps: AppDependencies): Express {
+  const { config, logger, database, clock } = deps;
+  const metrics = createHttpMetrics();
+
+  const auth = authService({
+    repository: authRepository(database.pool),
+    passwords: bcryptPasswordHasher(config.BCRYPT_COST),
+    accessTokens: joseAccessTokens({
+      secret: deps.jwtSecret,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      clock,
+    }),
+    refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    clock,
+  });
+  const resolveBearer: BearerResolver = async (token) => ({
+    account: await auth.accountForAccessToken(token),
+    scopes: new Set(['read', 'write', 'delete'] as const),
+    via: 'access_token',
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const incoming = request.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+        response.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+  app.use(metrics.middleware);
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: [...config.CORS_ORIGINS],
+      credentials: true,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+      maxAge: 600,
+    }),
+  );
+  app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations }));
+  app.use(documentationRouter());
+  app.use(express.json({ limit: config.BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
+  app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
+  app.use(authRouter({ auth, loginRateLimit: memoryLoginRateLimit({
+    perIp: config.LOGIN_LIMIT_PER_IP,
+    perAccount: config.LOGIN_LIMIT_PER_ACCOUNT,
+    windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
+  }), resolveBearer }));
+  app.use(unknownRouteHandler);
+  app.use(problemMiddleware(config.BODY_LIMIT_BYTES));
+  return app;
+}
+
+async function listApiMigrations(): Promise<string[]> {
+  const files = await readdir(apiMigrationsDirectory);
+  return files.filter((file) => file.endsWith('.sql')).map((file) => path.basename(file, '.sql')).sort();
+}

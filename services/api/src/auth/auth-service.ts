@@ -1,0 +1,134 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '#src/platform/clock.js';
+import { errors } from '#src/platform/errors.js';
+import type { AccessTokens } from './access-tokens.js';
+import { EmailTakenError, type AccountRow, type AuthRepository } from './auth-repository.js';
+import { assertAcceptablePassword, normalizeEmail, type PasswordHasher } from './credentials.js';
+
+export interface TokenPair {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  refresh_token_expires_in: number;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  created_at: string;
+}
+
+export function toAccount(row: AccountRow): Account {
+  return { id: row.id, email: row.email, created_at: new Date(row.created_at).toISOString() };
+}
+
+function hashRefreshToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function authService(deps: {
+  repository: AuthRepository;
+  passwords: PasswordHasher;
+  accessTokens: AccessTokens;
+  refreshTokenTtlSeconds: number;
+  clock: Clock;
+}) {
+  const { repository, passwords, accessTokens, clock } = deps;
+
+  async function issueTokens(
+    connection: Parameters<Parameters<AuthRepository['transaction']>[0]>[0],
+    accountId: string,
+    sessionId: string,
+  ): Promise<TokenPair> {
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    await repository.storeRefreshToken(connection, {
+      hash: hashRefreshToken(refreshToken),
+      sessionId,
+      expiresAt: new Date(clock.now().getTime() + deps.refreshTokenTtlSeconds * 1000),
+    });
+    return {
+      access_token: await accessTokens.issue({ accountId, sessionId }),
+      token_type: 'Bearer',
+      expires_in: accessTokens.ttlSeconds,
+      refresh_token: refreshToken,
+      refresh_token_expires_in: deps.refreshTokenTtlSeconds,
+    };
+  }
+
+  return {
+    async register(input: { email: string; password: string }): Promise<Account> {
+      const email = normalizeEmail(input.email);
+      assertAcceptablePassword(input.password);
+      try {
+        const row = await repository.createAccount({ id: uuidv7(), email, passwordHash: await passwords.hash(input.password) });
+        return toAccount(row);
+      } catch (error) {
+        if (error instanceof EmailTakenError) throw errors.emailTaken();
+        throw error;
+      }
+    },
+
+    /** Unknown email and wrong password are indistinguishable, in answer and in time. */
+    async login(input: { email: string; password: string }): Promise<TokenPair> {
+      let email: string;
+      try {
+        email = normalizeEmail(input.email);
+      } catch {
+        await passwords.verifyNothing(input.password);
+        throw errors.invalidCredentials();
+      }
+      const account = await repository.findAccountByEmail(email);
+      const matches = account
+        ? await passwords.verify(input.password, account.password_hash)
+        : await passwords.verifyNothing(input.password);
+      if (!account || !matches) throw errors.invalidCredentials();
+      return repository.transaction(async (connection) => {
+        const sessionId = uuidv7();
+        await repository.createSession(connection, { id: sessionId, accountId: account.id });
+        return issueTokens(connection, account.id, sessionId);
+      });
+    },
+
+    /**
+     * Rotates the refresh token. Presenting one that was already used means it leaked (or a client
+     * raced itself): the whole sign-in is revoked, as OAuth 2.0 Security BCP §4.14 recommends.
+     */
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const hash = hashRefreshToken(refreshToken);
+      const now = clock.now();
+      const outcome = await repository.transaction(async (connection) => {
+        const token = await repository.lockRefreshToken(connection, hash);
+        if (!token || token.revoked_at !== null || token.expires_at <= now.getTime()) return { kind: 'invalid' } as const;
+        if (token.used_at !== null) {
+          await repository.revokeSession(connection, token.session_id, 'refresh_token_reused', now);
+          return { kind: 'reused' } as const;
+        }
+        await repository.markRefreshTokenUsed(connection, hash, now);
+        return { kind: 'rotated', tokens: await issueTokens(connection, token.account_id, token.session_id) } as const;
+      });
+      if (outcome.kind === 'invalid') throw errors.invalidRefreshToken();
+      if (outcome.kind === 'reused') throw errors.refreshTokenReused();
+      return outcome.tokens;
+    },
+
+    /** Ends the sign-in the refresh token belongs to; its access tokens stop working at once. */
+    async logout(refreshToken: string): Promise<void> {
+      await repository.transaction(async (connection) => {
+        const token = await repository.lockRefreshToken(connection, hashRefreshToken(refreshToken));
+        if (!token) throw errors.invalidRefreshToken();
+        await repository.revokeSession(connection, token.session_id, 'logout', clock.now());
+      });
+    },
+
+    async accountForAccessToken(token: string): Promise<Account> {
+      const claims = await accessTokens.verify(token);
+      const row = await repository.findAccountForSession(claims.accountId, claims.sessionId);
+      if (!row) throw errors.invalidToken('The session has ended; sign in again.');
+      return toAccount(row);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof authService>;

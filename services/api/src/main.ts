@@ -1,0 +1,83 @@
+// Composition root of the API process: the only place that reads the environment, connects to
+// anything or listens. Everything below receives what it needs as arguments.
+import type { Server } from 'node:http';
+import { buildApp } from './app.js';
+import { systemClock } from './platform/clock.js';
+import { ConfigError, parseConfig, type Config } from './platform/config.js';
+import { connectPostgres, startEmbeddedPostgres, type Database } from './platform/database.js';
+import { loadOrCreateEmbeddedSecret } from './platform/embedded-secrets.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { migrate } from './platform/migrations.js';
+
+export interface RunningApi {
+  server: Server;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  const database = config.DATABASE_URL
+    ? await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE)
+    : await startEmbeddedPostgres(config.DATA_DIR);
+  const applied = await migrate({ connectionUrl: database.connectionUrl, logger });
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateEmbeddedSecret(config.DATA_DIR, 'jwt'));
+  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST}:${port}`;
+  return {
+    server,
+    database,
+    url,
+    async stop() {
+      // Stop accepting, let in-flight requests finish, then release the database.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const api = await startApi(config, logger);
+  logger.info({ url: api.url, database: api.database.description, docs: `${api.url}/docs` }, 'Baketsu API listening');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forceExit = setTimeout(() => process.exit(1), 10_000);
+    forceExit.unref();
+    api.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  await main();
+}

@@ -1,0 +1,30 @@
+import { describe, expect, test } from 'vitest';
+import { parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  test('applies defaults for an empty environment', () => {
+    const config = parseConfig({});
+    expect(config.PORT).toBe(8000);
+    expect(config.CORS_ORIGINS).toEqual(['http://localhost:3000']);
+    expect(config.BCRYPT_COST).toBe(12);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('names the variable that is wrong', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+  });
+
+  test('refuses a weak bcrypt cost outside tests', () => {
+    expect(() => parseConfig({ BCRYPT_COST: '4' })).toThrow(/BCRYPT_COST/);
+    expect(parseConfig({ BCRYPT_COST: '4', NODE_ENV: 'test' }).BCRYPT_COST).toBe(4);
+  });
+
+  test('requires a JWT secret in production', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  });
+
+  test('treats empty values as unset', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(8000);
+  });
+});

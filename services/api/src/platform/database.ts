@@ -1,0 +1,74 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createPool, createTypeParserPreset, type DatabasePool, type DriverTypeParser } from 'slonik';
+
+export type { DatabasePool } from 'slonik';
+
+export interface Database {
+  pool: DatabasePool;
+  /** Connection string a migration runner or a second client can use. */
+  connectionUrl: string;
+  kind: 'postgres' | 'pglite';
+  /** Human-readable location, printed at start-up. */
+  description: string;
+  close(): Promise<void>;
+}
+
+// Byte-time and money are exact integers: `numeric` stays a decimal string and `int8` becomes a
+// number only when it is safe, so nothing is ever silently rounded through a float.
+const exactTypeParsers: DriverTypeParser[] = [
+  ...createTypeParserPreset().filter((parser) => parser.name !== 'numeric' && parser.name !== 'int8'),
+  { name: 'numeric', parse: (value: string) => value },
+  {
+    name: 'int8',
+    parse: (value: string) => {
+      const parsed = Number(value);
+      if (!Number.isSafeInteger(parsed)) throw new RangeError(`int8 value ${value} is beyond Number.MAX_SAFE_INTEGER`);
+      return parsed;
+    },
+  },
+];
+
+export async function connectPostgres(connectionUrl: string, maximumPoolSize: number): Promise<Database> {
+  const pool = await createPool(connectionUrl, { maximumPoolSize, typeParsers: exactTypeParsers });
+  const { hostname, port, pathname } = new URL(connectionUrl);
+  return {
+    pool,
+    connectionUrl,
+    kind: 'postgres',
+    description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`,
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Embedded mode: PGlite (Postgres compiled to WASM) on disk, reached over its socket server so the
+ * very same pg/slonik code runs against it. PGlite executes one statement stream at a time, so the
+ * whole process shares a single connection.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<Database> {
+  const directory = path.resolve(dataDir, 'pgdata');
+  await mkdir(directory, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const pglite = await PGlite.create({ dataDir: directory });
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const connectionUrl = `postgres://postgres@${server.getServerConn()}/postgres`;
+  const pool = await createPool(connectionUrl, {
+    maximumPoolSize: 1,
+    typeParsers: exactTypeParsers,
+    idleTimeout: 'DISABLE_TIMEOUT',
+  });
+  return {
+    pool,
+    connectionUrl,
+    kind: 'pglite',
+    description: `embedded PGlite in ${directory}`,
+    async close() {
+      await pool.end();
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { errors, type FieldError } from './errors.js';
+import { Problem } from './problem.js';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  errors?: Array<{ path?: string; message?: string }>;
+  message?: string;
+}
+
+/**
+ * Turns whatever was thrown into a Problem. Errors from body parsing and from the OpenAPI
+ * validator are translated to catalogue entries; anything unknown is a bare 500 and is logged.
+ */
+export function toProblem(error: unknown, method: string, path: string, bodyLimitBytes: number): Problem {
+  if (error instanceof Problem) return error;
+  const httpError = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
+  const status = httpError.status ?? httpError.statusCode;
+  if (httpError.type === 'entity.parse.failed') return errors.malformedJson();
+  if (httpError.type === 'entity.too.large') return errors.payloadTooLarge(bodyLimitBytes);
+  if (httpError.type === 'encoding.unsupported' || httpError.type === 'charset.unsupported') {
+    return errors.unsupportedMediaType(httpError.message ?? 'Unsupported encoding.');
+  }
+  if (status === 400 && Array.isArray(httpError.errors)) {
+    const fieldErrors: FieldError[] = httpError.errors.map((item) => ({
+      path: item.path ?? '',
+      message: item.message ?? 'is invalid',
+    }));
+    return errors.validationFailed(fieldErrors);
+  }
+  if (status === 404) return errors.routeNotFound(method, path);
+  if (status === 405) return errors.methodNotAllowed(method, path);
+  if (status === 415) return errors.unsupportedMediaType(httpError.message ?? 'Send application/json.');
+  if (status === 413) return errors.payloadTooLarge(bodyLimitBytes);
+  return errors.internal();
+}
+
+export function problemMiddleware(bodyLimitBytes: number): ErrorRequestHandler {
+  return (error: unknown, request, response, next) => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    const problem = toProblem(error, request.method, request.path, bodyLimitBytes);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+    const requestId = typeof request.id === 'string' ? request.id : undefined;
+    response
+      .status(problem.status)
+      .set(problem.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem.toJSON(requestId, request.originalUrl)));
+  };
+}
+
+export const unknownRouteHandler: RequestHandler = (request, _response, next) => {
+  next(errors.routeNotFound(request.method, request.path));
+};
