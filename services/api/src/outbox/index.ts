@@ -1,0 +1,1 @@
+export { appendToOutbox } from './outbox.js';

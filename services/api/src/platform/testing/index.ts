@@ -1,0 +1,2 @@
+export { createTestDatabase, requireTestEnv, type TestDatabase } from './test-database.js';
+export { startTestApi, TEST_JWT_SECRET, type TestApi } from './test-api.js';
