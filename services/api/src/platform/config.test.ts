@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseConfig } from './config.js';
+import { parseConfig, pricePerGibMonthMicros } from './config.js';
 
 describe('parseConfig', () => {
   test('applies defaults for an empty environment', () => {
@@ -26,5 +26,11 @@ describe('parseConfig', () => {
 
   test('treats empty values as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(8000);
+  });
+
+  test('prices become integer micro-units', () => {
+    expect(pricePerGibMonthMicros(parseConfig({}))).toBe(20_000n);
+    expect(pricePerGibMonthMicros(parseConfig({ PRICE_PER_GIB_MONTH: '1.5' }))).toBe(1_500_000n);
+    expect(() => parseConfig({ PRICE_PER_GIB_MONTH: '-1' })).toThrow(/PRICE_PER_GIB_MONTH/);
   });
 });

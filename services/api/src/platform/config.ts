@@ -32,6 +32,13 @@ export const configSchema = z
     LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
     LOGIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     VALIDATE_RESPONSES: booleanFlag.default('false'),
+    // Price of keeping one GiB (2^30 bytes) for one calendar month, as a decimal with up to 6 places.
+    // Parsed into integer micro-units so that every cost computation stays in integers until the end.
+    PRICE_PER_GIB_MONTH: z
+      .string()
+      .regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a decimal amount such as 0.02')
+      .default('0.02'),
+    CURRENCY: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code').default('usd'),
   })
   .superRefine((config, context) => {
     // Cheap hashes are only acceptable where no real password is ever stored.
@@ -44,6 +51,12 @@ export const configSchema = z
   });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** `PRICE_PER_GIB_MONTH` in millionths of the currency unit, e.g. '0.02' → 20000n. */
+export function pricePerGibMonthMicros(config: Pick<Config, 'PRICE_PER_GIB_MONTH'>): bigint {
+  const [whole = '0', fraction = ''] = config.PRICE_PER_GIB_MONTH.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
