@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestApi, type TestApi } from './testing/index.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('operations', () => {
+  test('healthz and readyz', async () => {
+    expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
+  });
+
+  test('metrics count requests by route template', async () => {
+    await fetch(`${api.url}/healthz`);
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toContain('http_request_duration_seconds_bucket');
+  });
+
+  test('the spec and an offline API reference are served', async () => {
+    const spec = await fetch(`${api.url}/openapi.yaml`);
+    expect(spec.headers.get('content-type')).toMatch(/yaml/);
+    expect(await spec.text()).toMatch(/^openapi: 3\.1/);
+    const docs = await fetch(`${api.url}/docs/`);
+    expect(docs.status).toBe(200);
+    const html = await docs.text();
+    expect(html).toContain('swagger-ui');
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)[a-z0-9.-]+\/[^"']*\.js/i);
+    expect((await fetch(`${api.url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+  });
+});
+
+describe('http behaviour', () => {
+  test('unknown routes are 404 problems with a request id', async () => {
+    const response = await fetch(`${api.url}/v1/nope`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toBe('trace-123');
+    expect(await response.json()).toMatchObject({ code: 'route_not_found', request_id: 'trace-123' });
+  });
+
+  test('a method the route does not have is a problem', async () => {
+    const response = await fetch(`${api.url}/v1/me`, { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(await response.json()).toMatchObject({ code: 'method_not_allowed' });
+  });
+
+  test('security headers are set', async () => {
+    const response = await fetch(`${api.url}/healthz`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age/);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  test('CORS allows the dashboard origin only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${api.url}/v1/me`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+    expect((await preflight('http://localhost:3000')).headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('hostile inputs never produce a 500', async () => {
+    const bodies = ['', 'null', '[]', '"text"', '{"email":{"$gt":""},"password":[]}', '\u0000', '{"email":"a@b.co","password":"x\u0000yyyyyyyy"}'];
+    for (const path of ['/v1/auth/register', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout']) {
+      for (const body of bodies) {
+        const response = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(response.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
+        expect(response.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
+      }
+    }
+  });
+});
