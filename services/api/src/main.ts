@@ -44,7 +44,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   };
 }
 
-async function main(): Promise<void> {
+/** Reads the environment, starts the API and stops it cleanly on SIGTERM/SIGINT. */
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = parseConfig(process.env);
@@ -57,10 +58,20 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const api = await startApi(config, logger);
-  logger.info({ url: api.url, database: api.database.description, docs: `${api.url}/docs` }, 'Baketsu API listening');
+  logger.info({ url: api.url, database: api.database.description }, 'Baketsu API listening');
+  process.stdout.write(
+    [
+      '',
+      '  Baketsu is running',
+      `  API        ${config.PUBLIC_URL}  (listening on ${api.url})`,
+      `  API docs   ${config.PUBLIC_URL}/docs`,
+      `  database   ${api.database.description}`,
+      '',
+    ].join('\n') + '\n',
+  );
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -74,8 +85,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

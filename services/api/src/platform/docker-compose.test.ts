@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { configSchema, parseConfig } from './config.js';
+
+interface ComposeService {
+  environment?: Record<string, string | number>;
+  healthcheck?: unknown;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(new URL('../../../../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
+
+test('every variable the api service sets is one the config schema knows, and parses', () => {
+  const environment = compose.services.api?.environment ?? {};
+  const known = new Set(Object.keys(configSchema.innerType().shape));
+  expect(Object.keys(environment).filter((key) => !known.has(key))).toEqual([]);
+  expect(() => parseConfig(Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value)])))).not.toThrow();
+});
+
+test('every service has a health check and the api waits for its dependencies to be healthy', () => {
+  for (const [name, service] of Object.entries(compose.services)) expect(service.healthcheck, name).toBeDefined();
+  const dependencies = compose.services.api?.depends_on ?? {};
+  expect(Object.keys(dependencies).sort()).toEqual(['kafka', 'postgres', 's3', 'stripe-mock']);
+  for (const dependency of Object.values(dependencies)) expect(dependency.condition).toBe('service_healthy');
+});
