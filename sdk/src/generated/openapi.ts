@@ -100,6 +100,412 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List active API keys */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description The `secret` is in this response only; Baketsu keeps just its hash.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Storage quota and monthly spend cap of the signed-in account */
+        get: operations["getLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the account's own monthly spend cap
+         * @description The cap may be set anywhere up to the operator's limit (`max_monthly_spend_cap`); `null`
+         *     returns to that limit. Presigning refuses an upload whose estimated monthly cost would exceed the cap.
+         */
+        patch: operations["updateLimits"];
+        trace?: never;
+    };
+    "/v1/files/presign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an upload
+         * @description Validates the declared file and answers with where to send the bytes: one signed `PUT`
+         *     (`type: single`) or, above the multipart threshold, a plan of parts (`type: multipart`) with
+         *     the first part URLs (more from `POST /v1/uploads/{id}/parts`). Signatures bind the declared
+         *     size, content type and checksum, so storage refuses anything else. URLs expire after
+         *     5–15 minutes. The quote says what keeping the file for a month adds to the bill.
+         */
+        post: operations["presignUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish an upload and create the file
+         * @description Completes the multipart upload if there is one (with the given parts, or with every part
+         *     storage holds), checks with storage that the object has the declared size (and checksum),
+         *     then records the file. Completing again returns the same file with 200.
+         */
+        post: operations["completeUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to 1,000 files */
+        post: operations["bulkDeleteFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List files
+         * @description Keyset pagination with an opaque cursor; the order is stable (ties broken by id).
+         */
+        get: operations["listFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** A file's metadata */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a file
+         * @description Billing stops at once; the bytes are removed from storage (retried until they are).
+         */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        /** Rename a file or replace its tags */
+        patch: operations["updateFile"];
+        trace?: never;
+    };
+    "/v1/files/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A short-lived download URL
+         * @description The response to the URL carries `Content-Disposition` with the file's name.
+         */
+        get: operations["getDownloadUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Uploads not yet completed (newest 100)
+         * @description Lets a client that kept no state find an interrupted upload again (by name and size), then
+         *     resume it with `GET /v1/uploads/{id}` and `POST /v1/uploads/{id}/parts`.
+         */
+        get: operations["listPendingUploads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * An upload and the parts storage already holds
+         * @description Lets a multipart upload resume after a reload or a crash with no client-side state.
+         */
+        get: operations["getUpload"];
+        put?: never;
+        post?: never;
+        /**
+         * Abort an upload
+         * @description Storage discards what was uploaded; nothing is billed. Aborting twice is not an error.
+         */
+        delete: operations["abortUpload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/uploads/{id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign (or re-sign) part URLs of a multipart upload */
+        post: operations["signUploadParts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current usage and the month's estimated cost
+         * @description Byte-time is exact integer byte-milliseconds, as a string. The estimate is month-to-date
+         *     byte-time plus the bytes held now kept to the end of the calendar month (UTC), priced per
+         *     GiB-month (2^30 bytes for the length of this month) and rounded once to the currency's minor unit.
+         *     Usage follows completed uploads and deletions within about a second.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily stored bytes and byte-time */
+        get: operations["getUsageTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard/usage/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The files behind a month's byte-time
+         * @description Every file that held bytes during the month with the byte-time it contributed, largest first,
+         *     so a bill can be checked file by file. The contributions add up to `byte_ms_total`.
+         */
+        get: operations["listUsageFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Plan, month-to-date usage and cost, invoices
+         * @description `month_to_date.byte_ms` is the exact byte-time (byte-milliseconds) of this calendar month so
+         *     far, and `estimated_cost` its price at the configured price per GiB-month, rounded once.
+         *     With Stripe, `invoices` are the account's latest Stripe invoices (cached for a few minutes);
+         *     in ledger-only mode there is one local preview of this month's invoice and nothing is charged.
+         */
+        get: operations["getBilling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the metered subscription in Stripe Checkout
+         * @description Answers with the URL of a Checkout Session for the metered storage price; Stripe sends the
+         *     person back to the dashboard afterwards. Needs a signed-in session (not an API key).
+         *     In ledger-only mode the answer is 409 `billing_not_configured`; with a live subscription,
+         *     409 `already_subscribed`.
+         */
+        post: operations["createBillingCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the Stripe customer portal
+         * @description Payment methods, invoices and cancellation. 409 `billing_not_configured` in ledger-only mode.
+         */
+        post: operations["createBillingPortal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook endpoint
+         * @description Called by Stripe, not by clients. `Stripe-Signature` is verified over the raw body with the
+         *     configured secret and tolerance; each event id is applied once. Handles
+         *     `checkout.session.completed`, `customer.subscription.created|updated|deleted`, `invoice.paid`
+         *     and `invoice.payment_failed` (the account is past due, and new uploads are refused with 402,
+         *     until the invoice is paid). Unsigned, forged or stale deliveries get 400.
+         */
+        post: operations["receiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -192,6 +598,330 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /**
+         * @description `read`: list, get, download and usage. `write`: upload, rename, tag. `delete`: delete files.
+         * @enum {string}
+         */
+        ApiKeyScope: "read" | "write" | "delete";
+        ApiKeyCreate: {
+            /** @example backup script */
+            name: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+        };
+        ApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The first characters of the key, to tell keys apart. */
+            prefix: string;
+            scopes: components["schemas"]["ApiKeyScope"][];
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Accurate to about a minute.
+             */
+            last_used_at: string | null;
+        };
+        ApiKeyWithSecret: components["schemas"]["ApiKey"] & {
+            /** @description The key itself (`bk_…`). Shown once. */
+            secret: string;
+        };
+        PresignRequest: {
+            /** @description The display name: at most 255 bytes of UTF-8, no "/", "\", controls or leading/trailing spaces. */
+            name: string;
+            /** @description Exact size in bytes. */
+            size: number;
+            /** @example image/png */
+            content_type: string;
+            /** @description SHA-256 of the content, as 64 hex digits or base64. Storage then refuses other bytes. */
+            sha256?: string;
+        };
+        Quote: {
+            /**
+             * @description What keeping this file for a month adds, a decimal with 6 places.
+             * @example 0.000020
+             */
+            added_monthly_cost: string;
+            /** @description The account's stored and in-flight bytes plus this file, kept for a month. */
+            estimated_monthly_cost: string;
+            /** @example usd */
+            currency: string;
+        };
+        SignedPart: {
+            part_number: number;
+            /** @description The exact length this part must have. */
+            size: number;
+            /** Format: uri */
+            url: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expires_at: string;
+        };
+        PresignResponse: {
+            /** Format: uuid */
+            upload_id: string;
+            /** @enum {string} */
+            type: "single" | "multipart";
+            /**
+             * @description single: the method to use.
+             * @enum {string}
+             */
+            method?: "PUT";
+            /**
+             * Format: uri
+             * @description single: where to PUT the bytes.
+             */
+            url?: string;
+            /** @description single: headers to send verbatim (they are signed). Content-Length must equal the declared size. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description multipart: every part but the last has exactly this many bytes. */
+            part_size?: number;
+            part_count?: number;
+            /** @description multipart: URLs of the first parts. */
+            parts?: components["schemas"]["SignedPart"][];
+            /** Format: date-time */
+            expires_at: string;
+            quote: components["schemas"]["Quote"];
+        };
+        CompleteRequest: {
+            /** Format: uuid */
+            upload_id: string;
+            /** @description Optional for multipart uploads; without it every part storage holds is used. */
+            parts?: {
+                part_number: number;
+                etag: string;
+            }[];
+        };
+        File: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            size: number;
+            content_type: string;
+            /** @description Hex SHA-256, present when storage confirmed it. */
+            sha256?: string;
+            tags: string[];
+            /**
+             * Format: date-time
+             * @description When the file was stored (billing starts).
+             */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        FilePage: {
+            items: components["schemas"]["File"][];
+            /** @description Present when more files follow. */
+            next_cursor?: string;
+        };
+        FileUpdate: {
+            name?: string;
+            /** @description Replaces the tags. Lower-cased, de-duplicated; letters, digits, space and `_ . : + -`, 1–64 characters each. */
+            tags?: string[];
+        };
+        BulkDeleteRequest: {
+            ids: string[];
+        };
+        BulkDeleteResponse: {
+            deleted: string[];
+            not_found: string[];
+        };
+        DownloadUrl: {
+            /** @enum {string} */
+            method: "GET";
+            /** Format: uri */
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        Upload: {
+            /** Format: uuid */
+            upload_id: string;
+            /** @enum {string} */
+            type: "single" | "multipart";
+            /** @enum {string} */
+            status: "pending" | "completed" | "aborted" | "failed";
+            name: string;
+            size: number;
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Present once completed.
+             */
+            file_id?: string;
+            part_size?: number;
+            part_count?: number;
+            /** @description multipart, pending: the parts storage already holds. */
+            parts?: {
+                part_number: number;
+                size: number;
+                etag: string;
+            }[];
+        };
+        UploadList: {
+            items: components["schemas"]["Upload"][];
+        };
+        PartsRequest: {
+            part_numbers: number[];
+        };
+        PartsResponse: {
+            parts: components["schemas"]["SignedPart"][];
+        };
+        Limits: {
+            /** @description null means unlimited. */
+            storage_quota_bytes: number | null;
+            /** @description Stored bytes plus bytes of uploads in flight. */
+            used_bytes: number;
+            /** @description The cap in force; null means none. */
+            monthly_spend_cap: string | null;
+            /** @description The highest cap the account may set. */
+            max_monthly_spend_cap: string | null;
+            estimated_monthly_cost: string;
+            currency: string;
+        };
+        LimitsUpdate: {
+            /** @example 10.00 */
+            monthly_spend_cap: string | null;
+        };
+        /**
+         * @description Integer byte-milliseconds, as a string because it outgrows a JSON number.
+         * @example 86400000000
+         */
+        ByteMs: string;
+        Usage: {
+            stored_bytes: number;
+            file_count: number;
+            /** @description Bytes held now per content-type family, largest first. */
+            by_type: {
+                /**
+                 * @example image
+                 * @example video
+                 * @example audio
+                 * @example text
+                 * @example document
+                 * @example archive
+                 * @example other
+                 */
+                type: string;
+                bytes: number;
+                files: number;
+            }[];
+            byte_ms_month_to_date: components["schemas"]["ByteMs"];
+            estimated_monthly_cost: {
+                /** @example 0.42 */
+                amount: string;
+                /** @example USD */
+                currency: string;
+            };
+            /** Format: date-time */
+            as_of: string;
+        };
+        UsageTrend: {
+            items: {
+                /** Format: date */
+                date: string;
+                /** @description Held at the end of the day (now, for today). */
+                stored_bytes: number;
+                byte_ms: components["schemas"]["ByteMs"];
+            }[];
+        };
+        UsageFilePage: {
+            /** @example 2026-11 */
+            month: string;
+            byte_ms_total: components["schemas"]["ByteMs"];
+            items: {
+                /** Format: uuid */
+                file_id: string;
+                type: string;
+                size_bytes: number;
+                /** Format: date-time */
+                stored_at: string;
+                /** Format: date-time */
+                deleted_at: string | null;
+                byte_ms: components["schemas"]["ByteMs"];
+            }[];
+            /** @description Present when more files follow. */
+            next_cursor?: string;
+        };
+        BillingOverview: {
+            /**
+             * @description `ledger_only`: usage is priced locally and nothing is charged.
+             * @enum {string}
+             */
+            mode: "stripe" | "ledger_only";
+            plan: {
+                /**
+                 * @description Stripe's subscription status (`active`, `past_due`, `canceled`, …), or `none`.
+                 * @example active
+                 */
+                status: string;
+                subscription_id: string | null;
+                current_period: {
+                    /** Format: date-time */
+                    start: string;
+                    /** Format: date-time */
+                    end: string;
+                } | null;
+            };
+            /** @description A payment failed; new uploads are refused with 402 until it is paid. */
+            past_due: boolean;
+            month_to_date: {
+                /** Format: date-time */
+                period_start: string;
+                /** Format: date-time */
+                period_end: string;
+                /** Format: date-time */
+                as_of: string;
+                /** @description Exact byte-milliseconds, as a decimal integer string. */
+                byte_ms: string;
+                /** @example 0.012345 */
+                estimated_cost: string;
+                /** @example usd */
+                currency: string;
+            };
+            invoices: components["schemas"]["Invoice"][];
+        };
+        Invoice: {
+            id: string;
+            /**
+             * @description Stripe's invoice status, or `preview` for the local estimate in ledger-only mode.
+             * @example paid
+             */
+            status: string;
+            currency: string;
+            /** @example 12.34 */
+            amount_due: string;
+            amount_paid: string;
+            /** Format: date-time */
+            period_start: string | null;
+            /** Format: date-time */
+            period_end: string | null;
+            hosted_invoice_url: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CheckoutSession: {
+            /** Format: uri */
+            url: string;
+            session_id: string;
+        };
+        PortalSession: {
+            /** Format: uri */
+            url: string;
+        };
+        WebhookReceipt: {
+            /** @enum {boolean} */
+            received: true;
+            /** @enum {string} */
+            outcome: "applied" | "duplicate" | "ignored";
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -212,6 +942,24 @@ export interface components {
         };
         /** @description Missing, invalid or expired credentials. */
         Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated, but not allowed to do this. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource in this account. */
+        NotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -240,6 +988,44 @@ export interface components {
         /** @description The request body is not JSON. */
         UnsupportedMediaType: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The object store did not answer; retry after `Retry-After` seconds. */
+        StorageUnavailable: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request was understood but what it refers to is not acceptable. */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A payment is past due (`payment_past_due`); pay the open invoice through the customer portal. */
+        PaymentRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A service this request depends on is unreachable; see `Retry-After`. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -388,6 +1174,636 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's active keys, newest first (no secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiKey"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked; the key stops working at once. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The limits in force and what is used of them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Limits"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LimitsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The limits now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Limits"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    presignUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresignRequest"];
+            };
+        };
+        responses: {
+            /** @description The upload was reserved. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresignResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["StorageUnavailable"];
+        };
+    };
+    completeUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteRequest"];
+            };
+        };
+        responses: {
+            /** @description The upload was already completed; this is its file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description The file was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["StorageUnavailable"];
+        };
+    };
+    bulkDeleteFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDeleteRequest"];
+            };
+        };
+        responses: {
+            /** @description What was deleted; ids that are not your stored files are listed as not found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDeleteResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listFiles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Part of the name, case-insensitive. */
+                q?: string;
+                /** @description A content-type family (`image`, `image/*`) or a full type (`image/png`). */
+                type?: string;
+                tag?: string;
+                sort?: "created" | "name" | "size";
+                /** @description Defaults to `desc` for `created`, `asc` otherwise. */
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    updateFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getDownloadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to GET the bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadUrl"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
+        };
+    };
+    listPendingUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending uploads. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    abortUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aborted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    signUploadParts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartsRequest"];
+            };
+        };
+        responses: {
+            /** @description Fresh URLs for the requested parts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getUsageTrend: {
+        parameters: {
+            query?: {
+                /** @description How many UTC days, ending today. */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per UTC day, oldest first; today counts up to now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageTrend"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listUsageFiles: {
+        parameters: {
+            query?: {
+                /** @description UTC calendar month; defaults to the current one. */
+                month?: string;
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageFilePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getBilling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's billing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingOverview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBillingCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect the person to `url`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBillingPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect the person to `url`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Stripe-Signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Received; `outcome` says whether it changed anything. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            409: components["responses"]["Conflict"];
         };
     };
     getHealth: {

@@ -1,0 +1,39 @@
+import { HttpClient } from './http.js';
+import { resolveConfig, type ClientOptions, type Credentials } from './options.js';
+import { ApiKeysResource, AuthResource, LimitsResource } from './resources/auth.js';
+import { FilesResource } from './resources/files.js';
+import { UploadsResource } from './resources/uploads.js';
+import { BillingResource, UsageResource } from './resources/usage.js';
+import type { SourcePlatform } from './upload/source.js';
+
+/**
+ * The Baketsu client. Resources mirror the API's tags:
+ *
+ * ```ts
+ * const baketsu = new Baketsu({ baseUrl: 'https://api.baketsu.dev', apiKey: process.env.BAKETSU_API_KEY! });
+ * const file = await baketsu.files.upload('./report.pdf', { onProgress: console.log });
+ * ```
+ */
+export class Baketsu {
+  readonly auth: AuthResource;
+  readonly apiKeys: ApiKeysResource;
+  readonly files: FilesResource;
+  readonly uploads: UploadsResource;
+  readonly usage: UsageResource;
+  readonly limits: LimitsResource;
+  readonly billing: BillingResource;
+
+  constructor(credentials: Credentials, options?: ClientOptions) {
+    const http = new HttpClient(resolveConfig(credentials, options));
+    this.auth = new AuthResource(http);
+    this.apiKeys = new ApiKeysResource(http);
+    this.uploads = new UploadsResource(http, (new.target as typeof Baketsu).platform);
+    this.files = new FilesResource(http, this.uploads.uploader);
+    this.usage = new UsageResource(http);
+    this.limits = new LimitsResource(http);
+    this.billing = new BillingResource(http);
+  }
+
+  /** What this runtime can read besides Blobs, bytes and streams (the Node entry adds file paths). */
+  protected static platform: SourcePlatform = {};
+}

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { Baketsu } from './client.js';
+import { APIError, AuthenticationError, ConflictError, ConnectionError, NotFoundError, PermissionError, RateLimitError, ValidationError } from './errors.js';
+
+// Like fetch: rejects with the signal's reason once it aborts.
+const hanging = (_url: URL, init: RequestInit) =>
+  new Promise<Response>((_resolve, reject) => {
+    if (init.signal!.aborted) return reject(init.signal!.reason);
+    init.signal!.addEventListener('abort', () => reject(init.signal!.reason));
+  });
+
+type Handler = (url: URL, init: RequestInit, attempt: number) => Response | Promise<Response>;
+
+function fakeApi(handler: Handler) {
+  const calls: Array<{ url: URL; init: RequestInit }> = [];
+  const fetch = (async (input: string | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input));
+    calls.push({ url, init });
+    return handler(url, init, calls.length);
+  }) as typeof globalThis.fetch;
+  return { fetch, calls };
+}
+
+const problem = (status: number, code: string, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ type: 'about:blank', title: `t${status}`, status, code, detail: `d${status}`, request_id: 'req-body' }), {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'x-request-id': 'req-1', ...headers },
+  });
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+describe('client options', () => {
+  it('refuses unknown client, credential, request and upload options', async () => {
+    expect(() => new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { maxRetry: 1 } as never)).toThrow(/unknown client option "maxRetry"/);
+    expect(() => new Baketsu({ baseUrl: 'http://x', apiKey: 'k', token: 't' } as never)).toThrow(/unknown credential "token"/);
+    expect(() => new Baketsu({ baseUrl: 'http://x', apiKey: 'k', accessToken: 't' } as never)).toThrow(/not both/);
+    expect(() => new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { timeout: -1 })).toThrow(/timeout/);
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: fakeApi(() => json({})).fetch });
+    await expect(client.files.get('id', { timeot: 5 } as never)).rejects.toThrow(/unknown request option "timeot"/);
+    await expect(client.files.upload(new Uint8Array(1), { name: 'a', partsize: 5 } as never)).rejects.toThrow(/unknown upload option "partsize"/);
+  });
+
+  it('sends the API key, or an access token from a function', async () => {
+    const api = fakeApi(() => json({ id: 'a' }));
+    await new Baketsu({ baseUrl: 'http://x/', apiKey: 'bk_1' }, { fetch: api.fetch }).auth.me();
+    await new Baketsu({ baseUrl: 'http://x', accessToken: async () => 'jwt' }, { fetch: api.fetch }).auth.me();
+    expect(api.calls.map((c) => (c.init.headers as Record<string, string>).authorization)).toEqual(['Bearer bk_1', 'Bearer jwt']);
+    expect(api.calls[0]!.url.pathname).toBe('/v1/me');
+  });
+});
+
+describe('errors', () => {
+  it.each([
+    [400, ValidationError],
+    [401, AuthenticationError],
+    [403, PermissionError],
+    [404, NotFoundError],
+    [409, ConflictError],
+    [422, ValidationError],
+    [429, RateLimitError],
+    [500, APIError],
+    [503, APIError],
+  ])('maps %i to %o with status, code, requestId and the problem', async (status, Kind) => {
+    const api = fakeApi(() => problem(status, `code_${status}`, { 'retry-after': '0' }));
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, maxRetries: 0 });
+    const error = await client.files.get('f').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Kind);
+    expect(error).toMatchObject({ status, code: `code_${status}`, requestId: 'req-1', detail: `d${status}`, problem: { status } });
+  });
+});
+
+describe('retries', () => {
+  it('retries 5xx and 429 on idempotent requests, honouring Retry-After', async () => {
+    const api = fakeApi((_u, _i, n) => (n === 1 ? problem(503, 'busy', { 'retry-after': '0' }) : n === 2 ? problem(429, 'slow', { 'retry-after': '0' }) : json({ id: 'f' })));
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch });
+    expect(await client.files.get('f')).toEqual({ id: 'f' });
+    expect(api.calls).toHaveLength(3);
+  });
+
+  it('waits as long as Retry-After says', async () => {
+    const api = fakeApi((_u, _i, n) => (n === 1 ? problem(429, 'slow', { 'retry-after': '1' }) : json({})));
+    const started = Date.now();
+    await new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch }).files.get('f');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it('does not retry a non-idempotent POST unless it carries an idempotency key', async () => {
+    const api = fakeApi((_u, _i, n) => (n < 3 ? problem(503, 'busy', { 'retry-after': '0' }) : json({ upload_id: 'u' }, 201)));
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch });
+    const params = { name: 'a', size: 1, content_type: 'a/b' };
+    await expect(client.uploads.presign(params)).rejects.toBeInstanceOf(APIError);
+    expect(await client.uploads.presign(params, { idempotencyKey: 'key-1' })).toEqual({ upload_id: 'u' });
+    expect(api.calls).toHaveLength(3);
+    expect((api.calls[2]!.init.headers as Record<string, string>)['idempotency-key']).toBe('key-1');
+  });
+
+  it('lets a request override the client: maxRetries', async () => {
+    const api = fakeApi(() => problem(500, 'boom', { 'retry-after': '0' }));
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, maxRetries: 4 });
+    await expect(client.files.get('f', { maxRetries: 1 })).rejects.toBeInstanceOf(APIError);
+    expect(api.calls).toHaveLength(2);
+  });
+
+  it('turns network failures into ConnectionError after retrying, and a timeout into code "timeout"', async () => {
+    const down = fakeApi(() => Promise.reject(new TypeError('fetch failed')));
+    const error = await new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: down.fetch, maxRetries: 1 }).files.get('f').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(down.calls).toHaveLength(2);
+
+    const hang = fakeApi(hanging);
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: hang.fetch, timeout: 10_000, maxRetries: 0 });
+    await expect(client.files.get('f', { timeout: 30 })).rejects.toMatchObject({ name: 'ConnectionError', code: 'timeout' });
+  });
+
+  it('rejects with the signal’s reason when the caller aborts, without retrying', async () => {
+    const controller = new AbortController();
+    const hang = fakeApi(hanging);
+    const pending = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: hang.fetch }).files.get('f', { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+    expect(hang.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,98 @@
+// Every API call goes through `request`: credentials, timeout, the shared retry path, and turning
+// problem documents into typed errors.
+import { ConnectionError, errorFromResponse } from './errors.js';
+import { checkRequestOptions, type RequestOptions, type ResolvedConfig } from './options.js';
+import { withRetries } from './retry.js';
+import { linkSignal } from './signals.js';
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined> | undefined;
+  body?: unknown;
+  /** Safe to repeat: GET and DELETE always; POSTs the API defines as idempotent. */
+  idempotent?: boolean;
+  /** Public endpoints (register, login, refresh, logout) send no Authorization header. */
+  anonymous?: boolean;
+  options?: RequestOptions | undefined;
+}
+
+export const SDK_VERSION = '0.1.0';
+
+export class HttpClient {
+  constructor(readonly config: ResolvedConfig) {}
+
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const options = spec.options ?? {};
+    checkRequestOptions(options);
+    const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'DELETE');
+    const maxRetries = options.maxRetries ?? this.config.maxRetries;
+    return withRetries(() => this.attempt<T>(spec, options), {
+      maxRetries: idempotent || options.idempotencyKey !== undefined ? maxRetries : 0,
+      signal: options.signal,
+    });
+  }
+
+  private async attempt<T>(spec: RequestSpec, options: RequestOptions): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...this.config.headers, ...options.headers };
+    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    const token = spec.anonymous ? undefined : await this.bearer();
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+
+    const linked = linkSignal(options.signal, options.timeout ?? this.config.timeout);
+    let response: Response;
+    try {
+      response = await this.config.fetch(this.url(spec), {
+        method: spec.method,
+        headers,
+        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+        signal: linked.signal,
+      });
+      if (response.status === 204) return undefined as T;
+      const body = await readBody(response);
+      if (!response.ok) throw errorFromResponse(response.status, response.headers, body);
+      return body as T;
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (linked.timedOut()) {
+        throw new ConnectionError({ message: `Request to ${spec.method} ${spec.path} timed out`, code: 'timeout', cause: error });
+      }
+      if (error instanceof TypeError || isNetworkError(error)) {
+        throw new ConnectionError({ message: `Could not reach ${this.config.baseUrl}: ${(error as Error).message}`, code: 'connection_error', cause: error });
+      }
+      throw error;
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  private url(spec: RequestSpec): string {
+    const url = new URL(this.config.baseUrl + spec.path);
+    for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url.toString();
+  }
+
+  private async bearer(): Promise<string | undefined> {
+    const { apiKey, accessToken } = this.config;
+    if (apiKey !== undefined) return apiKey;
+    return typeof accessToken === 'function' ? await accessToken() : accessToken;
+  }
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(ECONN|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR)/.test(code);
+}
+
+export const encodeId = (id: string) => encodeURIComponent(id);

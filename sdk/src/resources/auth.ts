@@ -1,0 +1,67 @@
+import { encodeId, type HttpClient } from '../http.js';
+import type { RequestOptions } from '../options.js';
+import type { Account, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, TokenPair } from '../types.js';
+
+/** `auth` tag: accounts and sign-in. */
+export class AuthResource {
+  constructor(private readonly http: HttpClient) {}
+
+  register(credentials: Credentials, options?: RequestOptions): Promise<Account> {
+    return this.http.request({ method: 'POST', path: '/v1/auth/register', body: credentials, anonymous: true, options });
+  }
+
+  login(credentials: Credentials, options?: RequestOptions): Promise<TokenPair> {
+    return this.http.request({ method: 'POST', path: '/v1/auth/login', body: credentials, anonymous: true, options });
+  }
+
+  /** Never retried: refresh tokens are single use, and presenting one twice revokes the sign-in. */
+  refresh(refreshToken: string, options?: RequestOptions): Promise<TokenPair> {
+    return this.http.request({
+      method: 'POST',
+      path: '/v1/auth/refresh',
+      body: { refresh_token: refreshToken },
+      anonymous: true,
+      options: { ...options, maxRetries: 0 },
+    });
+  }
+
+  logout(refreshToken: string, options?: RequestOptions): Promise<void> {
+    return this.http.request({ method: 'POST', path: '/v1/auth/logout', body: { refresh_token: refreshToken }, anonymous: true, options });
+  }
+
+  me(options?: RequestOptions): Promise<Account> {
+    return this.http.request({ method: 'GET', path: '/v1/me', options });
+  }
+}
+
+/** `api-keys` tag. The API lets only a signed-in person (an access token) manage keys. */
+export class ApiKeysResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** The returned `secret` is shown once; store it now. */
+  create(params: ApiKeyCreateParams, options?: RequestOptions): Promise<ApiKeyWithSecret> {
+    return this.http.request({ method: 'POST', path: '/v1/api-keys', body: params, options });
+  }
+
+  async list(options?: RequestOptions): Promise<ApiKey[]> {
+    const page = await this.http.request<{ data: ApiKey[] }>({ method: 'GET', path: '/v1/api-keys', options });
+    return page.data;
+  }
+
+  revoke(id: string, options?: RequestOptions): Promise<void> {
+    return this.http.request({ method: 'DELETE', path: `/v1/api-keys/${encodeId(id)}`, options });
+  }
+}
+
+/** Storage quota and the account's monthly spend cap (`/v1/me/limits`). */
+export class LimitsResource {
+  constructor(private readonly http: HttpClient) {}
+
+  get(options?: RequestOptions): Promise<Limits> {
+    return this.http.request({ method: 'GET', path: '/v1/me/limits', options });
+  }
+
+  update(params: LimitsUpdateParams, options?: RequestOptions): Promise<Limits> {
+    return this.http.request({ method: 'PATCH', path: '/v1/me/limits', body: params, idempotent: true, options });
+  }
+}

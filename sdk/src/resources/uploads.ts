@@ -1,0 +1,66 @@
+import { encodeId, type HttpClient } from '../http.js';
+import type { RequestOptions } from '../options.js';
+import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, Upload } from '../types.js';
+import type { SourcePlatform, UploadData } from '../upload/source.js';
+import { Uploader, type UploadApi, type UploadOptions } from '../upload/upload.js';
+
+/**
+ * The upload protocol step by step, for apps that split it (e.g. a server presigns and a browser
+ * sends the bytes). `files.upload` does all of it.
+ */
+export class UploadsResource implements UploadApi {
+  /** @internal */
+  readonly uploader: Uploader;
+
+  constructor(
+    private readonly http: HttpClient,
+    platform: SourcePlatform,
+  ) {
+    this.uploader = new Uploader(this, http.config, platform);
+  }
+
+  /** Reserves an upload; not retried unless `idempotencyKey` is given, since each call reserves anew. */
+  presign(params: PresignParams, options?: RequestOptions): Promise<PresignResponse> {
+    return this.http.request({ method: 'POST', path: '/v1/files/presign', body: params, options });
+  }
+
+  /** The upload, with the parts storage already holds. */
+  get(uploadId: string, options?: RequestOptions): Promise<Upload> {
+    return this.http.request({ method: 'GET', path: `/v1/uploads/${encodeId(uploadId)}`, options });
+  }
+
+  /** Signs (or re-signs) URLs for these parts of a multipart upload. */
+  async parts(uploadId: string, partNumbers: number[], options?: RequestOptions): Promise<SignedPart[]> {
+    const response = await this.http.request<{ parts: SignedPart[] }>({
+      method: 'POST',
+      path: `/v1/uploads/${encodeId(uploadId)}/parts`,
+      body: { part_numbers: partNumbers },
+      idempotent: true,
+      options,
+    });
+    return response.parts;
+  }
+
+  /**
+   * Creates the file once storage holds every byte; completing twice returns the same file. Without
+   * `parts`, the API uses every part storage holds.
+   */
+  complete(uploadId: string, params: Omit<CompleteParams, 'upload_id'> = {}, options?: RequestOptions): Promise<BaketsuFile> {
+    return this.http.request({ method: 'POST', path: '/v1/files/complete', body: { upload_id: uploadId, ...params }, idempotent: true, options });
+  }
+
+  /** Storage discards what was sent; aborting twice is fine. */
+  abort(uploadId: string, options?: RequestOptions): Promise<void> {
+    return this.http.request({ method: 'DELETE', path: `/v1/uploads/${encodeId(uploadId)}`, options });
+  }
+
+  /** Finishes an interrupted multipart upload with the same data, sending only the missing parts. */
+  resume(uploadId: string, data: UploadData, options?: UploadOptions): Promise<BaketsuFile> {
+    return this.uploader.resume(uploadId, data, options);
+  }
+
+  /** @internal */
+  getFile(fileId: string, options?: RequestOptions): Promise<BaketsuFile> {
+    return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(fileId)}`, options });
+  }
+}

@@ -1,0 +1,46 @@
+import type { HttpClient } from '../http.js';
+import type { RequestOptions } from '../options.js';
+import type { BillingOverview, CheckoutSession, PortalSession, Usage, UsageFilePage, UsageFilesParams, UsageTrend, UsageTrendParams } from '../types.js';
+import { Listing } from './listing.js';
+
+/** `usage` tag: the usage read model (`/v1/dashboard/*`). Byte-time is exact byte-milliseconds as a string. */
+export class UsageResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Stored bytes, file count, breakdown by type, month-to-date byte-time and the month's estimated cost. */
+  get(options?: RequestOptions): Promise<Usage> {
+    return this.http.request({ method: 'GET', path: '/v1/dashboard/usage', options });
+  }
+
+  /** One entry per UTC day, oldest first (default 30 days). */
+  trend(params: UsageTrendParams = {}, options?: RequestOptions): Promise<UsageTrend> {
+    return this.http.request({ method: 'GET', path: '/v1/dashboard/trend', query: { ...params }, options });
+  }
+
+  /** The files behind a month's byte-time, largest first; a listing like `files.list`. */
+  files(params: UsageFilesParams = {}, options?: RequestOptions): Listing<UsageFilePage> {
+    const { cursor: start, ...filters } = params;
+    return new Listing<UsageFilePage>((cursor) =>
+      this.http.request({ method: 'GET', path: '/v1/dashboard/usage/files', query: { ...filters, cursor: cursor ?? start }, options }),
+    );
+  }
+}
+
+/** `billing` tag. Checkout and the portal need a signed-in session (an access token), not an API key. */
+export class BillingResource {
+  constructor(private readonly http: HttpClient) {}
+
+  get(options?: RequestOptions): Promise<BillingOverview> {
+    return this.http.request({ method: 'GET', path: '/v1/billing', options });
+  }
+
+  /** A Stripe Checkout URL for the metered subscription. */
+  checkout(options?: RequestOptions): Promise<CheckoutSession> {
+    return this.http.request({ method: 'POST', path: '/v1/billing/checkout', options });
+  }
+
+  /** A Stripe customer-portal URL. */
+  portal(options?: RequestOptions): Promise<PortalSession> {
+    return this.http.request({ method: 'POST', path: '/v1/billing/portal', options });
+  }
+}

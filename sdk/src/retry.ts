@@ -1,0 +1,56 @@
+// The one retry path, used by API requests and by part uploads alike: exponential backoff with
+// full jitter, except that a server's Retry-After wins (within reason).
+import { BaketsuError, ConnectionError, retryAfterMs } from './errors.js';
+
+export const INITIAL_DELAY_MS = 500;
+export const MAX_DELAY_MS = 8_000;
+// A Retry-After longer than this is not worth blocking a caller for; it gets the error instead.
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+export interface RetryOptions {
+  maxRetries: number;
+  signal?: AbortSignal | undefined;
+  /** Whether this failure may be retried; the default covers network errors, 408, 429 and 5xx. */
+  retryable?: (error: unknown) => boolean;
+}
+
+export async function withRetries<T>(run: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const retryable = options.retryable ?? isTransient;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await run(attempt);
+    } catch (error) {
+      if (options.signal?.aborted || attempt >= options.maxRetries || !retryable(error)) throw error;
+      const hinted = error instanceof BaketsuError ? retryAfterMs(error.headers, error.problem) : undefined;
+      if (hinted !== undefined && hinted > MAX_RETRY_AFTER_MS) throw error;
+      await sleep(backoffMs(attempt, hinted), options.signal);
+    }
+  }
+}
+
+/** Full jitter: uniform in [0, min(max, initial·2^attempt)], so clients that failed together spread out. */
+export function backoffMs(attempt: number, hinted?: number, random: () => number = Math.random): number {
+  if (hinted !== undefined) return hinted;
+  return random() * Math.min(MAX_DELAY_MS, INITIAL_DELAY_MS * 2 ** attempt);
+}
+
+export function isTransient(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  if (!(error instanceof BaketsuError) || error.status === undefined) return false;
+  return error.status === 408 || error.status === 429 || error.status >= 500;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,36 @@
+// Public names for the API's schemas. Everything comes from openapi.yaml through the generated file,
+// so a contract change shows up here as a type error rather than at run time.
+import type { components, operations } from './generated/openapi.js';
+
+type Schemas = components['schemas'];
+
+export type Problem = Schemas['Problem'];
+export type Account = Schemas['Account'];
+export type Credentials = Schemas['Credentials'];
+export type TokenPair = Schemas['TokenPair'];
+export type ApiKey = Schemas['ApiKey'];
+export type ApiKeyScope = Schemas['ApiKeyScope'];
+export type ApiKeyCreateParams = Schemas['ApiKeyCreate'];
+export type ApiKeyWithSecret = Schemas['ApiKeyWithSecret'];
+export type PresignParams = Schemas['PresignRequest'];
+export type PresignResponse = Schemas['PresignResponse'];
+export type SignedPart = Schemas['SignedPart'];
+export type CompleteParams = Schemas['CompleteRequest'];
+export type BaketsuFile = Schemas['File'];
+export type FilePage = Schemas['FilePage'];
+export type FileUpdateParams = Schemas['FileUpdate'];
+export type FileListParams = NonNullable<operations['listFiles']['parameters']['query']>;
+export type BulkDeleteResult = Schemas['BulkDeleteResponse'];
+export type DownloadUrl = Schemas['DownloadUrl'];
+export type Upload = Schemas['Upload'];
+export type Limits = Schemas['Limits'];
+export type LimitsUpdateParams = Schemas['LimitsUpdate'];
+export type Usage = Schemas['Usage'];
+export type UsageTrend = Schemas['UsageTrend'];
+export type UsageTrendParams = NonNullable<operations['getUsageTrend']['parameters']['query']>;
+export type UsageFilePage = Schemas['UsageFilePage'];
+export type UsageFilesParams = NonNullable<operations['listUsageFiles']['parameters']['query']>;
+export type BillingOverview = Schemas['BillingOverview'];
+export type Invoice = Schemas['Invoice'];
+export type CheckoutSession = Schemas['CheckoutSession'];
+export type PortalSession = Schemas['PortalSession'];

@@ -1,0 +1,118 @@
+// Sends one presigned PUT. fetch everywhere, with the body counted as it is pulled (Node, Deno,
+// edge); in browsers fetch cannot stream a request body over HTTP/1.1 nor report upload progress,
+// so there XMLHttpRequest sends it when progress is wanted.
+import { ConnectionError, StorageError } from '../errors.js';
+
+export type PutBody = Blob | Uint8Array | ReadableStream<Uint8Array>;
+
+export interface PutRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: PutBody;
+  size: number;
+  signal: AbortSignal;
+  onBytes?: ((sent: number) => void) | undefined;
+}
+
+export interface PutResult {
+  /** null when storage does not expose it (e.g. a browser without ETag in CORS). */
+  etag: string | null;
+}
+
+const CHUNK = 64 * 1024;
+
+export async function putObject(fetchImpl: typeof fetch, request: PutRequest): Promise<PutResult> {
+  if (typeof XMLHttpRequest !== 'undefined' && !(request.body instanceof ReadableStream)) return xhrPut(request);
+  const headers = { ...request.headers, 'content-length': String(request.size) };
+  const counted = request.onBytes !== undefined || request.body instanceof ReadableStream;
+  let response: Response;
+  try {
+    response = await fetchImpl(request.url, {
+      method: 'PUT',
+      headers,
+      body: counted ? countingStream(request.body, request.onBytes) : (request.body as BodyInit),
+      signal: request.signal,
+      // With redirects followed, fetch clones the request, teeing the body into a branch that is
+      // never read and so holds the whole part in memory. Presigned URLs never redirect.
+      redirect: 'error',
+      ...(counted ? { duplex: 'half' } : {}),
+    } as RequestInit);
+  } catch (error) {
+    if (request.signal.aborted) throw request.signal.reason;
+    throw new ConnectionError({ message: `Upload to storage failed: ${(error as Error).message}`, code: 'connection_error', cause: error });
+  }
+  if (!response.ok) throw storageError(response.status, await response.text().catch(() => ''), response.headers);
+  await response.body?.cancel();
+  return { etag: response.headers.get('etag') };
+}
+
+/**
+ * Counts bytes as the request pulls them, in slices of at most 64 KiB: Node's Blob.stream() yields
+ * megabytes at once, which would make progress jump.
+ */
+function countingStream(body: PutBody, onBytes: ((sent: number) => void) | undefined): ReadableStream<Uint8Array> {
+  const reader = (body instanceof ReadableStream ? body : body instanceof Blob ? body.stream() : null)?.getReader();
+  let current = body instanceof Uint8Array ? body : new Uint8Array(0);
+  let offset = 0;
+  let sent = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        while (offset >= current.byteLength) {
+          const next = reader ? await reader.read() : { done: true as const, value: undefined };
+          if (next.done) return controller.close();
+          current = next.value;
+          offset = 0;
+        }
+        const slice = current.subarray(offset, offset + CHUNK);
+        offset += slice.byteLength;
+        controller.enqueue(slice);
+        sent += slice.byteLength;
+        onBytes?.(sent);
+      },
+      cancel: (reason) => reader?.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function xhrPut(request: PutRequest): Promise<PutResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', request.url);
+    // The browser sets Content-Length itself and refuses to be told.
+    for (const [name, value] of Object.entries(request.headers)) if (name.toLowerCase() !== 'content-length') xhr.setRequestHeader(name, value);
+    if (request.onBytes) xhr.upload.onprogress = (event) => request.onBytes!(event.loaded);
+    const onAbort = () => xhr.abort();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => request.signal.removeEventListener('abort', onAbort);
+    xhr.onload = () => {
+      done();
+      if (xhr.status >= 200 && xhr.status < 300) resolve({ etag: xhr.getResponseHeader('etag') });
+      else reject(storageError(xhr.status, xhr.responseText, undefined));
+    };
+    xhr.onerror = xhr.ontimeout = () => {
+      done();
+      reject(new ConnectionError({ message: 'Upload to storage failed: network error', code: 'connection_error' }));
+    };
+    xhr.onabort = () => {
+      done();
+      reject(request.signal.reason);
+    };
+    xhr.send(request.body as Blob);
+  });
+}
+
+/** S3 (and the local store, which mimics it) answer with `<Error><Code>…</Code><Message>…</Message>`. */
+function storageError(status: number, text: string, headers: Headers | undefined): StorageError {
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  return new StorageError({
+    message: `Storage refused the upload: ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`,
+    status,
+    code,
+    detail: message,
+    requestId: headers?.get('x-amz-request-id') ?? undefined,
+    headers,
+  });
+}

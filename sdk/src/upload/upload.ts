@@ -1,0 +1,170 @@
+// files.upload and uploads.resume: presign (or ask what the server holds), send the bytes as one PUT
+// or as parts, then complete. An abort via `signal` also aborts the upload on the server; any other
+// failure leaves it pending and puts its id on the error, so it can be resumed.
+import { BaketsuError, ConflictError } from '../errors.js';
+import { rejectUnknownKeys, type RequestOptions, type ResolvedConfig } from '../options.js';
+import { isTransient, withRetries } from '../retry.js';
+import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, Upload } from '../types.js';
+import { uploadParts } from './multipart.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
+import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
+import { putObject } from './transport.js';
+
+export interface UploadOptions {
+  /** Display name; defaults to the File's name or the path's base name. */
+  name?: string;
+  /** Defaults to the Blob's type, a guess from the file extension (Node), or application/octet-stream. */
+  contentType?: string;
+  /** Exact byte length of a stream; without it a stream is read into memory first. */
+  size?: number;
+  /** SHA-256 of the content (hex or base64), or `true` to have it computed (Node, random-access data). */
+  sha256?: string | true;
+  onProgress?: ProgressListener;
+  /** Called once the upload has an id: keep it to resume after a crash. */
+  onStart?: (upload: UploadStart) => void;
+  signal?: AbortSignal;
+  /** Parts in flight at once (default: the client's uploadConcurrency). */
+  concurrency?: number;
+  /** Retries per part and per API call (default: the client's maxRetries). */
+  maxRetries?: number;
+}
+
+export interface UploadStart {
+  uploadId: string;
+  type: 'single' | 'multipart';
+  partSize?: number | undefined;
+  partCount?: number | undefined;
+}
+
+const UPLOAD_OPTION_KEYS = ['name', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'concurrency', 'maxRetries'];
+
+/** The API calls an upload needs; implemented by the uploads and files resources. */
+export interface UploadApi {
+  presign(params: PresignParams, options?: RequestOptions): Promise<PresignResponse>;
+  get(uploadId: string, options?: RequestOptions): Promise<Upload>;
+  parts(uploadId: string, partNumbers: number[], options?: RequestOptions): Promise<SignedPart[]>;
+  complete(uploadId: string, params?: object, options?: RequestOptions): Promise<BaketsuFile>;
+  abort(uploadId: string, options?: RequestOptions): Promise<void>;
+  getFile(fileId: string, options?: RequestOptions): Promise<BaketsuFile>;
+}
+
+export class Uploader {
+  constructor(
+    private readonly api: UploadApi,
+    private readonly config: ResolvedConfig,
+    private readonly platform: SourcePlatform,
+  ) {}
+
+  async upload(data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
+    rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
+    const source = await this.source(data, options.size);
+    if (options.size !== undefined && options.size !== source.size) throw new RangeError(`Baketsu: options.size is ${options.size}; the data is ${source.size} bytes`);
+    const name = options.name ?? source.name;
+    if (!name) throw new TypeError('Baketsu: options.name is required for data without a name');
+    const contentType = bareMediaType(options.contentType ?? source.type) ?? 'application/octet-stream';
+    const sha256 = options.sha256 === true ? await this.checksum(source) : options.sha256;
+    const plan = await this.api.presign(
+      { name, size: source.size, content_type: contentType, ...(sha256 === undefined ? {} : { sha256 }) },
+      this.requestOptions(options),
+    );
+    options.onStart?.({ uploadId: plan.upload_id, type: plan.type, partSize: plan.part_size, partCount: plan.part_count });
+    return this.transfer(plan.upload_id, source, options, new Map(), async (signal, progress) => {
+      if (plan.type === 'multipart') {
+        const parts = { size: source.size, partSize: plan.part_size!, partCount: plan.part_count!, signed: plan.parts ?? [], held: new Set<number>() };
+        await uploadParts(parts, source, this.partsContext(plan.upload_id, options, signal, progress));
+        return;
+      }
+      const bytes = source.kind === 'stream' ? await source.read(source.size) : undefined;
+      if (source.kind === 'stream') await source.assertEnded();
+      await withRetries(
+        () =>
+          putObject(this.config.fetch, {
+            url: plan.url!,
+            headers: plan.headers ?? {},
+            body: bytes ?? (source as Extract<Source, { kind: 'random' }>).slice(0, source.size),
+            size: source.size,
+            signal,
+            onBytes: (sent) => progress.update(1, sent, source.size),
+          }),
+        { maxRetries: options.maxRetries ?? this.config.maxRetries, signal, retryable: isTransient },
+      );
+    });
+  }
+
+  /** Continues a multipart upload with the same data: only the parts storage lacks are sent. */
+  async resume(uploadId: string, data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
+    rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
+    const upload = await this.api.get(uploadId, this.requestOptions(options));
+    if (upload.status === 'completed' && upload.file_id) return this.api.getFile(upload.file_id, this.requestOptions(options));
+    if (upload.status !== 'pending') {
+      throw new ConflictError({ message: `Upload ${uploadId} is ${upload.status}; start a new upload`, code: 'upload_not_pending', status: 409 });
+    }
+    if (upload.type !== 'multipart' || !upload.part_size || !upload.part_count) {
+      throw new BaketsuError({ message: `Upload ${uploadId} is a single PUT, which cannot be resumed; start a new upload`, code: 'upload_not_resumable' });
+    }
+    const source = await this.source(data, options.size ?? upload.size);
+    if (source.size !== upload.size) throw new RangeError(`Baketsu: upload ${uploadId} is ${upload.size} bytes; the data is ${source.size}`);
+    const { part_size: partSize, part_count: partCount } = upload;
+    const lengthOf = (n: number) => (n < partCount ? partSize : upload.size - partSize * (partCount - 1));
+    const held = new Set((upload.parts ?? []).filter((p) => p.size === lengthOf(p.part_number)).map((p) => p.part_number));
+    options.onStart?.({ uploadId, type: 'multipart', partSize, partCount });
+    return this.transfer(uploadId, source, options, new Map([...held].map((n) => [n, lengthOf(n)])), async (signal, progress) => {
+      await uploadParts({ size: upload.size, partSize, partCount, signed: [], held }, source, this.partsContext(uploadId, options, signal, progress));
+    });
+  }
+
+  private async transfer(
+    uploadId: string,
+    source: Source,
+    options: UploadOptions,
+    held: ReadonlyMap<number, number>,
+    send: (signal: AbortSignal, progress: ProgressTracker) => Promise<void>,
+  ): Promise<BaketsuFile> {
+    const progress = new ProgressTracker(source.size, options.onProgress);
+    progress.start(held);
+    const signal = options.signal ?? new AbortController().signal;
+    try {
+      await send(signal, progress);
+      const file = await this.api.complete(uploadId, {}, this.requestOptions(options));
+      progress.finish();
+      return file;
+    } catch (error) {
+      if (signal.aborted) {
+        // The caller's signal is spent; the abort itself must still get through.
+        await this.api.abort(uploadId, { timeout: 15_000 }).catch(() => {});
+        throw signal.reason;
+      }
+      if (error instanceof BaketsuError) error.uploadId = uploadId;
+      throw error;
+    }
+  }
+
+  private partsContext(uploadId: string, options: UploadOptions, signal: AbortSignal, progress: ProgressTracker) {
+    return {
+      fetch: this.config.fetch,
+      concurrency: Math.max(1, options.concurrency ?? this.config.uploadConcurrency),
+      maxRetries: options.maxRetries ?? this.config.maxRetries,
+      signal,
+      progress,
+      sign: (numbers: number[], partSignal: AbortSignal) => this.api.parts(uploadId, numbers, { ...this.requestOptions(options), signal: partSignal }),
+    };
+  }
+
+  private requestOptions(options: UploadOptions): RequestOptions {
+    return {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+    };
+  }
+
+  private source(data: UploadData, size: number | undefined): Promise<Source> {
+    return toSource(data, size, this.platform);
+  }
+
+  private async checksum(source: Source): Promise<string> {
+    if (source.kind !== 'random' || !this.platform.sha256) {
+      throw new TypeError('Baketsu: sha256: true needs Node and a Blob, bytes or a file path; pass the checksum instead');
+    }
+    return this.platform.sha256(source);
+  }
+}

@@ -1,0 +1,49 @@
+// auth, apiKeys and limits against the real API.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AuthenticationError, Baketsu, ConflictError, NotFoundError, PermissionError, ValidationError } from '../src/index.node.js';
+import { startSdkTestApi, type SdkTestApi } from './support/api.js';
+
+let t: SdkTestApi;
+beforeAll(async () => {
+  t = await startSdkTestApi('local');
+});
+afterAll(async () => t?.stop());
+
+it('registers, signs in, refreshes, reads the account and signs out', async () => {
+  const anonymous = new Baketsu({ baseUrl: t.api.url });
+  const email = `flow-${randomUUID()}@example.com`;
+  const account = await anonymous.auth.register({ email, password: 'a long enough password' });
+  await expect(anonymous.auth.register({ email, password: 'a long enough password' })).rejects.toMatchObject({ constructor: ConflictError, code: 'email_taken' });
+  await expect(anonymous.auth.register({ email: 'x@example.com', password: 'short' })).rejects.toBeInstanceOf(ValidationError);
+  const tokens = await anonymous.auth.login({ email, password: 'a long enough password' });
+  let token = tokens.access_token;
+  const session = new Baketsu({ baseUrl: t.api.url, accessToken: () => token });
+  expect(await session.auth.me()).toEqual(account);
+
+  const refreshed = await anonymous.auth.refresh(tokens.refresh_token);
+  token = refreshed.access_token;
+  expect((await session.auth.me()).id).toBe(account.id);
+  await anonymous.auth.logout(refreshed.refresh_token);
+  await expect(session.auth.me()).rejects.toBeInstanceOf(AuthenticationError);
+});
+
+it('creates, lists and revokes API keys; a key cannot manage keys', async () => {
+  const session = new Baketsu({ baseUrl: t.api.url, accessToken: t.accessToken });
+  const key = await session.apiKeys.create({ name: 'ci', scopes: ['read'] });
+  expect(key.secret).toMatch(/^bk_/);
+  expect((await session.apiKeys.list()).map((k) => k.id)).toContain(key.id);
+  const withKey = new Baketsu({ baseUrl: t.api.url, apiKey: key.secret });
+  await expect(withKey.apiKeys.list()).rejects.toMatchObject({ constructor: PermissionError, code: 'session_required' });
+  await session.apiKeys.revoke(key.id);
+  await expect(withKey.files.list()).rejects.toBeInstanceOf(AuthenticationError);
+  await expect(session.apiKeys.revoke(randomUUID())).rejects.toBeInstanceOf(NotFoundError);
+});
+
+// usage and billing are covered by src/resources/usage.test.ts while those API routes are being built.
+it('reads and sets limits', async () => {
+  await t.client.files.upload(new Uint8Array(1000), { name: 'usage.bin' });
+  const limits = await t.client.limits.update({ monthly_spend_cap: '12.50' });
+  expect(limits.monthly_spend_cap).toMatch(/^12\.5/);
+  expect((await t.client.limits.get()).used_bytes).toBeGreaterThanOrEqual(1000);
+});
