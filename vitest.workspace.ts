@@ -10,8 +10,22 @@ const tiers = {
   e2e: { include: ['src/**/*.e2e.test.ts', 'test/**/*.e2e.test.ts'], exclude: [] },
 } as const;
 
+// The Remix dashboard keeps its code in app/ and server/ (Remix conventions), not src/.
+const webTiers = {
+  unit: { include: ['app/**/*.test.ts', 'server/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts'] },
+  int: { include: ['test/**/*.int.test.ts'], exclude: [] },
+  e2e: { include: ['test/**/*.e2e.test.ts'], exclude: [] },
+} as const;
+
+// The dashboard compiles the SDK from source (as web/vite.config.ts does), so its tests never
+// depend on sdk/dist having been built.
+const webResolve = { alias: [{ find: /^@baketsu\/sdk$/, replacement: new URL('./sdk/src/index.node.ts', import.meta.url).pathname }] };
+
+const tierOrder = { unit: 0, int: 1, e2e: 2 } as const;
+
 export const projects: TestProjectConfiguration[] = packages.flatMap((pkg) =>
-  Object.entries(tiers).map(([tier, { include, exclude }]) => ({
+  Object.entries(pkg === 'web' ? webTiers : tiers).map(([tier, { include, exclude }]) => ({
+    ...(pkg === 'web' ? { resolve: webResolve } : {}),
     test: {
       name: `${pkg.split('/').pop()}:${tier}`,
       root: `./${pkg}`,
@@ -19,8 +33,11 @@ export const projects: TestProjectConfiguration[] = packages.flatMap((pkg) =>
       exclude: ['**/node_modules/**', ...exclude],
       testTimeout: tier === 'unit' ? 5_000 : 60_000,
       hookTimeout: tier === 'unit' ? 10_000 : 120_000,
-      // Integration tiers share a few real servers on 2 cores; keep the pressure bounded.
+      // Integration tiers share a few real servers on 2 cores; keep the pressure bounded. Vitest
+      // runs projects with different worker limits in separate groups: units first, then the rest.
       maxWorkers: tier === 'unit' ? undefined : 2,
+      sequence: { groupOrder: tierOrder[tier as keyof typeof tierOrder] },
+      ...(pkg === 'web' && tier === 'e2e' ? { globalSetup: ['./test/global-setup.ts'] } : {}),
     },
   })),
 );

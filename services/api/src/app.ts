@@ -8,9 +8,18 @@ import { pinoHttp } from 'pino-http';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
 import { authRouter } from '#src/auth/auth-routes.js';
-import { authService } from '#src/auth/auth-service.js';
+import { authService, toAccount } from '#src/auth/auth-service.js';
+import { apiKeyRouter } from '#src/auth/api-key-routes.js';
+import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
 import type { BearerResolver } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
+import type { BillingProvider } from '#src/billing/billing-provider.js';
+import { billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
+import { filesRouter } from '#src/files/files-routes.js';
+import { limitsRouter } from '#src/files/limits-routes.js';
+import type { StorageSetup } from '#src/files/storage-setup.js';
+import { withStorageProblems } from '#src/files/storage-problems.js';
+import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { memoryLoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '#src/platform/clock.js';
 import type { Config } from '#src/platform/config.js';
@@ -28,6 +37,10 @@ export interface AppDependencies {
   database: Database;
   clock: Clock;
   jwtSecret: string;
+  /** The configured object store (`storageFromConfig`). */
+  storage: StorageSetup;
+  /** Defaults to Stripe when STRIPE_SECRET_KEY is set, else ledger-only. */
+  billingProvider?: BillingProvider;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
@@ -49,11 +62,14 @@ export function buildApp(deps: AppDependencies): Express {
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     clock,
   });
-  const resolveBearer: BearerResolver = async (token) => ({
-    account: await auth.accountForAccessToken(token),
-    scopes: new Set(['read', 'write', 'delete'] as const),
-    via: 'access_token',
-  });
+  const apiKeys = apiKeyService({ pool: database.pool, clock });
+  const resolveBearer: BearerResolver = async (token) => {
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const { account, scopes } = await apiKeys.authenticate(token);
+      return { account: toAccount(account), scopes: new Set(scopes), via: 'api_key' };
+    }
+    return { account: await auth.accountForAccessToken(token), scopes: new Set(['read', 'write', 'delete'] as const), via: 'access_token' };
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -82,6 +98,10 @@ export function buildApp(deps: AppDependencies): Express {
   );
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations }));
   app.use(documentationRouter());
+  // Streams raw bodies, so it comes before the JSON parser.
+  if (deps.storage.router) app.use('/storage', deps.storage.router);
+  // Stripe signs the raw bytes, so the webhook is read before the JSON parser (and the validator).
+  app.use(billingWebhookRouter({ pool: database.pool, clock, config, logger }));
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
   app.use(authRouter({ auth, loginRateLimit: memoryLoginRateLimit({
@@ -89,6 +109,14 @@ export function buildApp(deps: AppDependencies): Express {
     perAccount: config.LOGIN_LIMIT_PER_ACCOUNT,
     windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
   }), resolveBearer }));
+  app.use(apiKeyRouter({ apiKeys, resolveBearer }));
+  const store = withStorageProblems(deps.storage.store, logger);
+  const filesDeps = { pool: database.pool, store, clock, config, logger, resolveBearer };
+  app.use(filesRouter(filesDeps));
+  app.use(uploadsRouter(filesDeps));
+  app.use(limitsRouter(filesDeps));
+  const billingProvider = deps.billingProvider ?? billingProviderFromConfig(config);
+  app.use(billingRouter({ pool: database.pool, provider: billingProvider, clock, config, logger, resolveBearer }));
   app.use(unknownRouteHandler);
   app.use(problemMiddleware(config.BODY_LIMIT_BYTES));
   return app;

@@ -2,6 +2,9 @@
 // anything or listens. Everything below receives what it needs as arguments.
 import type { Server } from 'node:http';
 import { buildApp } from './app.js';
+import { fileJobs, startPeriodic } from './files/background-jobs.js';
+import { startStorageFollowers } from './files/storage-followers.js';
+import { storageFromConfig } from './files/storage-setup.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, parseConfig, type Config } from './platform/config.js';
 import { connectPostgres, startEmbeddedPostgres, type Database } from './platform/database.js';
@@ -24,7 +27,11 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
   const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateEmbeddedSecret(config.DATA_DIR, 'jwt'));
-  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret });
+  const storage = await storageFromConfig(config, systemClock);
+  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage });
+  const filesDeps = { pool: database.pool, store: storage.store, clock: systemClock, config, logger };
+  const jobs = startPeriodic(fileJobs(filesDeps), logger);
+  const followers = startStorageFollowers(filesDeps, storage);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
     listening.once('error', reject);
@@ -39,6 +46,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     async stop() {
       // Stop accepting, let in-flight requests finish, then release the database.
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await jobs.stop();
+      await followers.stop();
+      storage.close();
       await database.close();
     },
   };

@@ -55,6 +55,22 @@ export const errors = {
       detail: `This request needs the "${scope}" scope.`,
       headers: { 'WWW-Authenticate': `Bearer realm="baketsu", error="insufficient_scope", scope="${scope}"` },
     }),
+  sessionRequired: () =>
+    new Problem({
+      status: 403,
+      code: 'session_required',
+      title: 'Sign in to manage API keys',
+      detail: 'API keys cannot create, list or revoke API keys; use an access token from POST /v1/auth/login.',
+    }),
+  apiKeyNotFound: (id: string) =>
+    new Problem({ status: 404, code: 'api_key_not_found', title: 'No such API key', detail: `API key ${id} does not exist.` }),
+  tooManyApiKeys: (limit: number) =>
+    new Problem({
+      status: 409,
+      code: 'too_many_api_keys',
+      title: 'Too many API keys',
+      detail: `An account can hold at most ${limit} active API keys; revoke one first.`,
+    }),
   invalidCredentials: () =>
     new Problem({ status: 401, code: 'invalid_credentials', title: 'Email or password is incorrect' }),
   invalidRefreshToken: () =>
@@ -93,5 +109,168 @@ export const errors = {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     }),
   notReady: (detail: string) => new Problem({ status: 503, code: 'not_ready', title: 'Service not ready', detail }),
+  // --- files and uploads ---
+  invalidFileName: (path: string, message: string) =>
+    new Problem({
+      status: 400,
+      code: 'invalid_file_name',
+      title: 'The file name is not acceptable',
+      detail: `The name ${message}.`,
+      extensions: { errors: [{ path, message }] },
+    }),
+  fileTooLarge: (size: number, maxBytes: number) =>
+    new Problem({
+      status: 400,
+      code: 'file_too_large',
+      title: 'The file is larger than allowed',
+      detail: `Files are limited to ${maxBytes} bytes; this one declares ${size}.`,
+      extensions: { max_size: maxBytes, errors: [{ path: '/body/size', message: `must be at most ${maxBytes}` }] },
+    }),
+  invalidContentType: (given: string) =>
+    new Problem({
+      status: 400,
+      code: 'invalid_content_type',
+      title: 'The content type is not a valid media type',
+      detail: `"${given.slice(0, 100)}" is not of the form type/subtype (parameters are not accepted).`,
+      extensions: { errors: [{ path: '/body/content_type', message: 'must be type/subtype' }] },
+    }),
+  contentTypeNotAllowed: (contentType: string, allowed: readonly string[]) =>
+    new Problem({
+      status: 400,
+      code: 'content_type_not_allowed',
+      title: 'This content type may not be uploaded',
+      detail: `${contentType} is not among the allowed types: ${allowed.join(', ')}.`,
+      extensions: { allowed_content_types: [...allowed] },
+    }),
+  invalidChecksum: () =>
+    new Problem({
+      status: 400,
+      code: 'invalid_checksum',
+      title: 'The checksum is not a SHA-256',
+      detail: 'Send sha256 as 64 hex digits or as 44 characters of base64.',
+      extensions: { errors: [{ path: '/body/sha256', message: 'must be a SHA-256 in hex or base64' }] },
+    }),
+  invalidTags: (message: string) =>
+    new Problem({
+      status: 400,
+      code: 'invalid_tags',
+      title: 'The tags are not acceptable',
+      detail: message,
+      extensions: { errors: [{ path: '/body/tags', message }] },
+    }),
+  invalidCursor: (message: string) =>
+    new Problem({ status: 400, code: 'invalid_cursor', title: 'The cursor is not valid', detail: `${message}; start again without a cursor.` }),
+  fileNotFound: (id: string) =>
+    new Problem({ status: 404, code: 'file_not_found', title: 'No such file', detail: `There is no file ${id}.` }),
+  uploadNotFound: (id: string) =>
+    new Problem({ status: 404, code: 'upload_not_found', title: 'No such upload', detail: `There is no upload ${id}.` }),
+  uploadNotPending: (id: string, status: string) =>
+    new Problem({
+      status: 409,
+      code: 'upload_not_pending',
+      title: 'The upload can no longer be used',
+      detail: `Upload ${id} is ${status}; presign again.`,
+      extensions: { upload_status: status },
+    }),
+  uploadIncomplete: (detail: string) =>
+    new Problem({ status: 409, code: 'upload_incomplete', title: 'The bytes have not all been uploaded', detail }),
+  uploadNotMultipart: (id: string) =>
+    new Problem({ status: 409, code: 'upload_not_multipart', title: 'The upload is not a multipart upload', detail: `Upload ${id} is a single PUT.` }),
+  invalidParts: (detail: string) =>
+    new Problem({ status: 400, code: 'invalid_parts', title: 'The parts do not match the upload', detail }),
+  uploadMismatch: (detail: string) =>
+    new Problem({
+      status: 422,
+      code: 'upload_mismatch',
+      title: 'The stored object differs from what was declared',
+      detail: `${detail} The object was removed; presign again.`,
+    }),
+  storageQuotaExceeded: (quotaBytes: number, usedBytes: number, requestedBytes: number) =>
+    new Problem({
+      status: 403,
+      code: 'storage_quota_exceeded',
+      title: 'The upload would exceed the storage quota',
+      detail: `The quota is ${quotaBytes} bytes, ${usedBytes} are in use or being uploaded; this upload of ${requestedBytes} bytes is over by ${usedBytes + requestedBytes - quotaBytes}.`,
+      extensions: { quota_bytes: quotaBytes, used_bytes: usedBytes, requested_bytes: requestedBytes, over_by_bytes: usedBytes + requestedBytes - quotaBytes },
+    }),
+  spendCapExceeded: (cap: string, estimated: string, overBy: string, currency: string) =>
+    new Problem({
+      status: 403,
+      code: 'spend_cap_exceeded',
+      title: 'The upload would exceed the monthly spend cap',
+      detail: `The cap is ${cap} ${currency} a month; with this upload the estimate is ${estimated}, over by ${overBy}.`,
+      extensions: { monthly_spend_cap: cap, estimated_monthly_cost: estimated, over_by: overBy, currency },
+    }),
+  spendCapAboveLimit: (ceiling: string, currency: string) =>
+    new Problem({
+      status: 400,
+      code: 'spend_cap_above_limit',
+      title: 'The spend cap may only be lowered',
+      detail: `Your cap can be at most ${ceiling} ${currency}.`,
+      extensions: { errors: [{ path: '/body/monthly_spend_cap', message: `must be at most ${ceiling}` }] },
+    }),
+  storageUnavailable: () =>
+    new Problem({
+      status: 503,
+      code: 'storage_unavailable',
+      title: 'Storage is unavailable',
+      detail: 'The object store did not answer; nothing was changed. Try again shortly.',
+      headers: { 'Retry-After': '5' },
+      extensions: { retry_after: 5 },
+    }),
+  tooManyIds: (max: number) =>
+    new Problem({ status: 400, code: 'too_many_ids', title: 'Too many ids', detail: `At most ${max} ids per request.` }),
+  // --- billing ---
+  billingNotConfigured: () =>
+    new Problem({
+      status: 409,
+      code: 'billing_not_configured',
+      title: 'Billing is not configured',
+      detail: 'This installation runs in ledger-only mode: usage is priced locally and nothing is charged. Set STRIPE_SECRET_KEY to enable Stripe.',
+    }),
+  alreadySubscribed: (status: string) =>
+    new Problem({
+      status: 409,
+      code: 'already_subscribed',
+      title: 'The account already has a subscription',
+      detail: `The subscription is ${status}; manage it through POST /v1/billing/portal.`,
+      extensions: { subscription_status: status },
+    }),
+  paymentPastDue: () =>
+    new Problem({
+      status: 402,
+      code: 'payment_past_due',
+      title: 'Payment is past due',
+      detail: 'The last invoice could not be paid, so new uploads are refused until it is. Nothing stored has been deleted; update the payment method through POST /v1/billing/portal.',
+    }),
+  billingSessionRequired: () =>
+    new Problem({
+      status: 403,
+      code: 'session_required',
+      title: 'Sign in to manage billing',
+      detail: 'Subscriptions and payment details are managed with an access token from POST /v1/auth/login, not with an API key.',
+    }),
+  webhookSignatureMissing: () =>
+    new Problem({ status: 400, code: 'webhook_signature_missing', title: 'The Stripe-Signature header is missing' }),
+  webhookSignatureInvalid: () =>
+    new Problem({ status: 400, code: 'webhook_signature_invalid', title: 'The webhook signature does not match the payload' }),
+  webhookTimestampOutOfTolerance: (toleranceSeconds: number) =>
+    new Problem({
+      status: 400,
+      code: 'webhook_timestamp_out_of_tolerance',
+      title: 'The webhook is too old or from the future',
+      detail: `Signatures are accepted for ${toleranceSeconds} seconds.`,
+    }),
+  webhookPayloadInvalid: (detail: string) =>
+    new Problem({ status: 400, code: 'webhook_payload_invalid', title: 'The webhook payload is not a Stripe event', detail }),
+  billingProviderUnavailable: () =>
+    new Problem({
+      status: 503,
+      code: 'billing_provider_unavailable',
+      title: 'Stripe could not be reached',
+      detail: 'Try again in a moment.',
+      headers: { 'Retry-After': '5' },
+      extensions: { retry_after: 5 },
+    }),
   internal: () => new Problem({ status: 500, code: 'internal_error', title: 'Internal server error' }),
 } as const;

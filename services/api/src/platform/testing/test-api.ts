@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { buildApp } from '#src/app.js';
+import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
+import type { ObjectStore } from '#src/storage/object-store.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { parseConfig, type Config } from '../config.js';
@@ -11,6 +16,9 @@ export interface TestApi {
   url: string;
   config: Config;
   database: TestDatabase;
+  /** The store the app uses (after `wrapObjectStore`). */
+  objectStore: ObjectStore;
+  storage: StorageSetup;
   stop(): Promise<void>;
 }
 
@@ -21,9 +29,21 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
  * validated against openapi.yaml so any drift between code and contract fails a test.
  */
 export async function startTestApi(
-  options: { env?: Record<string, string>; clock?: Clock; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    database?: TestDatabase;
+    /** E.g. to inject storage failures. */
+    wrapObjectStore?: (store: ObjectStore) => ObjectStore;
+  } = {},
 ): Promise<TestApi> {
   const database = options.database ?? (await createTestDatabase());
+  // Listening first: the local disk store's URLs need the port.
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const storageDir = await mkdtemp(path.join(tmpdir(), 'baketsu-test-storage-'));
   const config = parseConfig({
     NODE_ENV: 'test',
     BCRYPT_COST: '4',
@@ -31,21 +51,29 @@ export async function startTestApi(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     JWT_SECRET: TEST_JWT_SECRET,
+    PUBLIC_URL: url,
+    DATA_DIR: storageDir,
+    STORAGE_LOCAL_SECRET: 'test-storage-secret-test-storage-secret',
     ...options.env,
   });
   const logger = pino({ level: config.LOG_LEVEL });
-  const app = buildApp({ config, logger, database, clock: options.clock ?? systemClock, jwtSecret: TEST_JWT_SECRET });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
+  const clock = options.clock ?? systemClock;
+  const built = await storageFromConfig(config, clock);
+  const objectStore = options.wrapObjectStore ? options.wrapObjectStore(built.store) : built.store;
+  const storage: StorageSetup = { ...built, store: objectStore };
+  const app = buildApp({ config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage });
+  server.on('request', app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     config,
     database,
+    objectStore,
+    storage,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      storage.close();
+      await rm(storageDir, { recursive: true, force: true });
       if (!options.database) await database.drop();
     },
   };

@@ -1,0 +1,171 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
+import { assertAccountInGoodStanding } from './standing.js';
+import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, stripeMockEnv, testClock } from './testing/billing-kit.js';
+
+const clock = testClock(new Date('2026-11-15T12:00:00Z'));
+let database: TestDatabase;
+let api: TestApi;
+beforeAll(async () => {
+  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+  api = await startTestApi({ database, clock, env: { ...stripeMockEnv(), DASHBOARD_URL: 'https://dash.example.com/' } });
+});
+afterAll(async () => {
+  await api?.stop();
+  await database?.drop();
+});
+
+async function signIn(): Promise<{ token: string; accountId: string }> {
+  const credentials = { email: `billing-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' };
+  const post = (path: string) =>
+    fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+  const account = (await (await post('/v1/auth/register')).json()) as { id: string };
+  const token = ((await (await post('/v1/auth/login')).json()) as { access_token: string }).access_token;
+  return { token, accountId: account.id };
+}
+
+const call = (path: string, token: string, method = 'GET') => fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+const customerOf = (accountId: string) =>
+  database.pool.maybeOneFirst(sql.type(z.object({ c: z.string().nullable() }))`
+    select stripe_customer_id as c from billing_accounts where account_id = ${accountId}`);
+
+describe('checkout and portal (stripe-mock)', () => {
+  test('checkout creates the catalog and the customer on first need and returns a Checkout URL', async () => {
+    const { token, accountId } = await signIn();
+    const response = await call('/v1/billing/checkout', token, 'POST');
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { url: string; session_id: string };
+    expect(body.url).toMatch(/^https?:\/\//);
+    expect(body.session_id).toMatch(/^cs_/);
+    const customer = await customerOf(accountId);
+    expect(customer).toMatch(/^cus_/);
+    const catalog = await database.pool.one(sql.type(z.object({ price_id: z.string(), meter_event_name: z.string() }))`
+      select price_id, meter_event_name from billing_catalog`);
+    expect(catalog.meter_event_name).toBe('baketsu_storage_mib_hours');
+
+    expect((await call('/v1/billing/portal', token, 'POST')).status).toBe(201);
+    expect(await customerOf(accountId)).toBe(customer);
+  });
+
+  test('an API key may read billing but not start a subscription', async () => {
+    const { token } = await signIn();
+    const created = await fetch(`${api.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'app', scopes: ['read', 'write'] }),
+    });
+    const { secret } = (await created.json()) as { secret: string };
+    const refused = await call('/v1/billing/checkout', secret, 'POST');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ code: 'session_required' });
+    expect((await call('/v1/billing', secret)).status).toBe(200);
+    expect((await call('/v1/billing', 'nonsense')).status).toBe(401);
+  });
+});
+
+describe('webhooks', () => {
+  test('subscription, failed payment (402 standing) and payment are applied once each, in any order', async () => {
+    const { token, accountId } = await signIn();
+    expect((await call('/v1/billing/checkout', token, 'POST')).status).toBe(201);
+    const customer = (await customerOf(accountId))!;
+    const at = clock.now();
+
+    const completed = stripeEvent('checkout.session.completed', { id: 'cs_1', object: 'checkout.session', mode: 'subscription', customer, subscription: 'sub_A', client_reference_id: accountId }, at);
+    const first = await postWebhook(api.url, completed, { at });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ received: true, outcome: 'applied' });
+    expect(await (await postWebhook(api.url, completed, { at })).json()).toEqual({ received: true, outcome: 'duplicate' });
+
+    const period = { current_period_start: 1_763_000_000, current_period_end: 1_765_600_000 };
+    const updated = (status: string, seconds: number) =>
+      stripeEvent('customer.subscription.updated', { id: 'sub_A', object: 'subscription', customer, status, start_date: 1_763_000_000, items: { data: [period] } }, new Date(seconds * 1000));
+    const t = Math.floor(at.getTime() / 1000);
+    expect((await postWebhook(api.url, updated('past_due', t + 10), { at })).status).toBe(200);
+    // Older than the last applied: ignored.
+    expect((await postWebhook(api.url, updated('incomplete', t + 5), { at })).status).toBe(200);
+
+    const failed = stripeEvent('invoice.payment_failed', { id: 'in_1', object: 'invoice', customer, status: 'open', currency: 'usd', amount_due: 1234, amount_paid: 0, created: t }, at);
+    expect((await postWebhook(api.url, failed, { at })).status).toBe(200);
+    await expect(assertAccountInGoodStanding(database.pool, accountId)).rejects.toMatchObject({ status: 402, code: 'payment_past_due' });
+
+    let billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;
+    expect(billing.plan).toEqual({ status: 'past_due', subscription_id: 'sub_A', current_period: { start: '2025-11-13T02:13:20.000Z', end: '2025-12-13T04:26:40.000Z' } });
+    expect(billing.past_due).toBe(true);
+    expect((await call('/v1/billing/checkout', token, 'POST')).status).toBe(409);
+
+    const paid = stripeEvent('invoice.paid', { id: 'in_1', object: 'invoice', customer, status: 'paid', currency: 'usd', amount_due: 1234, amount_paid: 1234, created: t }, at);
+    expect((await postWebhook(api.url, paid, { at })).status).toBe(200);
+    await expect(assertAccountInGoodStanding(database.pool, accountId)).resolves.toBeUndefined();
+    // A late copy of the failure (new event id) does not make a paid invoice unpaid again.
+    const lateFailure = stripeEvent('invoice.payment_failed', { ...failed.data.object }, at);
+    expect((await postWebhook(api.url, lateFailure, { at })).status).toBe(200);
+    await expect(assertAccountInGoodStanding(database.pool, accountId)).resolves.toBeUndefined();
+
+    billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;
+    expect(billing.past_due).toBe(false);
+    expect(billing.invoices.find((invoice: { id: string }) => invoice.id === 'in_1')).toMatchObject({ status: 'paid', amount_due: '12.34', amount_paid: '12.34' });
+
+    const deleted = stripeEvent('customer.subscription.deleted', { id: 'sub_A', object: 'subscription', customer, status: 'canceled', items: { data: [period] } }, new Date((t + 20) * 1000));
+    expect((await postWebhook(api.url, deleted, { at })).status).toBe(200);
+    billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;
+    expect(billing.plan.status).toBe('canceled');
+
+    // Subscribing again bills from the new start, never across the gap.
+    await database.pool.query(sql.unsafe`insert into billing_report_cursors (account_id, reported_through_ms, reported_units) values (${accountId}, 0, 5)`);
+    const again = stripeEvent('customer.subscription.created', { id: 'sub_B', object: 'subscription', customer, status: 'active', start_date: t + 3_000, items: { data: [period] } }, new Date((t + 3_000) * 1000));
+    expect((await postWebhook(api.url, again, { at })).status).toBe(200);
+    const state = await database.pool.one(sql.type(z.object({ report_from_ms: z.number().nullable(), cursors: z.number() }))`
+      select report_from_ms, (select count(*)::int from billing_report_cursors where account_id = ${accountId}) as cursors
+      from billing_accounts where account_id = ${accountId}`);
+    expect(state).toEqual({ report_from_ms: Math.ceil(((t + 3_000) * 1000) / 3_600_000) * 3_600_000, cursors: 0 });
+  });
+
+  test('events for unknown customers and of unhandled types are acknowledged and ignored', async () => {
+    const at = clock.now();
+    const unknown = stripeEvent('invoice.paid', { id: 'in_x', object: 'invoice', customer: 'cus_not_ours', status: 'paid' }, at);
+    expect(await (await postWebhook(api.url, unknown, { at })).json()).toEqual({ received: true, outcome: 'ignored' });
+    const other = stripeEvent('charge.refunded', { id: 'ch_1' }, at);
+    expect(await (await postWebhook(api.url, other, { at })).json()).toEqual({ received: true, outcome: 'ignored' });
+  });
+
+  test.each([
+    ['unsigned', { header: null }, 'webhook_signature_missing'],
+    ['forged', { secret: 'whsec_someone_else' }, 'webhook_signature_invalid'],
+    ['garbage header', { header: 'v1=abc' }, 'webhook_signature_invalid'],
+    ['stale', { at: new Date(Date.parse('2026-11-15T12:00:00Z') - 301_000) }, 'webhook_timestamp_out_of_tolerance'],
+    ['from the future', { at: new Date(Date.parse('2026-11-15T12:00:00Z') + 301_000) }, 'webhook_timestamp_out_of_tolerance'],
+    ['signed non-JSON', { rawBody: 'not json' }, 'webhook_payload_invalid'],
+    ['signed non-event', { rawBody: '{"hello":"world"}' }, 'webhook_payload_invalid'],
+  ] as const)('a %s delivery is a 400 problem', async (_name, options, code) => {
+    const event = stripeEvent('invoice.paid', { id: 'in_2', customer: 'cus_x' }, clock.now());
+    const response = await postWebhook(api.url, event, { at: clock.now(), ...options });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ code });
+  });
+});
+
+describe('GET /v1/billing', () => {
+  test('month-to-date byte-time is exact and priced once; invoices come from Stripe', async () => {
+    const { token, accountId } = await signIn();
+    const monthStart = Date.UTC(2026, 10, 1);
+    // 1 GiB kept all month so far (from before the month), 3 bytes for one hour, one deleted before the month.
+    await insertInterval(database.pool, { accountId, size: 1n << 30n, storedAt: monthStart - 86_400_000 });
+    await insertInterval(database.pool, { accountId, size: 3n, storedAt: monthStart + 3_600_000, deletedAt: monthStart + 7_200_000 });
+    await insertInterval(database.pool, { accountId, size: 99n, storedAt: monthStart - 7_200_000, deletedAt: monthStart - 3_600_000 });
+    await call('/v1/billing/portal', token, 'POST'); // links a customer, so invoices are fetched
+    // stripe-mock answers every listing with the same fixture invoice, which an earlier test cached for its account.
+    await database.pool.query(sql.unsafe`delete from billing_invoices where id like 'in_1Pgc%'`);
+    const response = await call('/v1/billing', token);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, any>;
+    const elapsed = BigInt(clock.now().getTime() - monthStart);
+    expect(body.month_to_date.byte_ms).toBe(((1n << 30n) * elapsed + 3n * 3_600_000n).toString());
+    // 14.5 of 30 days of 1 GiB at 0.02 → 0.009666…; the 3 bytes add nothing visible.
+    expect(body.month_to_date).toMatchObject({ estimated_cost: '0.009667', currency: 'usd', period_start: '2026-11-01T00:00:00.000Z' });
+    expect(body.mode).toBe('stripe');
+    expect(body.invoices).toEqual([expect.objectContaining({ id: expect.stringMatching(/^in_/), currency: 'usd', amount_due: '10.00' })]);
+  });
+});

@@ -1,0 +1,42 @@
+// `npm run billing -- setup`, also run lazily before the first checkout: the Stripe product, the
+// meter and the metered price, created once and remembered in billing_catalog.
+import type { DatabasePool } from 'slonik';
+import { pricePerGibMonthMicros, type Config } from '#src/platform/config.js';
+import type { BillingProvider } from './billing-provider.js';
+import { billingRepository, type CatalogRow } from './billing-repository.js';
+import { meterUnit, unitAmountDecimal } from './meter-unit.js';
+
+export type CatalogConfig = Pick<Config, 'BILLING_METER_UNIT' | 'CURRENCY' | 'PRICE_PER_GIB_MONTH'>;
+
+export function catalogKey(config: CatalogConfig): { key: string; unitAmount: string; eventName: string } {
+  const unit = meterUnit(config.BILLING_METER_UNIT);
+  const unitAmount = unitAmountDecimal(pricePerGibMonthMicros(config), unit, config.CURRENCY);
+  return { key: `${unit.name}:${config.CURRENCY}:${unitAmount}`, unitAmount, eventName: unit.eventName };
+}
+
+/** Idempotent: the stored row when there is one, otherwise Stripe objects made with keyed requests. */
+export async function ensureCatalog(pool: DatabasePool, provider: BillingProvider, config: CatalogConfig): Promise<CatalogRow & { created: boolean }> {
+  const { key, unitAmount, eventName } = catalogKey(config);
+  const stored = await billingRepository.findCatalog(pool, key);
+  if (stored) return { ...stored, created: false };
+  // A new price (say, PRICE_PER_GIB_MONTH changed) keeps the product and the meter, so usage stays on one meter.
+  const previous = await billingRepository.latestCatalog(pool, eventName);
+  const ids = await provider.createCatalog({
+    key,
+    productName: 'Baketsu storage',
+    meterEventName: eventName,
+    meterDisplayName: `Baketsu storage (${config.BILLING_METER_UNIT}s)`,
+    currency: config.CURRENCY,
+    unitAmountDecimal: unitAmount,
+    ...(previous ? { existingProductId: previous.product_id, existingMeterId: previous.meter_id } : {}),
+  });
+  const row = await billingRepository.saveCatalog(pool, {
+    key,
+    ...ids,
+    meter_event_name: eventName,
+    unit: config.BILLING_METER_UNIT,
+    unit_amount_decimal: unitAmount,
+    currency: config.CURRENCY,
+  });
+  return { ...row, created: true };
+}

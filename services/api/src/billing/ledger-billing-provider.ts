@@ -1,0 +1,14 @@
+import { errors } from '#src/platform/errors.js';
+import type { BillingProvider } from './billing-provider.js';
+
+/** Embedded default: usage is priced locally by the ledger and nothing is sent anywhere. */
+export const ledgerOnlyBillingProvider: BillingProvider = {
+  mode: 'ledger',
+  createCatalog: () => Promise.reject(errors.billingNotConfigured()),
+  createCustomer: () => Promise.reject(errors.billingNotConfigured()),
+  createCheckoutSession: () => Promise.reject(errors.billingNotConfigured()),
+  createPortalSession: () => Promise.reject(errors.billingNotConfigured()),
+  listInvoices: () => Promise.resolve([]),
+  sendMeterEvent: () => Promise.reject(errors.billingNotConfigured()),
+  meterEventTotal: () => Promise.reject(errors.billingNotConfigured()),
+};

@@ -1,0 +1,80 @@
+// The whole units Stripe's meter sums, and the price per unit derived from the price per GiB-month.
+// Everything is integer arithmetic on bigint; strings only at the edges.
+import type { Config } from '#src/platform/config.js';
+
+export type MeterUnitName = Config['BILLING_METER_UNIT'];
+
+export const HOUR_MS = 3_600_000;
+const GIB = 1n << 30n;
+const UNIT_BYTES: Record<MeterUnitName, bigint> = { 'KiB-hour': 1n << 10n, 'MiB-hour': 1n << 20n, 'GiB-hour': 1n << 30n };
+/**
+ * A Stripe price is one number per unit, but a calendar month is 672 to 744 hours long. The price
+ * assumes the average month (8760 h / 12), so a year of invoices costs exactly 12 × the monthly price;
+ * the local estimate uses the real month length (DESIGN.md), so they can differ by up to ±2 % in a month.
+ */
+export const PRICED_MONTH_HOURS = 730n;
+// Stripe accepts at most 12 decimal places in unit_amount_decimal.
+const PRICE_DECIMALS = 12;
+const ZERO_DECIMAL_CURRENCIES = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+
+export interface MeterUnit {
+  name: MeterUnitName;
+  /** One unit in byte-milliseconds. */
+  byteMs: bigint;
+  /** Meter event name, e.g. baketsu_storage_mib_hours. */
+  eventName: string;
+}
+
+export function meterUnit(name: MeterUnitName): MeterUnit {
+  return {
+    name,
+    byteMs: UNIT_BYTES[name] * BigInt(HOUR_MS),
+    eventName: `baketsu_storage_${name.toLowerCase().replace('-', '_')}s`,
+  };
+}
+
+/** Whole units in `byteMs` (never negative). */
+export function wholeUnits(byteMs: bigint, unit: MeterUnit): bigint {
+  return byteMs <= 0n ? 0n : byteMs / unit.byteMs;
+}
+
+export function minorUnitExponent(currency: string): number {
+  return ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? 0 : 2;
+}
+
+/**
+ * Price of one unit in the currency's minor unit (cents), as Stripe's `unit_amount_decimal`:
+ * price/GiB-month × unit bytes / GiB × 1 h / 730 h, rounded half up once at 12 decimals.
+ */
+export function unitAmountDecimal(pricePerGibMonthMicros: bigint, unit: MeterUnit, currency: string): string {
+  const minor = 10n ** BigInt(minorUnitExponent(currency));
+  const numerator = pricePerGibMonthMicros * UNIT_BYTES[unit.name] * minor * 10n ** BigInt(PRICE_DECIMALS);
+  const denominator = GIB * PRICED_MONTH_HOURS * 1_000_000n;
+  const scaled = (2n * numerator + denominator) / (2n * denominator);
+  const digits = scaled.toString().padStart(PRICE_DECIMALS + 1, '0');
+  const whole = digits.slice(0, -PRICE_DECIMALS);
+  const fraction = digits.slice(-PRICE_DECIMALS).replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
+/** Minor units (Stripe amounts) as a decimal string in the currency, e.g. 1234 usd → '12.34'. */
+export function formatMinorUnits(amount: number, currency: string): string {
+  const exponent = minorUnitExponent(currency);
+  if (exponent === 0) return String(amount);
+  const negative = amount < 0;
+  const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/** The deterministic identifier of the meter event for one account's hour. */
+export function meterEventIdentifier(accountId: string, hourStartMs: number): string {
+  return `baketsu-${accountId}-${new Date(hourStartMs).toISOString().slice(0, 13).replace(/[-T]/g, '')}`;
+}
+
+export function floorHour(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+export function ceilHour(ms: number): number {
+  return Math.ceil(ms / HOUR_MS) * HOUR_MS;
+}

@@ -1,0 +1,81 @@
+// Shared by the billing integration tests (API and metering): stripe-mock settings, metering's
+// tables, accounts and file intervals written straight into the projection.
+import { fileURLToPath } from 'node:url';
+import Stripe from 'stripe';
+import { sql, type CommonQueryMethods } from 'slonik';
+import { v7 as uuidv7 } from 'uuid';
+import { requireTestEnv } from '#src/platform/testing/test-database.js';
+
+export const meteringMigrationSet = {
+  directory: fileURLToPath(new URL('../../../../metering/migrations', import.meta.url)),
+  table: 'pgmigrations_metering',
+};
+
+export const TEST_WEBHOOK_SECRET = 'whsec_test_baketsu_billing';
+
+/** Environment that points the API's Stripe client at stripe-mock. */
+export function stripeMockEnv(): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: 'sk_test_123',
+    STRIPE_API_HOST: requireTestEnv('TEST_STRIPE_HOST'),
+    STRIPE_API_PORT: requireTestEnv('TEST_STRIPE_PORT'),
+    STRIPE_API_PROTOCOL: requireTestEnv('TEST_STRIPE_PROTOCOL'),
+    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+  };
+}
+
+export function stripeMock(): Stripe {
+  return new Stripe('sk_test_123', {
+    host: requireTestEnv('TEST_STRIPE_HOST'),
+    port: Number(requireTestEnv('TEST_STRIPE_PORT')),
+    protocol: requireTestEnv('TEST_STRIPE_PROTOCOL') as 'http' | 'https',
+    maxNetworkRetries: 0,
+  });
+}
+
+/** A mutable clock for tests. */
+export function testClock(at: Date) {
+  let now = at.getTime();
+  return { now: () => new Date(now), set: (date: Date) => void (now = date.getTime()), advance: (ms: number) => void (now += ms) };
+}
+
+export async function insertAccount(db: CommonQueryMethods, email = `billing-${uuidv7()}@example.com`): Promise<string> {
+  const id = uuidv7();
+  await db.query(sql.unsafe`insert into accounts (id, email, password_hash) values (${id}, ${email}, 'x')`);
+  return id;
+}
+
+export async function insertInterval(
+  db: CommonQueryMethods,
+  file: { accountId: string; size: bigint; storedAt: number; deletedAt?: number | null },
+): Promise<void> {
+  await db.query(sql.unsafe`
+    insert into metering.file_intervals (file_id, account_id, size_bytes, family, stored_at_ms, deleted_at_ms)
+    values (${uuidv7()}, ${file.accountId}, ${file.size.toString()}, 'other', ${file.storedAt}, ${file.deletedAt ?? null})`);
+}
+
+/** Signs `event` as Stripe would at `at` and posts it raw. */
+export async function postWebhook(
+  url: string,
+  event: unknown,
+  options: { at: Date; secret?: string; header?: string | null; rawBody?: string },
+): Promise<Response> {
+  const payload = options.rawBody ?? JSON.stringify(event);
+  const header =
+    options.header !== undefined
+      ? options.header
+      : Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: options.secret ?? TEST_WEBHOOK_SECRET,
+          timestamp: Math.floor(options.at.getTime() / 1000),
+        });
+  return fetch(`${url}/v1/billing/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(header === null ? {} : { 'stripe-signature': header }) },
+    body: payload,
+  });
+}
+
+export function stripeEvent(type: string, object: Record<string, unknown>, at: Date, id = `evt_${uuidv7().replaceAll('-', '')}`) {
+  return { id, object: 'event', type, created: Math.floor(at.getTime() / 1000), api_version: '2025-10-29.clover', data: { object } };
+}

@@ -1,0 +1,114 @@
+// Applies one verified Stripe event. Recording its id and applying it share one transaction, so a
+// redelivery is a no-op and a crash half-way leaves nothing recorded (Stripe will deliver again).
+import type Stripe from 'stripe';
+import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import type { Logger } from '#src/platform/logger.js';
+import { billingRepository } from './billing-repository.js';
+import { ceilHour } from './meter-unit.js';
+import { invoiceSummary } from './stripe-billing-provider.js';
+import type { VerifiedEvent } from './webhook-signature.js';
+
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
+
+export async function applyWebhookEvent(pool: DatabasePool, event: VerifiedEvent, logger: Logger): Promise<WebhookOutcome> {
+  return pool.transaction(async (tx) => {
+    const fresh = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
+      insert into billing_webhook_events (id, type, stripe_created_at) values (${event.id}, ${event.type}, ${event.created})
+      on conflict (id) do nothing returning id`);
+    if (fresh === null) return 'duplicate';
+    const applied = await dispatch(tx, event);
+    if (!applied) logger.info({ eventId: event.id, type: event.type }, 'stripe event ignored');
+    return applied ? 'applied' : 'ignored';
+  });
+}
+
+async function dispatch(tx: DatabaseTransactionConnection, event: VerifiedEvent): Promise<boolean> {
+  const object = event.data.object;
+  switch (event.type) {
+    case 'checkout.session.completed':
+      return checkoutCompleted(tx, object as unknown as Stripe.Checkout.Session, event.created);
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted':
+      return subscriptionChanged(tx, object as unknown as Stripe.Subscription, event);
+    case 'invoice.paid':
+    case 'invoice.payment_failed': {
+      const invoice = object as unknown as Stripe.Invoice;
+      const accountId = await accountFor(tx, idOf(invoice.customer), invoice.metadata?.account_id);
+      if (!accountId || typeof invoice.id !== 'string') return false;
+      await billingRepository.upsertInvoice(tx, accountId, invoiceSummary(invoice, event.created * 1000), event.type === 'invoice.paid' ? 'paid' : 'failed');
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+async function checkoutCompleted(tx: DatabaseTransactionConnection, session: Stripe.Checkout.Session, created: number): Promise<boolean> {
+  const customerId = idOf(session.customer);
+  const accountId = await accountFor(tx, customerId, session.client_reference_id ?? session.metadata?.account_id);
+  const subscriptionId = idOf(session.subscription);
+  if (!accountId || !customerId || session.mode !== 'subscription' || !subscriptionId) return false;
+  await billingRepository.linkCustomer(tx, accountId, customerId);
+  // Subscription events carry the authoritative status; this only fills in what they have not said yet.
+  await tx.query(sql.unsafe`
+    update billing_accounts set
+      subscription_id = case when subscription_event_at is null then ${subscriptionId} else subscription_id end,
+      subscription_status = case when subscription_event_at is null then 'active' else subscription_status end,
+      report_from_ms = coalesce(report_from_ms, ${ceilHour(created * 1000)}),
+      updated_at = now()
+    where account_id = ${accountId}`);
+  return true;
+}
+
+async function subscriptionChanged(tx: DatabaseTransactionConnection, subscription: Stripe.Subscription, event: VerifiedEvent): Promise<boolean> {
+  const customerId = idOf(subscription.customer);
+  const accountId = await accountFor(tx, customerId, subscription.metadata?.account_id);
+  if (!accountId || !customerId || typeof subscription.id !== 'string') return false;
+  await billingRepository.linkCustomer(tx, accountId, customerId);
+  const status = event.type === 'customer.subscription.deleted' ? 'canceled' : String(subscription.status ?? 'incomplete');
+  const item = subscription.items?.data?.[0];
+  const periodStart = seconds(item?.current_period_start);
+  const periodEnd = seconds(item?.current_period_end);
+  const startedAt = seconds(subscription.start_date) ?? seconds(subscription.created) ?? event.created;
+  const current = await tx.one(sql.type(z.object({ subscription_id: z.string().nullable(), subscription_event_at: z.number().nullable() }))`
+    select subscription_id, subscription_event_at from billing_accounts where account_id = ${accountId} for update`);
+  // Stripe does not promise order; an event older than the one last applied changes nothing.
+  if (current.subscription_event_at !== null && current.subscription_event_at > event.created) return true;
+  // A new subscription after a cancelled one bills from its own start, not across the gap between them.
+  if (current.subscription_id !== null && current.subscription_id !== subscription.id) {
+    await tx.query(sql.unsafe`update billing_accounts set report_from_ms = null where account_id = ${accountId}`);
+    await tx.query(sql.unsafe`delete from billing_report_cursors where account_id = ${accountId}`);
+  }
+  await tx.query(sql.unsafe`
+    update billing_accounts set
+      subscription_id = ${subscription.id},
+      subscription_status = ${status},
+      subscription_event_at = ${event.created},
+      current_period_start = ${periodStart === null ? null : sql.timestamp(new Date(periodStart * 1000))},
+      current_period_end = ${periodEnd === null ? null : sql.timestamp(new Date(periodEnd * 1000))},
+      report_from_ms = coalesce(report_from_ms, ${ceilHour(startedAt * 1000)}),
+      updated_at = now()
+    where account_id = ${accountId}`);
+  return true;
+}
+
+/** The account of a customer we created; else the account id Checkout or metadata carried, if it exists. */
+async function accountFor(tx: DatabaseTransactionConnection, customerId: string | null, hinted: string | null | undefined): Promise<string | null> {
+  if (customerId) {
+    const linked = await billingRepository.accountIdForCustomer(tx, customerId);
+    if (linked) return linked;
+  }
+  if (!hinted || !z.string().uuid().safeParse(hinted).success) return null;
+  return tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`select id from accounts where id = ${hinted}`);
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (typeof value === 'string') return value;
+  return value && typeof value.id === 'string' ? value.id : null;
+}
+
+function seconds(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}

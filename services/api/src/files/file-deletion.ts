@@ -1,0 +1,77 @@
+// Deleting a file stops its billing and removes its bytes, and no failure in between may leave a
+// billed row without an object or an object without a row:
+//   1. one transaction: rows → 'deleting' + a file.deleted event each (billing stops here);
+//   2. the objects are deleted, retried a few times;
+//   3. rows → 'deleted'. A row left 'deleting' (storage down, process killed) is finished by the sweeper.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { v7 as uuidv7 } from 'uuid';
+import { fileEvent } from '#src/events/file-events.js';
+import { appendToOutbox } from '#src/outbox/outbox.js';
+import { fileRepository, type FileRow } from './file-repository.js';
+import type { FilesDeps } from './files-deps.js';
+
+export const MAX_BULK_DELETE = 1000;
+const RETRY_DELAYS_MS = [50, 250, 1000];
+const REMOVAL_CONCURRENCY = 16;
+
+/** Returns the ids that were deleted; ids that are not this account's stored files are ignored. */
+export async function deleteFiles(deps: FilesDeps, accountId: string, ids: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const deletedAt = deps.clock.now();
+  const rows = await deps.pool.transaction(async (tx) => {
+    const marked = await fileRepository.markDeleting(tx, accountId, unique, deletedAt);
+    for (const row of marked) {
+      await appendToOutbox(
+        tx,
+        fileEvent('file.deleted', uuidv7(), {
+          file_id: row.id,
+          account_id: row.account_id,
+          size_bytes: row.size_bytes,
+          deleted_at: deletedAt.toISOString(),
+        }),
+      );
+    }
+    return marked;
+  });
+  await removeObjects(deps, rows, RETRY_DELAYS_MS);
+  return rows.map((row) => row.id);
+}
+
+/** Finishes deletions whose object removal failed earlier. Returns how many were finished. */
+export async function sweepDeletions(deps: FilesDeps, options: { limit?: number } = {}): Promise<number> {
+  const rows = await fileRepository.deletingBefore(deps.pool, deps.clock.now(), options.limit ?? 500);
+  return removeObjects(deps, rows, []);
+}
+
+async function removeObjects(deps: FilesDeps, rows: readonly FileRow[], retryDelays: readonly number[]): Promise<number> {
+  let finished = 0;
+  const queue = [...rows];
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      if (await removeWithRetry(deps, row, retryDelays)) {
+        await fileRepository.markDeleted(deps.pool, row.id);
+        finished++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(REMOVAL_CONCURRENCY, rows.length) }, worker));
+  return finished;
+}
+
+async function removeWithRetry(deps: FilesDeps, row: FileRow, retryDelays: readonly number[]): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.store.deleteObject(row.object_key);
+      return true;
+    } catch (error) {
+      const delay = retryDelays[attempt];
+      if (delay === undefined) {
+        // Not an error for the caller: billing already stopped and the sweeper will finish the job.
+        deps.logger.warn({ err: error, fileId: row.id, key: row.object_key }, 'object removal failed; left for the sweeper');
+        return false;
+      }
+      await sleep(delay);
+    }
+  }
+}

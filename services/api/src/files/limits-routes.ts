@@ -1,0 +1,46 @@
+// GET/PATCH /v1/me/limits: the account sees its quota and cap, and may lower its own cap.
+import express, { type Router } from 'express';
+import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
+import { decimalToMicros, pricePerGibMonthMicros } from '#src/platform/config.js';
+import { errors } from '#src/platform/errors.js';
+import type { FilesDeps } from './files-deps.js';
+import { effectiveLimits, readAccountLimits, setOwnSpendCap } from './limits.js';
+import { formatMicros, monthlyCostMicros } from './pricing.js';
+
+export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }): Router {
+  const router = express.Router();
+  const { config } = deps;
+
+  async function limitsOf(accountId: string) {
+    const row = await readAccountLimits(deps.pool, accountId);
+    const limits = effectiveLimits(row, config);
+    const used = row.used_bytes;
+    return {
+      storage_quota_bytes: limits.quotaBytes,
+      used_bytes: used,
+      monthly_spend_cap: limits.capMicros === null ? null : formatMicros(limits.capMicros),
+      max_monthly_spend_cap: limits.ceilingMicros === null ? null : formatMicros(limits.ceilingMicros),
+      estimated_monthly_cost: formatMicros(monthlyCostMicros(BigInt(used), pricePerGibMonthMicros(config))),
+      currency: config.CURRENCY,
+    };
+  }
+
+  router.get('/v1/me/limits', requirePrincipal(deps.resolveBearer, 'read'), async (request, response) => {
+    response.json(await limitsOf(principalOf(request).account.id));
+  });
+
+  router.patch('/v1/me/limits', requirePrincipal(deps.resolveBearer, 'write'), async (request, response) => {
+    const accountId = principalOf(request).account.id;
+    const { monthly_spend_cap: cap } = request.body as { monthly_spend_cap: string | null };
+    const limits = effectiveLimits(await readAccountLimits(deps.pool, accountId), config);
+    const wanted = cap === null ? null : decimalToMicros(cap);
+    // Lowering is self-service; raising above the operator's ceiling is not.
+    if (wanted !== null && limits.ceilingMicros !== null && wanted > limits.ceilingMicros) {
+      throw errors.spendCapAboveLimit(formatMicros(limits.ceilingMicros), config.CURRENCY);
+    }
+    await setOwnSpendCap(deps.pool, accountId, wanted);
+    response.json(await limitsOf(accountId));
+  });
+
+  return router;
+}

@@ -1,0 +1,112 @@
+// POST /v1/files/presign: validate what the client declares, reserve it against the account's
+// limits, and hand out URLs whose signatures bind exactly those bytes.
+import { v7 as uuidv7 } from 'uuid';
+import { assertAccountInGoodStanding } from '#src/billing/standing.js';
+import { pricePerGibMonthMicros } from '#src/platform/config.js';
+import { errors } from '#src/platform/errors.js';
+import type { PresignedRequest } from '#src/storage/object-store.js';
+import { validContentType, validFileName, validSha256 } from './file-input.js';
+import { objectKeyFor, type FilesDeps } from './files-deps.js';
+import { checkUploadAllowed, effectiveLimits, readAccountLimits, sqlLimits } from './limits.js';
+import { planParts, type PartPlan } from './multipart-plan.js';
+import { signParts, type SignedPart } from './multipart-parts.js';
+import { formatMicros, monthlyCostMicros } from './pricing.js';
+import { uploadRepository } from './upload-repository.js';
+
+export interface PresignInput {
+  name: string;
+  size: number;
+  content_type: string;
+  sha256?: string;
+}
+
+/** Part URLs signed up front; the rest come from POST /v1/uploads/{id}/parts. */
+export const INITIAL_PART_URLS = 100;
+
+export type PresignResult = {
+  upload_id: string;
+  expires_at: string;
+  quote: { added_monthly_cost: string; estimated_monthly_cost: string; currency: string };
+} & (
+  | { type: 'single'; method: 'PUT'; url: string; headers: Record<string, string> }
+  | { type: 'multipart'; part_size: number; part_count: number; parts: SignedPart[] }
+);
+
+export async function presignUpload(deps: FilesDeps, accountId: string, input: PresignInput): Promise<PresignResult> {
+  const { config, pool, store, clock } = deps;
+  const name = validFileName(input.name);
+  if (input.size > config.MAX_FILE_SIZE_BYTES) throw errors.fileTooLarge(input.size, config.MAX_FILE_SIZE_BYTES);
+  const contentType = validContentType(input.content_type, config.ALLOWED_CONTENT_TYPES);
+  const sha256 = input.sha256 === undefined ? null : validSha256(input.sha256);
+  const plan: PartPlan | null =
+    input.size > config.MULTIPART_THRESHOLD_BYTES ? planParts(input.size, config.MULTIPART_PART_SIZE_BYTES) : null;
+  // A past-due account keeps what it stores but cannot add more until it has paid.
+  await assertAccountInGoodStanding(pool, accountId);
+
+  const uploadId = uuidv7();
+  const objectKey = objectKeyFor(accountId, uploadId);
+  const now = clock.now();
+  const newUpload = {
+    id: uploadId,
+    accountId,
+    objectKey,
+    name,
+    size: input.size,
+    contentType,
+    sha256,
+    partSize: plan?.partSize ?? null,
+    partCount: plan?.partCount ?? null,
+    createdAt: now,
+  };
+  // One statement checks the limits and reserves the bytes; the problem saying by how much is only
+  // worked out when it refused.
+  const usedBefore = await uploadRepository.insertWithinLimits(pool, newUpload, sqlLimits(config));
+  const priceMicros = pricePerGibMonthMicros(config);
+  if (usedBefore === null) {
+    const row = await readAccountLimits(pool, accountId);
+    checkUploadAllowed({ limits: effectiveLimits(row, config), usedBytes: row.used_bytes, size: input.size, priceMicros, currency: config.CURRENCY });
+    // Space was freed between the two statements; a retry will pass.
+    throw errors.tooManyRequests(1);
+  }
+  const estimate = {
+    addedMicros: monthlyCostMicros(BigInt(input.size), priceMicros),
+    estimatedMicros: monthlyCostMicros(BigInt(usedBefore + input.size), priceMicros),
+  };
+  const quote = {
+    added_monthly_cost: formatMicros(estimate.addedMicros),
+    estimated_monthly_cost: formatMicros(estimate.estimatedMicros),
+    currency: config.CURRENCY,
+  };
+  const expiresInSeconds = config.PRESIGN_TTL_SECONDS;
+
+  if (plan === null) {
+    const put: PresignedRequest = await store.presignPut(objectKey, {
+      size: input.size,
+      contentType,
+      ...(sha256 === null ? {} : { sha256Base64: sha256 }),
+      expiresInSeconds,
+    });
+    return { upload_id: uploadId, type: 'single', method: 'PUT', url: put.url, headers: put.headers, expires_at: put.expiresAt.toISOString(), quote };
+  }
+
+  let multipartId: string;
+  try {
+    ({ multipartId } = await store.createMultipartUpload(objectKey, { contentType }));
+    await uploadRepository.setMultipartId(pool, uploadId, multipartId);
+  } catch (error) {
+    // Frees the reservation; a multipart upload created in storage is aborted by reconciliation.
+    await uploadRepository.finish(pool, uploadId, 'failed', clock.now());
+    throw error;
+  }
+  const numbers = Array.from({ length: Math.min(plan.partCount, INITIAL_PART_URLS) }, (_, i) => i + 1);
+  const parts = await signParts(deps, { objectKey, multipartId, size: input.size, plan }, numbers);
+  return {
+    upload_id: uploadId,
+    type: 'multipart',
+    part_size: plan.partSize,
+    part_count: plan.partCount,
+    parts,
+    expires_at: new Date(now.getTime() + expiresInSeconds * 1000).toISOString(),
+    quote,
+  };
+}

@@ -1,0 +1,111 @@
+import pino from 'pino';
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
+import type { FilesDeps } from './files-deps.js';
+import { reconcile } from './reconciliation.js';
+import { createTestBucket, putTo, signUp, type Client, type TestBucket } from './testing/files-test-kit.js';
+
+const MIB = 1024 * 1024;
+const HOUR = 3600 * 1000;
+
+describe.each(['local', 's3'] as const)('reconciliation (%s store)', (mode) => {
+  let api: TestApi;
+  let bucket: TestBucket | undefined;
+  let alice: Client;
+  let deps: FilesDeps;
+  let offsetMs = 0;
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
+
+  beforeAll(async () => {
+    bucket = mode === 's3' ? await createTestBucket() : undefined;
+    api = await startTestApi({
+      clock,
+      env: { ...bucket?.env, MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB), ORPHAN_GRACE_SECONDS: '3600' },
+    });
+    alice = await signUp(api.url);
+    deps = { pool: api.database.pool, store: api.objectStore, clock, config: api.config, logger: pino({ level: 'silent' }) };
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await bucket?.drop();
+  });
+
+  const presign = (name: string, size: number) =>
+    alice.call('POST', '/v1/files/presign', { name, size, content_type: 'application/octet-stream' }).then((r) => r.body);
+  // From the database: with the clock moved a day on, access tokens have expired.
+  const statusOf = (uploadId: string) => api.database.pool.oneFirst(sql.unsafe`select status from uploads where id = ${uploadId}`);
+  const storedEvents = () => api.database.pool.oneFirst(sql.unsafe`select count(*)::int from outbox where event_type = 'file.stored'`);
+
+  it('adopts an uploaded object whose client never completed, billing it exactly once', async () => {
+    const target = await presign('forgot-to-complete.bin', 3);
+    expect((await putTo(target, 'abc')).status).toBe(200);
+    const before = await storedEvents();
+    expect((await reconcile(deps)).adopted).toBe(1);
+    expect(await statusOf(target.upload_id)).toBe('completed');
+    expect(await storedEvents()).toBe((before as number) + 1);
+    expect((await alice.call('GET', '/v1/files')).body.items.map((f: { name: string }) => f.name)).toContain('forgot-to-complete.bin');
+    // The client completing late gets the same file; a second pass changes nothing.
+    expect((await alice.call('POST', '/v1/files/complete', { upload_id: target.upload_id })).status).toBe(200);
+    expect(await reconcile(deps)).toEqual({ adopted: 0, removed: 0, aborted: 0 });
+    expect(await storedEvents()).toBe((before as number) + 1);
+  });
+
+  it('removes unknown objects only after the grace period', async () => {
+    const key = `${'0'.repeat(8)}-0000-7000-8000-000000000000/stray`;
+    const put = await api.objectStore.presignPut(key, { size: 5, contentType: 'text/plain', expiresInSeconds: 60 });
+    expect((await putTo(put, 'stray')).status).toBe(200);
+    expect((await reconcile(deps)).removed).toBe(0);
+    expect(await api.objectStore.headObject(key)).not.toBeNull();
+    offsetMs = 2 * HOUR;
+    try {
+      expect((await reconcile(deps)).removed).toBe(1);
+      expect(await api.objectStore.headObject(key)).toBeNull();
+    } finally {
+      offsetMs = 0;
+    }
+  });
+
+  it('aborts uploads left pending for 24 hours, multipart included, and never bills them', async () => {
+    const single = await presign('never-sent.bin', 10);
+    const multi = await presign('half-sent.bin', 6 * MIB);
+    expect(multi.type).toBe('multipart');
+    expect((await putTo(multi.parts[0], Buffer.alloc(5 * MIB, 1))).status).toBe(200);
+    expect((await reconcile(deps)).aborted).toBe(0);
+
+    offsetMs = 25 * HOUR;
+    try {
+      const report = await reconcile(deps);
+      expect(report.aborted).toBeGreaterThanOrEqual(2);
+      expect(await statusOf(single.upload_id)).toBe('aborted');
+      expect(await statusOf(multi.upload_id)).toBe('aborted');
+      const leftovers = await api.objectStore.listMultipartUploads('');
+      expect(leftovers.filter((u) => u.key.endsWith(multi.upload_id))).toEqual([]);
+      const billed = await api.database.pool.anyFirst(sql.unsafe`select id from files where name in ('never-sent.bin', 'half-sent.bin')`);
+      expect(billed).toEqual([]);
+    } finally {
+      offsetMs = 0;
+    }
+  });
+});
+
+describe('local store notifications (embedded mode)', () => {
+  it('adopt an upload whose client never completed', async () => {
+    const api = await startTestApi({ env: { ADOPT_AFTER_SECONDS: '0' } });
+    try {
+      const { followLocalNotifications } = await import('./storage-notifications.js');
+      const deps: FilesDeps = { pool: api.database.pool, store: api.objectStore, clock: { now: () => new Date() }, config: api.config, logger: pino({ level: 'silent' }) };
+      followLocalNotifications(deps, api.storage);
+      const alice = await signUp(api.url);
+      const target = (await alice.call('POST', '/v1/files/presign', { name: 'n.txt', size: 2, content_type: 'text/plain' })).body;
+      expect((await putTo(target, 'hi')).status).toBe(200);
+      const deadline = Date.now() + 10_000;
+      while ((await alice.call('GET', `/v1/uploads/${target.upload_id}`)).body.status !== 'completed') {
+        if (Date.now() > deadline) throw new Error('not adopted');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await api.stop();
+    }
+  });
+});

@@ -1,0 +1,95 @@
+// Periodic comparison of storage with the database, so nothing stored goes unbilled and nothing
+// lingers unpaid: adopt objects of pending uploads, remove unknown objects after a grace period,
+// abort uploads nobody finished in time (multipart included; never billed).
+import { sql } from 'slonik';
+import { z } from 'zod';
+import type { FilesDeps } from './files-deps.js';
+import { discardUploadBytes } from './multipart-parts.js';
+import { adoptIfStored } from './storage-events.js';
+import { uploadRepository } from './upload-repository.js';
+
+export interface ReconcileReport {
+  adopted: number;
+  removed: number;
+  aborted: number;
+}
+
+const PAGE = 1000;
+
+export async function reconcile(deps: FilesDeps): Promise<ReconcileReport> {
+  const report: ReconcileReport = { adopted: 0, removed: 0, aborted: 0 };
+  const now = deps.clock.now().getTime();
+  const graceCutoff = new Date(now - deps.config.ORPHAN_GRACE_SECONDS * 1000);
+  await expirePendingUploads(deps, new Date(now - deps.config.PENDING_UPLOAD_MAX_AGE_SECONDS * 1000), report);
+  await sweepObjects(deps, graceCutoff, report);
+  await sweepMultipartUploads(deps, graceCutoff, report);
+  return report;
+}
+
+async function expirePendingUploads(deps: FilesDeps, cutoff: Date, report: ReconcileReport): Promise<void> {
+  for (;;) {
+    const stale = await uploadRepository.pendingBefore(deps.pool, cutoff, 200);
+    for (const upload of stale) {
+      // Bytes that did arrive are a file the client forgot to complete: bill them rather than lose them.
+      const outcome = await adoptIfStored(deps, upload);
+      if (outcome === 'adopted') report.adopted++;
+      else if (outcome === 'removed') report.removed++;
+      else if (await uploadRepository.finish(deps.pool, upload.id, 'aborted', deps.clock.now())) {
+        await discardUploadBytes(deps, upload);
+        report.aborted++;
+      }
+    }
+    if (stale.length < 200) return;
+  }
+}
+
+const knownRow = z.object({
+  object_key: z.string(),
+  upload_id: z.string(),
+  upload_status: z.string(),
+  file_status: z.string().nullable(),
+});
+
+async function sweepObjects(deps: FilesDeps, graceCutoff: Date, report: ReconcileReport): Promise<void> {
+  let startAfter: string | undefined;
+  do {
+    const page = await deps.store.listObjects('', { limit: PAGE, ...(startAfter ? { startAfter } : {}) });
+    const keys = page.objects.map((o) => o.key);
+    const known = keys.length === 0 ? [] : await deps.pool.any(sql.type(knownRow)`
+      select u.object_key, u.id as upload_id, u.status as upload_status, f.status as file_status
+      from uploads u left join files f on f.upload_id = u.id
+      where u.object_key = any(${sql.array(keys, 'text')})`);
+    const byKey = new Map(known.map((row) => [row.object_key, row]));
+    for (const object of page.objects) {
+      const row = byKey.get(object.key);
+      if (row?.file_status === 'stored' || row?.file_status === 'deleting') continue; // billed, or the sweeper's
+      if (row?.upload_status === 'pending') {
+        const upload = await uploadRepository.findByKey(deps.pool, object.key);
+        const outcome = upload ? await adoptIfStored(deps, upload) : 'not-there';
+        if (outcome === 'adopted') report.adopted++;
+        if (outcome === 'removed') report.removed++;
+        continue;
+      }
+      // Unknown, or left over from a finished upload: young objects may belong to a request in flight.
+      if (object.lastModified < graceCutoff) {
+        await deps.store.deleteObject(object.key);
+        report.removed++;
+      }
+    }
+    startAfter = page.nextStartAfter;
+  } while (startAfter);
+}
+
+async function sweepMultipartUploads(deps: FilesDeps, graceCutoff: Date, report: ReconcileReport): Promise<void> {
+  const inStorage = await deps.store.listMultipartUploads('');
+  if (inStorage.length === 0) return;
+  const pending = new Set(
+    await deps.pool.anyFirst(sql.type(z.object({ multipart_id: z.string() }))`
+      select multipart_id from uploads where status = 'pending' and multipart_id = any(${sql.array(inStorage.map((u) => u.multipartId), 'text')})`),
+  );
+  for (const upload of inStorage) {
+    if (pending.has(upload.multipartId) || upload.initiated >= graceCutoff) continue;
+    await deps.store.abortMultipartUpload(upload.key, upload.multipartId);
+    report.aborted++;
+  }
+}

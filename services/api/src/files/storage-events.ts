@@ -1,0 +1,65 @@
+// What storage tells us happened (S3 → SQS notifications, or the local store's callback), applied
+// to the database. Every handler is idempotent: notifications can repeat, arrive late or out of order.
+import { v7 as uuidv7 } from 'uuid';
+import { fileEvent } from '#src/events/file-events.js';
+import { appendToOutbox } from '#src/outbox/outbox.js';
+import { Problem } from '#src/platform/problem.js';
+import { adopt, verifyObject } from './complete.js';
+import { fileRepository } from './file-repository.js';
+import type { FilesDeps } from './files-deps.js';
+import { uploadRepository, type UploadRow } from './upload-repository.js';
+
+export type AdoptOutcome = 'adopted' | 'removed' | 'not-there' | 'not-pending';
+
+/** Makes a file of a pending upload whose object storage holds, exactly as `complete` would. */
+export async function adoptIfStored(deps: FilesDeps, upload: UploadRow): Promise<AdoptOutcome> {
+  if (upload.status !== 'pending') return 'not-pending';
+  // A multipart upload becomes an object only when completed; until then there is nothing to adopt.
+  try {
+    const sha256 = await verifyObject(deps, upload);
+    await adopt(deps, upload, sha256);
+    return 'adopted';
+  } catch (error) {
+    if (!(error instanceof Problem)) throw error;
+    if (error.code === 'upload_mismatch') return 'removed';
+    if (error.code === 'upload_incomplete') return 'not-there';
+    if (error.code === 'upload_not_pending') return 'not-pending';
+    throw error;
+  }
+}
+
+export async function objectCreated(deps: FilesDeps, key: string): Promise<AdoptOutcome | 'unknown' | 'known'> {
+  const upload = await uploadRepository.findByKey(deps.pool, key);
+  // Unknown objects are left to reconciliation, which removes them after the grace period.
+  if (!upload) return 'unknown';
+  if (upload.status !== 'pending') return 'known';
+  return adoptIfStored(deps, upload);
+}
+
+/**
+ * An object of a stored file vanished without going through the API (a lifecycle rule, an
+ * operator): billing stops now, as for a delete, so nothing deleted stays billed.
+ */
+export async function objectRemoved(deps: FilesDeps, key: string): Promise<boolean> {
+  const file = await fileRepository.findByKey(deps.pool, key);
+  if (!file || file.status !== 'stored') return false;
+  // Removal notifications can be stale (an older version, a retried delivery): trust storage's present.
+  if (await deps.store.headObject(key)) return false;
+  const deletedAt = deps.clock.now();
+  await deps.pool.transaction(async (tx) => {
+    const marked = await fileRepository.markDeleting(tx, file.account_id, [file.id], deletedAt);
+    for (const row of marked) {
+      await appendToOutbox(
+        tx,
+        fileEvent('file.deleted', uuidv7(), {
+          file_id: row.id,
+          account_id: row.account_id,
+          size_bytes: row.size_bytes,
+          deleted_at: deletedAt.toISOString(),
+        }),
+      );
+      await fileRepository.markDeleted(tx, row.id);
+    }
+  });
+  return true;
+}

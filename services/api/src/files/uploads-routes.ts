@@ -1,0 +1,32 @@
+import express, { type Router } from 'express';
+import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
+import type { FilesDeps } from './files-deps.js';
+import { abortUpload, describeUpload, pendingUploads, resignParts } from './multipart-parts.js';
+
+export function uploadsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }): Router {
+  const router = express.Router();
+  const read = requirePrincipal(deps.resolveBearer, 'read');
+  const write = requirePrincipal(deps.resolveBearer, 'write');
+  const accountOf = (request: express.Request) => principalOf(request).account.id;
+
+  router.get('/v1/uploads', read, async (request, response) => {
+    response.set('Cache-Control', 'no-store').json(await pendingUploads(deps, accountOf(request)));
+  });
+
+  router.get('/v1/uploads/:id', read, async (request, response) => {
+    response.set('Cache-Control', 'no-store').json(await describeUpload(deps, accountOf(request), String(request.params.id)));
+  });
+
+  router.post('/v1/uploads/:id/parts', write, async (request, response) => {
+    const { part_numbers } = request.body as { part_numbers: number[] };
+    const parts = await resignParts(deps, accountOf(request), String(request.params.id), part_numbers);
+    response.set('Cache-Control', 'no-store').json({ parts });
+  });
+
+  router.delete('/v1/uploads/:id', write, async (request, response) => {
+    await abortUpload(deps, accountOf(request), String(request.params.id));
+    response.status(204).end();
+  });
+
+  return router;
+}

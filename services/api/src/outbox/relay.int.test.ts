@@ -1,0 +1,84 @@
+import { ConfigResourceTypes, Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fileEvent } from '#src/events/file-events.js';
+import { createTestDatabase, requireTestEnv, type TestDatabase } from '#src/platform/testing/index.js';
+import { ensureTopic, kafkaPublisher } from './kafka-publisher.js';
+import { appendToOutbox } from './outbox.js';
+import { outboxRelay, relayBacklog, relayMigrations } from './relay.js';
+
+let database: TestDatabase;
+let kafka: Kafka;
+const suffix = Math.random().toString(16).slice(2, 10);
+const topic = `baketsu.file-events.relay-${suffix}`;
+const clock = { now: () => new Date() };
+let sequence = 0;
+const uuid = () => `0190a0a0-0000-7000-8000-${(0x300000 + sequence++).toString(16).padStart(12, '0')}`;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ extraMigrations: [relayMigrations] });
+  kafka = new Kafka({ clientId: 'relay-test', brokers: requireTestEnv('TEST_KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function consumeAll(expected: number): Promise<Array<KafkaMessage & { partition: number }>> {
+  const consumer = kafka.consumer({ groupId: `relay-test-${suffix}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: Array<KafkaMessage & { partition: number }> = [];
+  await consumer.run({ eachMessage: async ({ message, partition }) => void messages.push({ ...message, partition }) });
+  const deadline = Date.now() + 30_000;
+  while (messages.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 500)); // would-be duplicates get a chance to show up
+  await consumer.disconnect();
+  return messages;
+}
+
+describe('outbox relay', () => {
+  test('creates the topic with its partitions and LogAppendTime', async () => {
+    expect(await ensureTopic(kafka, { topic, partitions: 4 })).toBe(true);
+    expect(await ensureTopic(kafka, { topic, partitions: 4 })).toBe(false);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      expect(metadata?.partitions).toHaveLength(4);
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['message.timestamp.type'] }] });
+      expect(configs.resources[0]?.configEntries[0]?.configValue).toBe('LogAppendTime');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  test('two relays publish every row exactly once, keyed by account, in order per account', async () => {
+    const accounts = [uuid(), uuid(), uuid()];
+    const written: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const accountId = accounts[i % accounts.length]!;
+      const event = fileEvent('file.stored', uuid(), { file_id: uuid(), account_id: accountId, size_bytes: i + 1, content_type: 'image/png', stored_at: new Date().toISOString() });
+      written.push(event.id);
+      await database.pool.transaction((tx) => appendToOutbox(tx, event));
+    }
+    expect(await relayBacklog(database.pool)).toBe(60);
+
+    const publisher = await kafkaPublisher(kafka, topic);
+    const relays = [1, 2].map(() => outboxRelay({ pool: database.pool, publisher, clock, batchSize: 7 }));
+    const drain = async (relay: (typeof relays)[number]) => {
+      while ((await relay.relayOnce()) > 0 || (await relayBacklog(database.pool)) > 0);
+    };
+    await Promise.all(relays.map(drain));
+    await publisher.disconnect();
+    expect(await relayBacklog(database.pool)).toBe(0);
+
+    const messages = await consumeAll(60);
+    expect(messages).toHaveLength(60);
+    for (const accountId of accounts) {
+      const mine = messages.filter((message) => message.key?.toString() === accountId);
+      expect(new Set(mine.map((message) => message.partition)).size).toBe(1);
+      const ids = mine.map((message) => (JSON.parse(message.value!.toString()) as { id: string; subject: string }).id);
+      expect(ids).toEqual(written.filter((_, i) => accounts[i % accounts.length] === accountId));
+      expect(mine.every((message) => message.headers?.ce_type?.toString() === 'file.stored')).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { HOUR_MS, stripeBillingProvider, utcMonthBounds } from '@baketsu/api/billing';
+import { insertAccount, insertInterval, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
+import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { pino } from 'pino';
+import { sql } from 'slonik';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { formatReconciliation, reconcile } from './reconcile.js';
+import { runReportingPass } from './reporter.js';
+
+const MiB = 1n << 20n;
+const T0 = Date.UTC(2026, 9, 31, 20); // subscribed 4 hours before November
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+test('reconciliation matches exact usage to what was reported, per month, and prints every difference', async () => {
+  const accounts: string[] = [];
+  for (const customer of ['cus_r1', 'cus_r2']) {
+    const accountId = await insertAccount(database.pool);
+    accounts.push(accountId);
+    await database.pool.query(sql.unsafe`
+      insert into billing_accounts (account_id, stripe_customer_id, subscription_id, subscription_status, report_from_ms)
+      values (${accountId}, ${customer}, ${`sub_${customer}`}, 'active', ${T0})`);
+    // 1.5 MiB from before the subscription, so the month boundary splits a fraction.
+    await insertInterval(database.pool, { accountId, size: (3n * MiB) / 2n, storedAt: T0 - 30 * 60_000 });
+  }
+  const clock = testClock(new Date(T0 + 10 * HOUR_MS + 900_000));
+  const sink = { send: (report: Parameters<ReturnType<typeof stripeBillingProvider>['sendMeterEvent']>[0]) => stripeBillingProvider(stripeMock()).sendMeterEvent(report) };
+  await runReportingPass({ pool: database.pool, sink, clock, logger: pino({ level: 'silent' }), unit: 'MiB-hour', graceSeconds: 900, concurrency: 4 });
+
+  const october = await reconcile(database.pool, { month: utcMonthBounds(new Date(T0)), unit: 'MiB-hour' });
+  const november = await reconcile(database.pool, { month: utcMonthBounds(clock.now()), unit: 'MiB-hour' });
+  // 4 h × 1.5 MiB = 6 MiB-hours in October; 6 h × 1.5 = 9 in November.
+  expect(october.map((row) => [row.expectedUnits, row.sent, row.differences])).toEqual([[6n, 6n, []], [6n, 6n, []]]);
+  expect(november.map((row) => [row.expectedUnits, row.sent, row.differences])).toEqual([[9n, 9n, []], [9n, 9n, []]]);
+  expect(november[0]!.byteMs).toBe(((3n * MiB) / 2n) * 6n * BigInt(HOUR_MS));
+
+  // A lost report and one Stripe refused are both differences.
+  await database.pool.query(sql.unsafe`delete from billing_meter_reports where account_id = ${accounts[0]!} and hour_start_ms = ${T0 + 5 * HOUR_MS}`);
+  await database.pool.query(sql.unsafe`update billing_meter_reports set status = 'failed' where account_id = ${accounts[1]!} and hour_start_ms = ${T0 + 6 * HOUR_MS}`);
+  const broken = await reconcile(database.pool, { month: utcMonthBounds(clock.now()), unit: 'MiB-hour' });
+  const text = formatReconciliation(broken);
+  expect(text).toMatch(/recorded [78] units, exact usage is 9/);
+  expect(text).toMatch(/units refused by Stripe/);
+  expect(text).toMatch(/2 accounts, 2 with differences/);
+
+  // With Stripe, its meter event summaries are compared too (stripe-mock answers a fixed summary).
+  const withStripe = await reconcile(database.pool, {
+    month: utcMonthBounds(clock.now()),
+    unit: 'MiB-hour',
+    provider: stripeBillingProvider(stripeMock()),
+    meterId: 'mtr_test',
+  });
+  expect(withStripe[0]!.stripe).not.toBeNull();
+  expect(withStripe[0]!.differences.some((line) => line.startsWith('Stripe summarises'))).toBe(withStripe[0]!.stripe !== withStripe[0]!.sent);
+});

@@ -1,0 +1,62 @@
+import type { FileEvent } from '@baketsu/api/events';
+import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
+import { applyEvents, LIVE_SCHEMA } from '#src/projection/usage-projection.js';
+import { advanceCursor, compareCursors, lockCursor, type Cursor } from './cursors.js';
+import { decodeFileEvent } from './decode-event.js';
+
+export interface LogRecord extends Cursor {
+  /** The CloudEvent as delivered: JSON text, bytes, or already-decoded JSON (outbox jsonb). */
+  value: unknown;
+}
+
+export interface LogBatch {
+  stream: string;
+  partition: number;
+  records: readonly LogRecord[];
+}
+
+export interface BatchOutcome {
+  applied: number;
+  /** Already applied by this consumer (redelivery after a crash or a rebalance). */
+  skipped: number;
+  deadLettered: number;
+  /** Where the cursor stands after the batch. */
+  cursor: Cursor;
+}
+
+/**
+ * The one place a batch becomes usage: projection, dead letters and cursor commit in a single
+ * transaction, so a crash anywhere leaves either all of it or none of it.
+ */
+export async function applyBatch(pool: DatabasePool, consumer: string, batch: LogBatch, schema = LIVE_SCHEMA): Promise<BatchOutcome> {
+  return pool.transaction(async (transaction) => {
+    const stored = await lockCursor(transaction, consumer, batch.stream, batch.partition);
+    const fresh = batch.records.filter((record) => compareCursors(record, stored) > 0);
+    const last = fresh.at(-1);
+    if (!last) return { applied: 0, skipped: batch.records.length, deadLettered: 0, cursor: stored };
+    const events: FileEvent[] = [];
+    let deadLettered = 0;
+    for (const record of fresh) {
+      const parsed = decodeFileEvent(record.value);
+      if (parsed.ok) events.push(parsed.event);
+      else {
+        deadLettered += 1;
+        await deadLetter(transaction, batch, record, parsed.reason);
+      }
+    }
+    await applyEvents(transaction, events, schema);
+    const cursor = { transactionId: last.transactionId, position: last.position };
+    await advanceCursor(transaction, consumer, batch.stream, batch.partition, cursor);
+    return { applied: events.length, skipped: batch.records.length - fresh.length, deadLettered, cursor };
+  });
+}
+
+async function deadLetter(connection: CommonQueryMethods, batch: LogBatch, record: LogRecord, reason: string): Promise<void> {
+  const raw = typeof record.value === 'string' ? record.value
+    : record.value instanceof Uint8Array ? Buffer.from(record.value).toString('utf8')
+    : JSON.stringify(record.value) ?? 'null';
+  await connection.query(sql.unsafe`
+    insert into metering_dead_letters (stream, partition, transaction_id, position, raw, reason)
+    values (${batch.stream}, ${batch.partition}, ${record.transactionId}::xid8, ${record.position}, ${raw}, ${reason})
+    on conflict do nothing`);
+}

@@ -1,0 +1,46 @@
+import { fileEvent, parseFileEvent } from '@baketsu/api/events';
+import { describe, expect, test } from 'vitest';
+import { decodeFileEvent } from './decode-event.js';
+
+const accountId = '0190a0a0-0000-7000-8000-000000000001';
+const stored = fileEvent('file.stored', '0190a0a0-0000-7000-8000-0000000000e1', {
+  file_id: '0190a0a0-0000-7000-8000-0000000000f1', account_id: accountId, size_bytes: 1234, content_type: 'image/png', stored_at: '2026-11-27T10:00:00.123Z',
+});
+const deleted = fileEvent('file.deleted', '0190a0a0-0000-7000-8000-0000000000e2', {
+  file_id: '0190a0a0-0000-7000-8000-0000000000f1', account_id: accountId, size_bytes: 1234, deleted_at: '2026-11-27T11:00:00.000Z',
+});
+const mutate = (base: object, path: string[], value: unknown): unknown => {
+  const copy = structuredClone(base) as Record<string, unknown>;
+  let target = copy;
+  for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  if (value === undefined) delete target[path.at(-1)!];
+  else target[path.at(-1)!] = value;
+  return copy;
+};
+
+describe('decodeFileEvent agrees with the schema', () => {
+  const cases: Array<[string, unknown]> = [
+    ['a stored event', stored],
+    ['a deleted event', deleted],
+    ['JSON text', JSON.stringify(stored)],
+    ['JSON bytes', Buffer.from(JSON.stringify(deleted))],
+    ['an extra field (stripped)', { ...stored, extra: 1, data: { ...stored.data, extra: 2 } }],
+    ['a non-canonical but valid time', mutate(stored, ['data', 'stored_at'], '2026-11-27T10:00:00+02:00')],
+    ['an impossible date', mutate(stored, ['data', 'stored_at'], '2026-02-30T10:00:00.000Z')],
+    ['a fractional size', mutate(deleted, ['data', 'size_bytes'], 1.5)],
+    ['a zero size', mutate(deleted, ['data', 'size_bytes'], 0)],
+    ['a string size', mutate(deleted, ['data', 'size_bytes'], '12')],
+    ['a missing content type', mutate(stored, ['data', 'content_type'], undefined)],
+    ['an empty content type', mutate(stored, ['data', 'content_type'], '')],
+    ['a bad uuid', mutate(stored, ['data', 'file_id'], 'not-a-uuid')],
+    ['another spec version', mutate(stored, ['specversion'], '0.3')],
+    ['an unknown type', mutate(stored, ['type'], 'file.renamed')],
+    ['a subject that is not the account', mutate(stored, ['subject'], '0190a0a0-0000-7000-8000-0000000000ff')],
+    ['no data', mutate(stored, ['data'], undefined)],
+    ['null', null],
+    ['broken JSON', '{"specversion":'],
+  ];
+  test.each(cases)('%s', (_label, raw) => {
+    expect(decodeFileEvent(raw)).toEqual(parseFileEvent(raw));
+  });
+});

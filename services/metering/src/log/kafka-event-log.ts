@@ -1,0 +1,85 @@
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { EventLog, LogConsumer } from './event-log.js';
+
+export const FILE_EVENTS_TOPIC = 'baketsu.file-events';
+
+export interface KafkaEventLogOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic?: string;
+  /** Upper bound on bytes fetched per partition, i.e. on the size of one PostgreSQL transaction. */
+  maxBytesPerPartition?: number;
+  /** Partitions folded at the same time, each in its own PostgreSQL transaction. */
+  partitionsConsumedConcurrently?: number;
+}
+
+/**
+ * Kafka behind the EventLog port (kafkajs today; the port lets a maintained client replace it).
+ * Offsets are never committed to Kafka: the truth is the cursor stored with the projection, and
+ * every (re)assignment seeks there.
+ */
+export function kafkaEventLog(options: KafkaEventLogOptions): EventLog {
+  const topic = options.topic ?? FILE_EVENTS_TOPIC;
+  let consumer: Consumer | undefined;
+  let admin: Admin | undefined;
+
+  return {
+    name: 'kafka',
+    async run(logConsumer: LogConsumer) {
+      consumer = options.kafka.consumer({
+        groupId: options.groupId,
+        maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+        allowAutoTopicCreation: false,
+      });
+      const active = consumer;
+      // Resolves on stop, rejects when kafkajs gives up, so the caller can exit and be restarted.
+      const finished = new Promise<void>((resolve, reject) => {
+        active.on(active.events.STOP, () => resolve());
+        active.on(active.events.CRASH, (event) => {
+          if (!event.payload.restart) reject(event.payload.error);
+        });
+      });
+      await active.connect();
+      await active.subscribe({ topic, fromBeginning: true });
+      active.on(active.events.GROUP_JOIN, (event) => {
+        const partitions = event.payload.memberAssignment[topic] ?? [];
+        for (const partition of partitions) {
+          logConsumer.positionOf(topic, partition).then(
+            (cursor) => active.seek({ topic, partition, offset: String(cursor.position + 1) }),
+            () => undefined, // a failed lookup is harmless: stale records are filtered under the cursor lock
+          );
+        }
+      });
+      await active.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 2,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          const records = batch.messages.map((message) => ({ transactionId: '0', position: Number(message.offset), value: message.value }));
+          await logConsumer.onBatch({ stream: batch.topic, partition: batch.partition, records });
+          resolveOffset(batch.lastOffset());
+          await heartbeat();
+        },
+      });
+      await finished;
+    },
+    async stop() {
+      await consumer?.disconnect();
+      await admin?.disconnect();
+    },
+    async lag(logConsumer) {
+      if (!admin) {
+        admin = options.kafka.admin();
+        await admin.connect();
+      }
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return Promise.all(
+        offsets.map(async ({ partition, high }) => {
+          const cursor = await logConsumer.positionOf(topic, partition);
+          return { stream: topic, partition, lag: Math.max(0, Number(high) - (cursor.position + 1)) };
+        }),
+      );
+    },
+  };
+}

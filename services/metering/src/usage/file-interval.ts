@@ -1,0 +1,90 @@
+import type { FileEvent } from '@baketsu/api/events';
+
+/**
+ * What metering knows about one file: the fold state of its event stream. Either event may arrive
+ * first (a delete can overtake its store), and either may arrive twice.
+ */
+export interface FileInterval {
+  fileId: string;
+  accountId: string;
+  sizeBytes: bigint;
+  /** Content-type family; null until the store event has been seen. */
+  family: string | null;
+  /** Epoch milliseconds, from the events themselves (never from a clock). */
+  storedAt: number | null;
+  deletedAt: number | null;
+}
+
+export function evolve(file: FileInterval | undefined, event: FileEvent): FileInterval {
+  const base: FileInterval = file ?? {
+    fileId: event.data.file_id,
+    accountId: event.data.account_id,
+    sizeBytes: BigInt(event.data.size_bytes),
+    family: null,
+    storedAt: null,
+    deletedAt: null,
+  };
+  switch (event.type) {
+    case 'file.stored':
+      return {
+        ...base,
+        sizeBytes: BigInt(event.data.size_bytes),
+        family: contentFamily(event.data.content_type),
+        // Earliest wins, so the result does not depend on which copy of a fact came first.
+        storedAt: earliest(base.storedAt, Date.parse(event.data.stored_at)),
+      };
+    case 'file.deleted':
+      return { ...base, deletedAt: earliest(base.deletedAt, Date.parse(event.data.deleted_at)) };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Billable interval, or null while the store has not been seen. A delete stamped before its store bills nothing. */
+export function billableInterval(file: FileInterval): { from: number; to: number | null } | null {
+  if (file.storedAt === null) return null;
+  if (file.deletedAt === null) return { from: file.storedAt, to: null };
+  return { from: file.storedAt, to: Math.max(file.deletedAt, file.storedAt) };
+}
+
+/** Byte-milliseconds the file accrued in [from, to). */
+export function byteMsBetween(file: FileInterval, from: number, to: number): bigint {
+  const interval = billableInterval(file);
+  if (interval === null) return 0n;
+  const start = Math.max(interval.from, from);
+  const end = Math.min(interval.to ?? to, to);
+  return end > start ? file.sizeBytes * BigInt(end - start) : 0n;
+}
+
+const FAMILY_BY_SUBTYPE: Record<string, string> = {
+  'application/pdf': 'document',
+  'application/msword': 'document',
+  'application/rtf': 'document',
+  'application/zip': 'archive',
+  'application/gzip': 'archive',
+  'application/x-tar': 'archive',
+  'application/x-7z-compressed': 'archive',
+  'application/json': 'text',
+  'application/xml': 'text',
+};
+const TOP_LEVEL_FAMILIES = new Set(['image', 'video', 'audio', 'text', 'font', 'model']);
+
+/** Groups content types into the few families the dashboard shows. */
+export function contentFamily(contentType: string): string {
+  const essence = contentType.split(';')[0]!.trim().toLowerCase();
+  const known = FAMILY_BY_SUBTYPE[essence];
+  if (known) return known;
+  if (essence.startsWith('application/vnd.openxmlformats-officedocument') || essence.startsWith('application/vnd.oasis.opendocument')) {
+    return 'document';
+  }
+  const topLevel = essence.split('/')[0] ?? '';
+  return TOP_LEVEL_FAMILIES.has(topLevel) ? topLevel : 'other';
+}
+
+function earliest(current: number | null, candidate: number): number {
+  return current === null ? candidate : Math.min(current, candidate);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled event ${JSON.stringify(value)}`);
+}

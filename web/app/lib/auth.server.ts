@@ -1,0 +1,92 @@
+import { redirect } from '@remix-run/node';
+import type { Baketsu } from '@baketsu/sdk';
+import { anonymousClient, clientFor } from './api.server.js';
+import { commitSession, destroySession, readSession, sessionFromTokens, type SessionAccount, type UserSession } from './session.server.js';
+
+// Refresh a little early so a token never expires between our check and the API's.
+const REFRESH_MARGIN_MS = 30_000;
+
+export interface SignedIn {
+  account: SessionAccount;
+  api: Baketsu;
+  /** Set-Cookie when the tokens were refreshed; pass into the loader's or action's response. */
+  headers: Headers;
+}
+
+/** Signed-in context, or a thrown redirect to /login?redirectTo=<this page>. */
+export async function requireUser(request: Request): Promise<SignedIn> {
+  const session = await readSession(request);
+  if (!session) throw await toLogin(request);
+  const headers = new Headers();
+  let current = session;
+  if (session.accessExpiresAt - REFRESH_MARGIN_MS <= Date.now()) {
+    const refreshed = await refreshOnce(session).catch(() => null);
+    if (!refreshed) throw await toLogin(request);
+    current = refreshed;
+    headers.append('Set-Cookie', await commitSession(refreshed));
+  }
+  const api = clientFor(current.accessToken, () => {
+    // The stale cookie is replaced at the next sign-in; /login never redirects on a cookie alone.
+    throw redirect(loginPath(request));
+  });
+  return { account: current.account, api, headers };
+}
+
+export async function optionalUser(request: Request): Promise<SessionAccount | null> {
+  return (await readSession(request))?.account ?? null;
+}
+
+export async function signIn(email: string, password: string, redirectTo: string): Promise<Response> {
+  const api = anonymousClient();
+  const tokens = await api.auth.login({ email, password });
+  const account = await anonymousWithToken(tokens.access_token).auth.me();
+  const session = sessionFromTokens(tokens, account);
+  return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await commitSession(session) } });
+}
+
+export async function signOut(request: Request): Promise<Response> {
+  const session = await readSession(request);
+  // Revoking on the API makes a copied cookie worthless too; a failure still clears ours.
+  if (session) await anonymousClient().auth.logout(session.refreshToken).catch(() => undefined);
+  return redirect('/login', { headers: { 'Set-Cookie': await destroySession() } });
+}
+
+/** Only same-site paths: `//evil.example` and absolute URLs fall back to the dashboard. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/dashboard'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  return to;
+}
+
+function loginPath(request: Request): string {
+  const url = new URL(request.url);
+  // A resource route (e.g. /api/uploads) sends the person back to the page that called it.
+  const back = url.pathname.startsWith('/api/') ? '/upload' : `${url.pathname}${url.search}`;
+  return `/login?${new URLSearchParams({ redirectTo: back })}`;
+}
+
+async function toLogin(request: Request): Promise<Response> {
+  return redirect(loginPath(request), { headers: { 'Set-Cookie': await destroySession() } });
+}
+
+function anonymousWithToken(accessToken: string): Baketsu {
+  return clientFor(accessToken, () => {
+    throw new Error('the API refused a token it just issued');
+  });
+}
+
+// Refresh tokens are single use and a second use revokes the whole sign-in, so requests that race
+// (Remix runs a page's loaders in parallel) must share one refresh instead of each making its own.
+const inFlight = new Map<string, Promise<UserSession>>();
+
+function refreshOnce(session: UserSession): Promise<UserSession> {
+  let pending = inFlight.get(session.refreshToken);
+  if (!pending) {
+    pending = anonymousClient()
+      .auth.refresh(session.refreshToken)
+      .then((tokens) => sessionFromTokens(tokens, session.account));
+    inFlight.set(session.refreshToken, pending);
+    // Long enough for a burst of parallel requests carrying the old cookie to reuse the result.
+    setTimeout(() => inFlight.delete(session.refreshToken), 60_000).unref();
+  }
+  return pending;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { fileKind, formatByteTime, formatBytes, formatMoney } from './format.js';
+
+describe('formatBytes', () => {
+  it('uses binary units with sensible precision', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.00 KiB');
+    expect(formatBytes(11 * 1024 * 1024)).toBe('11.0 MiB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB');
+    expect(formatBytes(300 * 1024 ** 4)).toBe('300 TiB');
+    expect(formatBytes('2048')).toBe('2.00 KiB');
+    expect(formatBytes(-1)).toBe('—');
+  });
+});
+
+describe('formatMoney', () => {
+  it('formats currency and keeps tiny amounts visible', () => {
+    expect(formatMoney('12.5', 'usd')).toBe('$12.50');
+    expect(formatMoney('0.000020', 'usd')).toBe('$0.00002');
+    expect(formatMoney('0', 'usd')).toBe('$0.00');
+    expect(formatMoney('3', 'eur')).toBe('€3.00');
+    expect(formatMoney('nope')).toBe('—');
+  });
+});
+
+describe('formatByteTime', () => {
+  it('turns byte-milliseconds into GiB-hours', () => {
+    expect(formatByteTime(String(1024 ** 3 * 3_600_000))).toBe('1.000 GiB·h');
+    expect(formatByteTime('x')).toBe('—');
+  });
+});
+
+describe('fileKind', () => {
+  it('names a content type family', () => {
+    expect(fileKind('image/png')).toBe('image');
+    expect(fileKind('application/pdf')).toBe('pdf');
+    expect(fileKind('application/vnd.ms-excel')).toBe('ms-excel');
+    expect(fileKind('text/plain; charset=utf-8')).toBe('text');
+  });
+});

@@ -1,0 +1,78 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { ByTypeChart, TrendChart } from '#app/components/charts.js';
+import { RouteError } from '#app/components/route-error.js';
+import { requireUser } from '#app/lib/auth.server.js';
+import { loadDashboard } from '#app/lib/dashboard.server.js';
+import { formatByteTime, formatBytes, formatCount, formatDate, formatMoney } from '#app/lib/format.js';
+
+export const meta: MetaFunction = () => [{ title: 'Dashboard · Baketsu' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { api, headers } = await requireUser(request);
+  return data(await loadDashboard(api), { headers });
+}
+
+export default function Dashboard() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h1 style={{ margin: 0 }}>Dashboard</h1>
+        <span className="muted" style={{ fontSize: '.8125rem' }}>As of {formatDate(d.asOf)} UTC</span>
+      </div>
+      <section className="grid" aria-label="Usage summary">
+        <Stat label="Stored" value={formatBytes(d.storedBytes)} testId="stored-bytes" raw={d.storedBytes} />
+        <Stat label="Files" value={formatCount(d.fileCount)} testId="file-count" raw={d.fileCount} />
+        <Stat label="Month to date" value={formatMoney(d.monthToDateCost, d.currency)} testId="mtd-cost" hint={formatByteTime(d.byteMsMonthToDate)} />
+        <Stat label="Estimated this month" value={formatMoney(d.estimatedMonthlyCost, d.currency)} testId="estimated-cost" raw={d.estimatedMonthlyCost} hint="If what you keep now stays to month end" />
+      </section>
+      <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 380px), 1fr))' }}>
+        <section className="card" aria-labelledby="by-type">
+          <h2 id="by-type">By type</h2>
+          <ByTypeChart data={d.byType} />
+        </section>
+        <section className="card" aria-labelledby="trend">
+          <h2 id="trend">Stored, last 30 days</h2>
+          <TrendChart data={d.trend} />
+        </section>
+      </div>
+      <section className="card" aria-labelledby="costliest">
+        <h2 id="costliest">Costliest files this month</h2>
+        {d.costliest.length === 0 ? (
+          <p className="muted">No usage yet this month. <Link to="/upload">Upload a file</Link> to get started.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead><tr><th>File</th><th className="hide-narrow">Type</th><th className="num">Size</th><th className="num">Cost so far</th></tr></thead>
+              <tbody>
+                {d.costliest.map((file) => (
+                  <tr key={file.id}>
+                    <td>{file.name ?? <span className="muted">(deleted file)</span>}{file.deleted && file.name ? <span className="muted"> (deleted)</span> : null}</td>
+                    <td className="hide-narrow">{file.type}</td>
+                    <td className="num">{formatBytes(file.size)}</td>
+                    <td className="num">{formatMoney(file.cost, d.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Stat({ label, value, hint, testId, raw }: { label: string; value: string; hint?: string; testId: string; raw?: string | number }) {
+  return (
+    <div className="card stat">
+      <div className="label">{label}</div>
+      <div className="value" data-testid={testId} data-value={raw}>{value}</div>
+      {hint ? <div className="muted" style={{ fontSize: '.8125rem' }}>{hint}</div> : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError what="your usage" />;
+}

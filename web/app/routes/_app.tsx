@@ -1,0 +1,75 @@
+import { data, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, NavLink, Outlet, isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import { ThemeToggle } from '#app/components/theme-toggle.js';
+import { requireUser } from '#app/lib/auth.server.js';
+import type { loader as rootLoader } from '#app/root.js';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { account, headers } = await requireUser(request);
+  return data({ account }, { headers });
+}
+
+const LINKS = [
+  ['/dashboard', 'Dashboard'],
+  ['/files', 'Files'],
+  ['/upload', 'Upload'],
+  ['/settings', 'Settings'],
+  ['/billing', 'Billing'],
+] as const;
+
+function Shell({ email, children }: { email: string | undefined; children: React.ReactNode }) {
+  const root = useRouteLoaderData<typeof rootLoader>('root');
+  const navigation = useNavigation();
+  return (
+    <div className="shell">
+      {navigation.state === 'loading' ? <div className="progress-bar-global" role="progressbar" aria-label="Loading page" /> : null}
+      <aside className="sidebar">
+        <a className="brand" href="/dashboard">
+          <svg width="22" height="22" viewBox="0 0 32 32" aria-hidden="true" style={{ verticalAlign: '-4px', marginRight: '.375rem' }}>
+            <rect width="32" height="32" rx="7" fill="var(--accent)" />
+            <path d="M9 11h14l-2 14H11z" fill="var(--surface)" />
+          </svg>
+          Baketsu
+        </a>
+        <nav aria-label="Main">
+          {LINKS.map(([to, label]) => (
+            <NavLink key={to} to={to} prefetch="intent">{label}</NavLink>
+          ))}
+        </nav>
+        <div className="account">
+          {email ? <span className="email muted">{email}</span> : null}
+          <div className="row">
+            <ThemeToggle theme={root?.theme ?? null} />
+            <Form method="post" action="/logout">
+              <button type="submit" className="secondary small">Sign out</button>
+            </Form>
+          </div>
+        </div>
+      </aside>
+      <main className="content">{children}</main>
+    </div>
+  );
+}
+
+export default function AppLayout() {
+  const { account } = useLoaderData<typeof loader>();
+  return (
+    <Shell email={account.email}>
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : error instanceof Error ? error.message : 'Unknown error';
+  return (
+    <Shell email={undefined}>
+      <div className="card" role="alert">
+        <h1>Something went wrong</h1>
+        <p className="muted">{message}</p>
+        <a className="button" href="">Try again</a>
+      </div>
+    </Shell>
+  );
+}

@@ -1,0 +1,92 @@
+// The whole stack for browser tests: the real API (own PostgreSQL database, local-disk storage)
+// and the built dashboard in front of it, both on loopback.
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createTestDatabase, startTestApi, type TestApi } from '@baketsu/api/testing';
+import { meteringMigrations, startEmbeddedMetering } from '@baketsu/metering/embedded';
+import pino from 'pino';
+import { buildDashboard, isBuilt, startDashboard, webRoot, type Dashboard } from '../server/dashboard.js';
+
+export interface Stack {
+  api: TestApi;
+  web: Pick<Dashboard, 'url' | 'close'>;
+  stop(): Promise<void>;
+}
+
+const SESSION_SECRET = 'e2e-session-secret-e2e-session-secret-0123';
+
+/**
+ * `separateProcess`: the dashboard runs in its own Node process, as in production, instead of
+ * sharing this one's event loop with the API (benchmarks).
+ */
+export async function startStack(apiEnv: Record<string, string> = {}, options: { separateProcess?: boolean } = {}): Promise<Stack> {
+  // The API must allow the dashboard's origin (browser → storage PUTs), so pick its port first.
+  const port = await freePort();
+  // Metering folds the API's outbox into the usage read model the dashboard shows.
+  const database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
+  const api = await startTestApi({ database, env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, ...apiEnv } });
+  const metering = startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 });
+  const web = options.separateProcess
+    ? await startDashboardProcess(port, api.url)
+    : await startDashboard({ port, env: { NODE_ENV: 'test', API_URL: api.url, SESSION_SECRET } });
+  return {
+    api,
+    web,
+    async stop() {
+      await web.close();
+      await metering.stop();
+      await api.stop();
+      await database.drop();
+    },
+  };
+}
+
+export async function ensureFreshBuild(): Promise<void> {
+  const built = isBuilt() ? (await stat(path.join(webRoot, 'build', 'server', 'index.js'))).mtimeMs : 0;
+  if (built === 0 || (await newestSource(path.join(webRoot, 'app'))) > built) await buildDashboard();
+}
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestSource(full) : (await stat(full)).mtimeMs);
+  }
+  return newest;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDashboardProcess(port: number, apiUrl: string): Promise<Pick<Dashboard, 'url' | 'close'>> {
+  const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+  const child = spawn(process.execPath, [tsxCli, path.join(webRoot, 'server', 'main.ts')], {
+    env: { ...process.env, NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false', API_URL: apiUrl, SESSION_SECRET, WEB_PORT: String(port), WEB_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    if ((await fetch(`${url}/healthz`).catch(() => null))?.ok) break;
+    if (attempt > 100 || child.exitCode !== null) throw new Error('the dashboard process did not start');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
