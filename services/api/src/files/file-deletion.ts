@@ -4,6 +4,7 @@
 //   2. the objects are deleted, retried a few times;
 //   3. rows → 'deleted'. A row left 'deleting' (storage down, process killed) is finished by the sweeper.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatabaseTransactionConnection } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
 import { fileEvent } from '#src/events/file-events.js';
 import { appendToOutbox } from '#src/outbox/outbox.js';
@@ -14,26 +15,37 @@ export const MAX_BULK_DELETE = 1000;
 const RETRY_DELAYS_MS = [50, 250, 1000];
 const REMOVAL_CONCURRENCY = 16;
 
+/**
+ * Billing stops here: the rows leave the stored state and their `file.deleted` events are written
+ * in the caller's transaction. Removing the objects comes after, and may be retried.
+ */
+export async function stopBilling(
+  tx: DatabaseTransactionConnection,
+  accountId: string,
+  ids: readonly string[],
+  deletedAt: Date,
+): Promise<readonly FileRow[]> {
+  const marked = await fileRepository.markDeleting(tx, accountId, ids, deletedAt);
+  for (const row of marked) {
+    await appendToOutbox(
+      tx,
+      fileEvent('file.deleted', uuidv7(), {
+        file_id: row.id,
+        account_id: row.account_id,
+        size_bytes: row.size_bytes,
+        deleted_at: deletedAt.toISOString(),
+      }),
+    );
+  }
+  return marked;
+}
+
 /** Returns the ids that were deleted; ids that are not this account's stored files are ignored. */
 export async function deleteFiles(deps: FilesDeps, accountId: string, ids: readonly string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
   const deletedAt = deps.clock.now();
-  const rows = await deps.pool.transaction(async (tx) => {
-    const marked = await fileRepository.markDeleting(tx, accountId, unique, deletedAt);
-    for (const row of marked) {
-      await appendToOutbox(
-        tx,
-        fileEvent('file.deleted', uuidv7(), {
-          file_id: row.id,
-          account_id: row.account_id,
-          size_bytes: row.size_bytes,
-          deleted_at: deletedAt.toISOString(),
-        }),
-      );
-    }
-    return marked;
-  });
+  const rows = await deps.pool.transaction((tx) => stopBilling(tx, accountId, unique, deletedAt));
   await removeObjects(deps, rows, RETRY_DELAYS_MS);
   return rows.map((row) => row.id);
 }

@@ -1,10 +1,8 @@
 // What storage tells us happened (S3 → SQS notifications, or the local store's callback), applied
 // to the database. Every handler is idempotent: notifications can repeat, arrive late or out of order.
-import { v7 as uuidv7 } from 'uuid';
-import { fileEvent } from '#src/events/file-events.js';
-import { appendToOutbox } from '#src/outbox/outbox.js';
 import { Problem } from '#src/platform/problem.js';
 import { adopt, verifyObject } from './complete.js';
+import { stopBilling } from './file-deletion.js';
 import { fileRepository } from './file-repository.js';
 import type { FilesDeps } from './files-deps.js';
 import { uploadRepository, type UploadRow } from './upload-repository.js';
@@ -47,19 +45,8 @@ export async function objectRemoved(deps: FilesDeps, key: string): Promise<boole
   if (await deps.store.headObject(key)) return false;
   const deletedAt = deps.clock.now();
   await deps.pool.transaction(async (tx) => {
-    const marked = await fileRepository.markDeleting(tx, file.account_id, [file.id], deletedAt);
-    for (const row of marked) {
-      await appendToOutbox(
-        tx,
-        fileEvent('file.deleted', uuidv7(), {
-          file_id: row.id,
-          account_id: row.account_id,
-          size_bytes: row.size_bytes,
-          deleted_at: deletedAt.toISOString(),
-        }),
-      );
-      await fileRepository.markDeleted(tx, row.id);
-    }
+    // The object is already gone, so there is nothing left to remove after billing stops.
+    for (const row of await stopBilling(tx, file.account_id, [file.id], deletedAt)) await fileRepository.markDeleted(tx, row.id);
   });
   return true;
 }
