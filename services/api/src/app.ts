@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
@@ -27,6 +28,7 @@ import type { Database } from '#src/platform/database.js';
 import { problemMiddleware, unknownRouteHandler } from '#src/platform/error-middleware.js';
 import type { Logger } from '#src/platform/logger.js';
 import { createHttpMetrics } from '#src/platform/metrics.js';
+import { usageRouter } from '#src/usage/usage-routes.js';
 import { apiMigrationsDirectory } from '#src/platform/migrations.js';
 import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
 import { operationsRouter } from '#src/platform/operations-routes.js';
@@ -41,13 +43,15 @@ export interface AppDependencies {
   storage: StorageSetup;
   /** Defaults to Stripe when STRIPE_SECRET_KEY is set, else ledger-only. */
   billingProvider?: BillingProvider;
+  /** Shared with in-process metering so its lag shows on the API's /metrics. */
+  metricsRegistry?: Registry;
 }
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 export function buildApp(deps: AppDependencies): Express {
   const { config, logger, database, clock } = deps;
-  const metrics = createHttpMetrics();
+  const metrics = createHttpMetrics(deps.metricsRegistry);
 
   const auth = authService({
     repository: authRepository(database.pool),
@@ -117,6 +121,12 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(limitsRouter(filesDeps));
   const billingProvider = deps.billingProvider ?? billingProviderFromConfig(config);
   app.use(billingRouter({ pool: database.pool, provider: billingProvider, clock, config, logger, resolveBearer }));
+  app.use(usageRouter({
+    pool: database.pool,
+    clock,
+    resolveBearer,
+    price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
+  }));
   app.use(unknownRouteHandler);
   app.use(problemMiddleware(config.BODY_LIMIT_BYTES));
   return app;

@@ -1,6 +1,8 @@
 // Composition root of the API process: the only place that reads the environment, connects to
 // anything or listens. Everything below receives what it needs as arguments.
 import type { Server } from 'node:http';
+import { migrateMetering, startEmbeddedMetering } from '@baketsu/metering/embedded';
+import { Registry } from 'prom-client';
 import { buildApp } from './app.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
@@ -23,12 +25,23 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const database = config.DATABASE_URL
     ? await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE)
     : await startEmbeddedPostgres(config.DATA_DIR);
-  const applied = await migrate({ connectionUrl: database.connectionUrl, logger });
+  const applied = [
+    ...(await migrate({ connectionUrl: database.connectionUrl, logger })),
+    // The usage and billing routes read metering's projections, so they exist before we serve.
+    ...(await migrateMetering({ connectionUrl: database.connectionUrl, logger })),
+  ];
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
   const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateEmbeddedSecret(config.DATA_DIR, 'jwt'));
   const storage = await storageFromConfig(config, systemClock);
-  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage });
+  const metricsRegistry = new Registry();
+  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry });
+  // PGlite serves one connection, so its metering must share the API's pool; with PostgreSQL the
+  // metering service runs on its own (npm run metering) unless asked to run here.
+  const runMeteringHere = config.METERING_IN_PROCESS === 'true' || (config.METERING_IN_PROCESS === 'auto' && database.kind === 'pglite');
+  const metering = runMeteringHere
+    ? startEmbeddedMetering({ pool: database.pool, logger: logger.child({ service: 'metering' }), intervalMs: 250, registry: metricsRegistry })
+    : undefined;
   const filesDeps = { pool: database.pool, store: storage.store, clock: systemClock, config, logger };
   const jobs = startPeriodic(fileJobs(filesDeps), logger);
   const followers = startStorageFollowers(filesDeps, storage);
@@ -47,6 +60,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       // Stop accepting, let in-flight requests finish, then release the database.
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await jobs.stop();
+      await metering?.stop();
       await followers.stop();
       storage.close();
       await database.close();

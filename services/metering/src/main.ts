@@ -4,6 +4,8 @@ import { connectPostgres } from '@baketsu/api/database';
 import { ensureTopic } from '@baketsu/api/outbox';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
+import { parseBillingProcessConfig, type BillingProcessConfig } from '#src/billing/billing-config.js';
+import { startReporterLoop } from '#src/billing/reporter-loop.js';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
 import { EMBEDDED_CONSUMER, migrateMetering } from '#src/embedded.js';
 import type { EventLog } from '#src/log/event-log.js';
@@ -15,8 +17,10 @@ import { formatDifferences, rebuild } from '#src/rebuild/rebuild.js';
 
 async function main(argv: string[]): Promise<void> {
   let config: MeteringConfig;
+  let billingConfig: BillingProcessConfig;
   try {
     config = parseMeteringConfig(process.env);
+    billingConfig = parseBillingProcessConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -54,11 +58,13 @@ async function main(argv: string[]): Promise<void> {
   const metrics = createMeteringMetrics({ defaults: true, lag: () => log.lag(meteringConsumer({ pool: database.pool, name })) });
   const consumer = meteringConsumer({ pool: database.pool, name, metrics });
   const server = await serveMetrics(metrics.registry, config.METERING_METRICS_PORT, config.HOST);
+  // The hourly Stripe reporter lives beside the fold; it is idle in ledger-only mode.
+  const reporter = startReporterLoop({ pool: database.pool, config: billingConfig, logger });
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(1), 10_000).unref();
-    void log.stop().then(() => server.close()).then(() => database.close()).then(() => process.exit(0));
+    void Promise.all([log.stop(), reporter.stop()]).then(() => server.close()).then(() => database.close()).then(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

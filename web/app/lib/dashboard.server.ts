@@ -1,9 +1,10 @@
 import type { Baketsu } from '@baketsu/sdk';
+import { fileName } from './file-names.server.js';
 import { costOf, monthOf, pricePerByteMs, shareOf } from './usage.js';
 
 const COSTLIEST = 5;
 
-export async function loadDashboard(api: Baketsu) {
+export async function loadDashboard(api: Baketsu, accountId: string) {
   const now = new Date();
   const [usage, trend, month, billing] = await Promise.all([
     api.usage.get(),
@@ -15,11 +16,10 @@ export async function loadDashboard(api: Baketsu) {
   // Billing prices month-to-date exactly (6 decimals); the usage estimate is rounded to cents,
   // so it is only the fallback. Files get their byte-time share of the month-to-date cost.
   const monthToDateCost = billing ? Number(billing.month_to_date.estimated_cost) : costOf(usage.byte_ms_month_to_date, pricePerByteMs(usage));
-  // The usage read model knows files by id; names come from the files API (deleted ones are gone).
   const costliest = await Promise.all(
     month.items.slice(0, COSTLIEST).map(async (item) => ({
       id: item.file_id,
-      name: await api.files.get(item.file_id).then((file) => file.name, () => null),
+      name: await fileName(api, accountId, item.file_id),
       type: item.type,
       size: item.size_bytes,
       deleted: item.deleted_at !== null,

@@ -9,8 +9,8 @@ import { formatByteTime, formatBytes, formatCount, formatDate, formatMoney } fro
 export const meta: MetaFunction = () => [{ title: 'Dashboard · Baketsu' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { api, headers } = await requireUser(request);
-  return data(await loadDashboard(api), { headers });
+  const { api, account, headers } = await requireUser(request);
+  return data(await loadDashboard(api, account.id), { headers });
 }
 
 export default function Dashboard() {

@@ -6,6 +6,7 @@ import { FileRow } from '#app/components/file-row.js';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { TYPE_FILTERS } from '#app/lib/file-filters.js';
+import { forgetFileNames } from '#app/lib/file-names.server.js';
 import { listFiles, parseFileQuery, parseTags } from '#app/lib/files.server.js';
 import { formErrorsFrom } from '#app/lib/problems.server.js';
 
@@ -19,9 +20,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { api, headers } = await requireUser(request);
+  const { api, account, headers } = await requireUser(request);
   const form = await request.formData();
   const id = String(form.get('id') ?? '');
+  forgetFileNames(account.id, [id, ...form.getAll('ids').map(String)]);
   try {
     switch (form.get('intent')) {
       case 'rename':

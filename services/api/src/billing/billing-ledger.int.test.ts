@@ -1,3 +1,4 @@
+import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
 import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, testClock } from './testing/billing-kit.js';
@@ -55,9 +56,10 @@ test('the webhook endpoint without a signing secret refuses clearly', async () =
   expect(await response.json()).toMatchObject({ code: 'billing_not_configured' });
 });
 
-test('before metering has created its tables, GET /v1/billing is a 503 not_ready, not a 500', async () => {
+test('without metering\'s tables (e.g. a half-applied deploy), GET /v1/billing is a 503 not_ready, not a 500', async () => {
   const bare = await startTestApi({ clock });
   try {
+    await bare.database.pool.query(sql.unsafe`drop schema metering cascade`);
     const credentials = { email: `bare-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' };
     const post = (path: string) =>
       fetch(`${bare.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });

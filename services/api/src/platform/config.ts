@@ -54,6 +54,8 @@ export const configSchema = z
     LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
     LOGIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     VALIDATE_RESPONSES: booleanFlag.default('false'),
+    // Fold usage inside the API process. `auto`: only with embedded PGlite (which allows one connection).
+    METERING_IN_PROCESS: z.enum(['auto', 'true', 'false']).default('auto'),
     // Price of keeping one GiB (2^30 bytes) for one calendar month, as a decimal with up to 6 places.
     // Parsed into integer micro-units so that every cost computation stays in integers until the end.
     PRICE_PER_GIB_MONTH: z

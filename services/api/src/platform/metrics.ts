@@ -7,8 +7,7 @@ export interface HttpMetrics {
 }
 
 /** A registry per app (not prom-client's global one), so tests can build many apps in one process. */
-export function createHttpMetrics(): HttpMetrics {
-  const registry = new Registry();
+export function createHttpMetrics(registry = new Registry()): HttpMetrics {
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'http_requests_total',

@@ -35,7 +35,7 @@ export function estimateMonthlyCost(input: { byteMsMonthToDate: bigint; storedBy
   const [whole = '0', fraction = ''] = input.price.perGibMonth.split('.');
   const priceScaled = BigInt(whole + fraction);
   const priceScale = 10n ** BigInt(fraction.length);
-  const currency = input.price.currency.toUpperCase();
+  const currency = input.price.currency;
   const digits = minorUnitDigits(currency);
   const numerator = projected * priceScaled * 10n ** BigInt(digits);
   const denominator = GIB * BigInt(end - start) * priceScale;

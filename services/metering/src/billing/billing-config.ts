@@ -1,5 +1,6 @@
 import { billingConfigShape, configSchema } from '@baketsu/api/config';
 import { z } from 'zod';
+import { ConfigError } from '#src/platform/config.js';
 
 // The billing settings the API has, plus what the reporter process needs to run on its own.
 const shared = configSchema.innerType().shape;
@@ -17,7 +18,7 @@ export function parseBillingProcessConfig(environment: Record<string, string | u
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const result = billingProcessConfigSchema.safeParse(present);
   if (!result.success) {
-    throw new Error(`Invalid configuration:\n${result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
+    throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
   }
   return Object.freeze(result.data);
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import pino from 'pino';
 import { buildApp } from '#src/app.js';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
@@ -35,6 +36,8 @@ export async function startTestApi(
     database?: TestDatabase;
     /** E.g. to inject storage failures. */
     wrapObjectStore?: (store: ObjectStore) => ObjectStore;
+    /** Fold usage in-process from the outbox, as embedded mode does (whole-stack tests). */
+    metering?: boolean;
   } = {},
 ): Promise<TestApi> {
   const database = options.database ?? (await createTestDatabase());
@@ -63,6 +66,9 @@ export async function startTestApi(
   const storage: StorageSetup = { ...built, store: objectStore };
   const app = buildApp({ config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage });
   server.on('request', app);
+  const metering = options.metering
+    ? startEmbeddedMetering({ pool: database.pool, logger, intervalMs: 100 })
+    : undefined;
   return {
     url,
     config,
@@ -72,6 +78,7 @@ export async function startTestApi(
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metering?.stop();
       storage.close();
       await rm(storageDir, { recursive: true, force: true });
       if (!options.database) await database.drop();

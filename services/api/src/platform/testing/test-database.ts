@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connectPostgres, type Database } from '../database.js';
+import { meteringMigrations } from '@baketsu/metering/embedded';
 import { migrate } from '../migrations.js';
 
 export interface TestDatabase extends Database {
@@ -35,6 +36,8 @@ export async function createTestDatabase(
   url.pathname = `/${name}`;
   const connectionUrl = url.toString();
   await migrate({ connectionUrl });
+  // Usage and billing routes read metering's projections, so every test database has them.
+  await migrate({ connectionUrl, ...meteringMigrations });
   for (const extra of options.extraMigrations ?? []) {
     await migrate({ connectionUrl, directory: extra.directory, table: extra.table });
   }
