@@ -9,7 +9,7 @@ describe('monthly cost estimate', () => {
     expect(end - start).toBe(28 * DAY_MS);
     const now = start + 9 * DAY_MS;
     const cost = estimateMonthlyCost({ byteMsMonthToDate: GIB * BigInt(now - start), storedBytes: GIB, now, price: { perGibMonth: '0.02', currency: 'usd' } });
-    expect(cost).toEqual({ amount: '0.02', currency: 'USD' });
+    expect(cost).toEqual({ amount: '0.02', currency: 'usd' });
   });
 
   test('rounds once, half up, from the exact integer', () => {
@@ -26,7 +26,7 @@ describe('monthly cost estimate', () => {
     const petabyte = 10n ** 15n;
     const cost = estimateMonthlyCost({ byteMsMonthToDate: 0n, storedBytes: petabyte, now, price: { perGibMonth: '3', currency: 'jpy' } });
     // 1e15 B held for the last 16 of November's 30 days: 16/30 × 1e15/2^30 GiB × 3 JPY = 1490116.119… → 1490116
-    expect(cost).toEqual({ amount: '1490116', currency: 'JPY' });
+    expect(cost).toEqual({ amount: '1490116', currency: 'jpy' });
   });
 });
 

@@ -12,7 +12,7 @@ export interface UsagePrice {
 const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX']);
 
 export function minorUnitDigits(currency: string): number {
-  return ZERO_DECIMAL.has(currency) ? 0 : 2;
+  return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
 }
 
 /** The UTC calendar month containing `at`: its first millisecond and the first of the next. */
