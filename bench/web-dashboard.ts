@@ -5,6 +5,8 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { ensureFreshBuild, startStack } from '../web/test/stack.js';
 
@@ -22,7 +24,9 @@ const base = external?.web ?? stack!.web.url;
 const apiUrl = external?.api ?? stack!.api.url;
 try {
   const cookies = await Promise.all(Array.from({ length: USERS }, (_, i) => signUp(`bench-web-${Date.now()}-${i}@example.com`)));
-  await seedFiles(cookies[0]!);
+  // Everyone has files, so every render fills every panel (costliest files included).
+  for (const cookie of cookies) await seedFiles(cookie);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // metering folds the uploads in
 
   for (const page of ['/dashboard', '/files']) {
     const initial = await javascriptOf(page, cookies[0]!);
@@ -38,8 +42,12 @@ try {
     return JSON.parse(stdout) as { requests: number; requestsPerSecond: number; p50Ms: number; p95Ms: number; p99Ms: number; statuses: Record<string, number>; errors: number };
   };
   await load(2); // warm-up: JIT, connection pools
+  const cpuBefore = { api: process.cpuUsage(), web: await childCpuMs(stack?.web.pid) };
   const result = await load(seconds);
+  const apiCpuMs = (process.cpuUsage(cpuBefore.api).user + process.cpuUsage(cpuBefore.api).system) / 1000;
+  const webCpuMs = (await childCpuMs(stack?.web.pid)) - cpuBefore.web;
   console.log(`GET /dashboard, ${USERS} signed-in users, ${seconds}s, node ${process.version}`);
+  if (stack?.web.pid) console.log(`  CPU per page: dashboard ${(webCpuMs / result.requests).toFixed(1)} ms, API + metering ${(apiCpuMs / result.requests).toFixed(1)} ms (${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)})`);
   console.log(`  ${result.requestsPerSecond.toFixed(0)} req/s   p50 ${result.p50Ms.toFixed(1)} ms   p95 ${result.p95Ms.toFixed(1)} ms   p99 ${result.p99Ms.toFixed(1)} ms   statuses ${JSON.stringify(result.statuses)}   errors ${result.errors}`);
 } finally {
   await stack?.stop();
@@ -104,4 +112,12 @@ async function lazyChunksOf(page: string, cookie: string) {
 
 function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+// utime + stime of a process (and its threads), in milliseconds, from /proc; 0 elsewhere.
+async function childCpuMs(pid: number | undefined): Promise<number> {
+  if (!pid) return 0;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) || 0) + (Number(fields[12]) || 0)) * 10; // clock ticks of 10 ms
 }

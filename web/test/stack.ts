@@ -2,7 +2,6 @@
 // and the built dashboard in front of it, both on loopback.
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, startTestApi, type TestApi } from '@baketsu/api/testing';
@@ -12,7 +11,8 @@ import { buildDashboard, isBuilt, startDashboard, webRoot, type Dashboard } from
 
 export interface Stack {
   api: TestApi;
-  web: Pick<Dashboard, 'url' | 'close'>;
+  /** `pid` when the dashboard runs in its own process. */
+  web: Pick<Dashboard, 'url' | 'close'> & { pid?: number };
   stop(): Promise<void>;
 }
 
@@ -69,9 +69,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startDashboardProcess(port: number, apiUrl: string): Promise<Pick<Dashboard, 'url' | 'close'>> {
-  const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-  const child = spawn(process.execPath, [tsxCli, path.join(webRoot, 'server', 'main.ts')], {
+async function startDashboardProcess(port: number, apiUrl: string): Promise<Stack['web']> {
+  // One process (node --import tsx), so its pid is the one doing the work.
+  // WEB_CPU_PROF=<dir>: write a CPU profile of the dashboard process there (for bench runs).
+  const profile = process.env.WEB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WEB_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(webRoot, 'server', 'main.ts')], {
+    cwd: webRoot,
     env: { ...process.env, NODE_ENV: 'production', SESSION_COOKIE_SECURE: 'false', API_URL: apiUrl, SESSION_SECRET, WEB_PORT: String(port), WEB_HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -83,6 +86,7 @@ async function startDashboardProcess(port: number, apiUrl: string): Promise<Pick
   }
   return {
     url,
+    pid: child.pid,
     close: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

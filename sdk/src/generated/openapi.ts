@@ -817,7 +817,10 @@ export interface components {
             estimated_monthly_cost: {
                 /** @example 0.42 */
                 amount: string;
-                /** @example USD */
+                /**
+                 * @description ISO 4217 code, lower-case as Stripe writes it.
+                 * @example usd
+                 */
                 currency: string;
             };
             /** Format: date-time */

@@ -69,7 +69,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 }
 
 /** Reads the environment, starts the API and stops it cleanly on SIGTERM/SIGINT. */
-export async function main(): Promise<void> {
+export async function main(): Promise<{ url: string; config: Config }> {
   let config: Config;
   try {
     config = parseConfig(process.env);
@@ -111,6 +111,7 @@ export async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  return { url: api.url, config };
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

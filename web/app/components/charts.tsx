@@ -21,10 +21,13 @@ export function ByTypeChart({ data }: { data: Array<{ type: string; bytes: numbe
       <div style={{ height: 240 }} aria-hidden="true">
         {data.length === 0 ? <p className="muted">Nothing stored yet.</p> : hydrated ? <Suspense fallback={loading}><ByTypeBars data={data} /></Suspense> : loading}
       </div>
-      <table className="visually-hidden">
-        <caption>Stored bytes by type</caption>
-        <tbody>{data.map((row) => <tr key={row.type}><th>{row.type}</th><td>{formatBytes(row.bytes)}</td><td>{row.files} files</td></tr>)}</tbody>
-      </table>
+      {/* Wrapped: a table box ignores overflow, so hidden on its own it would still stretch the page. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>Stored bytes by type</caption>
+          <tbody>{data.map((row) => <tr key={row.type}><th>{row.type}</th><td>{formatBytes(row.bytes)}</td><td>{row.files} files</td></tr>)}</tbody>
+        </table>
+      </div>
     </figure>
   );
 }
@@ -36,10 +39,12 @@ export function TrendChart({ data }: { data: Array<{ date: string; storedBytes: 
       <div style={{ height: 240 }} aria-hidden="true">
         {hydrated ? <Suspense fallback={loading}><TrendArea data={data} /></Suspense> : loading}
       </div>
-      <table className="visually-hidden">
-        <caption>Stored bytes per day, last 30 days</caption>
-        <tbody>{data.map((row) => <tr key={row.date}><th>{row.date}</th><td>{formatBytes(row.storedBytes)}</td></tr>)}</tbody>
-      </table>
+      <div className="visually-hidden">
+        <table>
+          <caption>Stored bytes per day, last 30 days</caption>
+          <tbody>{data.map((row) => <tr key={row.date}><th>{row.date}</th><td>{formatBytes(row.storedBytes)}</td></tr>)}</tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -1,6 +1,17 @@
 // Sizes and money as people read them. Binary units (KiB = 1024 B), matching the pricing (per GiB).
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
+// Building an Intl formatter costs far more than using one, and a page formats dozens of values.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatBytes(bytes: number | bigint | string): string {
   let value = Number(bytes);
   if (!Number.isFinite(value) || value < 0) return '—';
@@ -22,28 +33,27 @@ export function formatMoney(amount: string | number, currency = 'usd', locale = 
   const value = Number(amount);
   if (!Number.isFinite(value)) return '—';
   const small = value !== 0 && Math.abs(value) < 0.01;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: currency.toUpperCase(),
-    minimumFractionDigits: 2,
-    maximumFractionDigits: small ? 6 : 2,
-  }).format(value);
+  const code = currency.toUpperCase();
+  const max = small ? 6 : 2;
+  return cached(`money:${locale}:${code}:${max}`, () =>
+    new Intl.NumberFormat(locale, { style: 'currency', currency: code, minimumFractionDigits: 2, maximumFractionDigits: max }),
+  ).format(value);
 }
 
 export function formatDate(iso: string, locale = 'en-US'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+  return cached(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })).format(date);
 }
 
 export function formatDay(iso: string, locale = 'en-US'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return cached(`day:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' })).format(date);
 }
 
 export function formatCount(value: number, locale = 'en-US'): string {
-  return new Intl.NumberFormat(locale).format(value);
+  return cached(`count:${locale}`, () => new Intl.NumberFormat(locale)).format(value);
 }
 
 /** Byte-milliseconds (an integer string) as GiB-hours, the unit people can picture. */

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '#src/platform/clock.js';
 import { errors } from '#src/platform/errors.js';
@@ -23,7 +24,8 @@ export function joseAccessTokens(options: {
   ttlSeconds: number;
   clock: Clock;
 }): AccessTokens {
-  const key = new TextEncoder().encode(options.secret);
+  // A KeyObject made once: handing jose raw bytes makes it import the key again on every call.
+  const key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   const nowSeconds = () => Math.floor(options.clock.now().getTime() / 1000);
   return {
     ttlSeconds: options.ttlSeconds,

@@ -29,8 +29,13 @@ const exactTypeParsers: DriverTypeParser[] = [
   },
 ];
 
+// Slonik's default runs `DISCARD ALL` every time a connection goes back to the pool: a second round
+// trip per query, and every plan cache dropped. Nothing here leaves session state behind (no SET,
+// no temp tables; the one session advisory lock is released in a finally), so there is nothing to reset.
+const keepSession = async () => {};
+
 export async function connectPostgres(connectionUrl: string, maximumPoolSize: number): Promise<Database> {
-  const pool = await createPool(connectionUrl, { maximumPoolSize, typeParsers: exactTypeParsers });
+  const pool = await createPool(connectionUrl, { maximumPoolSize, typeParsers: exactTypeParsers, resetConnection: keepSession });
   const { hostname, port, pathname } = new URL(connectionUrl);
   return {
     pool,
@@ -58,6 +63,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<Database> 
   const pool = await createPool(connectionUrl, {
     maximumPoolSize: 1,
     typeParsers: exactTypeParsers,
+    resetConnection: keepSession,
     idleTimeout: 'DISABLE_TIMEOUT',
   });
   return {

@@ -64,7 +64,7 @@ beforeAll(async () => {
   app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
   app.use(express.json());
   app.use(openApiValidator({ validateResponses: true }));
-  app.use(usageRouter({ pool: database.pool, clock, resolveBearer, price: { perGibMonth: '1000', currency: 'USD' } }));
+  app.use(usageRouter({ pool: database.pool, clock, resolveBearer, price: { perGibMonth: '1000', currency: 'usd' } }));
   app.use(problemMiddleware(1024 * 1024));
   usageServer = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -113,7 +113,7 @@ describe('usage API', () => {
       ],
       byte_ms_month_to_date: (byteMsA + byteMsB + byteMsC).toString(),
       // 1000/GiB-month: the GiB all month (1000) + 1 MiB for 11 of 30 days (0.3581) + 1000 B for 5 days (0.0002)
-      estimated_monthly_cost: { amount: '1000.36', currency: 'USD' },
+      estimated_monthly_cost: { amount: '1000.36', currency: 'usd' },
     });
   });
 
