@@ -39,6 +39,27 @@ describe('client options', () => {
     await expect(client.files.upload(new Uint8Array(1), { name: 'a', partsize: 5 } as never)).rejects.toThrow(/unknown upload option "partsize"/);
   });
 
+  it('sends partSize as part_size on presign, and refuses one out of range before any request', async () => {
+    const MIB = 1024 * 1024;
+    const api = fakeApi(() => json({ error: 'stop here' }, 500));
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, maxRetries: 0 });
+    await client.files.upload(new Uint8Array(10), { name: 'a', partSize: 8 * MIB }).catch(() => {});
+    expect(api.calls[0]!.url.pathname).toBe('/v1/files/presign');
+    expect(JSON.parse(String(api.calls[0]!.init.body))).toMatchObject({ name: 'a', size: 10, part_size: 8 * MIB });
+    await client.files.upload(new Uint8Array(10), { name: 'b' }).catch(() => {});
+    expect(JSON.parse(String(api.calls[1]!.init.body))).not.toHaveProperty('part_size');
+
+    const calls = api.calls.length;
+    for (const partSize of [5 * MIB - 1, 5 * 1024 * MIB + 1, 6.5 * MIB + 0.5, Number.NaN, '8388608' as never]) {
+      await expect(client.files.upload(new Uint8Array(10), { name: 'c', partSize })).rejects.toThrow(TypeError);
+    }
+    await expect(client.files.upload(new Uint8Array(1), { name: 'c', partSize: MIB })).rejects.toThrow(/partSize must be a whole number of bytes from 5242880/);
+    await expect(client.files.upload(new Uint8Array(1), { name: 'c', size: 10_000 * 5 * MIB + 1, partSize: 5 * MIB })).rejects.toThrow(
+      /into 10001 parts, more than 10000/,
+    );
+    expect(api.calls.length).toBe(calls);
+  });
+
   it('sends the API key, or an access token from a function', async () => {
     const api = fakeApi(() => json({ id: 'a' }));
     await new Baketsu({ baseUrl: 'http://x/', apiKey: 'bk_1' }, { fetch: api.fetch }).auth.me();

@@ -8,6 +8,7 @@ export type Problem = Schemas['Problem'];
 export type Account = Schemas['Account'];
 export type Credentials = Schemas['Credentials'];
 export type TokenPair = Schemas['TokenPair'];
+export type PasswordChangeParams = Schemas['PasswordChange'];
 export type ApiKey = Schemas['ApiKey'];
 export type ApiKeyScope = Schemas['ApiKeyScope'];
 export type ApiKeyCreateParams = Schemas['ApiKeyCreate'];

@@ -47,3 +47,27 @@ it('reads and sets limits', async () => {
   expect(limits.monthly_spend_cap).toMatch(/^12\.5/);
   expect((await t.client.limits.get()).used_bytes).toBeGreaterThanOrEqual(1000);
 });
+
+it('changes the password: the old one stops working, other sign-ins end, this one stays', async () => {
+  const anonymous = new Baketsu({ baseUrl: t.api.url });
+  const email = `password-${randomUUID()}@example.com`;
+  await anonymous.auth.register({ email, password: 'the first password' });
+  const mine = await anonymous.auth.login({ email, password: 'the first password' });
+  const theirs = await anonymous.auth.login({ email, password: 'the first password' });
+  const session = new Baketsu({ baseUrl: t.api.url, accessToken: mine.access_token });
+  const elsewhere = new Baketsu({ baseUrl: t.api.url, accessToken: theirs.access_token });
+
+  await expect(session.auth.changePassword({ current_password: 'not it', new_password: 'the second password' })).rejects.toMatchObject({
+    constructor: AuthenticationError,
+    code: 'invalid_credentials',
+  });
+  const weak = await session.auth.changePassword({ current_password: 'the first password', new_password: 'short' }).catch((error: unknown) => error);
+  expect(weak).toBeInstanceOf(ValidationError);
+  expect((weak as ValidationError).fieldErrors.map((field) => field.path)).toEqual(['/body/new_password']);
+
+  await session.auth.changePassword({ current_password: 'the first password', new_password: 'the second password' });
+  expect((await session.auth.me()).email).toBe(email);
+  await expect(elsewhere.auth.me()).rejects.toBeInstanceOf(AuthenticationError);
+  await expect(anonymous.auth.login({ email, password: 'the first password' })).rejects.toBeInstanceOf(AuthenticationError);
+  await anonymous.auth.login({ email, password: 'the second password' });
+});

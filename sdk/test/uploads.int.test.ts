@@ -60,6 +60,19 @@ describe.each(STORES)('uploads with the %s store', (store) => {
     expect(await sha256OfUrl(url)).toEqual({ sha256: expected, size: 12 * MIB + 123 });
   });
 
+  it('uploads in parts of the size the caller chose', async () => {
+    const data = bytesOf(11 * MIB + 17);
+    const starts: Array<{ type: string; partSize?: number | undefined; partCount?: number | undefined }> = [];
+    const five = await t.client.files.upload(data, { name: 'five-mib-parts.bin', partSize: 5 * MIB, onStart: (s) => starts.push(s) });
+    const six = await t.client.files.upload(data, { name: 'six-mib-parts.bin', partSize: 6 * MIB, onStart: (s) => starts.push(s) });
+    expect(starts).toMatchObject([
+      { type: 'multipart', partSize: 5 * MIB, partCount: 3 },
+      { type: 'multipart', partSize: 6 * MIB, partCount: 2 },
+    ]);
+    for (const file of [five, six]) expect(sha256(await download(t.client, file.id))).toBe(sha256(data));
+    await expect(t.client.files.upload(data, { name: 'tiny-parts.bin', partSize: MIB })).rejects.toThrow(TypeError);
+  });
+
   it('uploads a web ReadableStream of declared size and a Node Readable of unknown size', async () => {
     const data = bytesOf(11 * MIB);
     const web = Readable.toWeb(Readable.from([data.subarray(0, 3 * MIB), data.subarray(3 * MIB)])) as ReadableStream<Uint8Array>;

@@ -2,6 +2,7 @@
 // racing requests (refresh tokens are single use), and a dead session sent to /login.
 import { startTestApi, type TestApi } from '@baketsu/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changePassword } from '../app/lib/account.server.js';
 import { requireUser } from '../app/lib/auth.server.js';
 import { parseEnv, setEnv } from '../app/lib/env.server.js';
 import { commitSession, readSession, sessionFromTokens, type UserSession } from '../app/lib/session.server.js';
@@ -66,5 +67,23 @@ describe('requireUser', () => {
     const thrown = await user.api.auth.me().catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).headers.get('location')).toBe('/login?redirectTo=%2Fsettings');
+  });
+
+  it('a wrong current password on /settings is a field error, not a sign-out; a right one keeps this sign-in', async () => {
+    const session = await signedInSession();
+    const user = await requireUser(await requestWith(session, '/settings'));
+    const form = (current: string) => {
+      const data = new FormData();
+      data.set('current_password', current);
+      data.set('new_password', 'a brand new passphrase');
+      data.set('confirm_password', 'a brand new passphrase');
+      return data;
+    };
+    expect(await changePassword(user.api, form('not the password'))).toEqual({
+      ok: false,
+      errors: { fields: { current_password: 'The current password is not correct' } },
+    });
+    expect(await changePassword(user.api, form(password))).toEqual({ ok: true });
+    expect((await user.api.auth.me()).id).toBe(session.account.id);
   });
 });

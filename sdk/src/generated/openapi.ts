@@ -100,6 +100,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the signed-in account's password
+         * @description Needs an access token (an API key is refused with `session_required`). A wrong
+         *     `current_password` is `invalid_credentials` and counts toward the same per-account limit as
+         *     sign-in attempts. On success every other sign-in of the account is revoked; the caller's
+         *     own sign-in stays valid.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -581,6 +604,11 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        PasswordChange: {
+            current_password: string;
+            /** @description 8 to 256 characters. Every character counts, beyond bcrypt's 72-byte limit too. */
+            new_password: string;
+        };
         TokenPair: {
             access_token: string;
             /** @constant */
@@ -636,6 +664,13 @@ export interface components {
             content_type: string;
             /** @description SHA-256 of the content, as 64 hex digits or base64. Storage then refuses other bytes. */
             sha256?: string;
+            /**
+             * @description Bytes per part if the upload is multipart (the server's multipart threshold still decides
+             *     single or multipart). From 5 MiB (5242880) to 5 GiB (5368709120), and no more than 10,000
+             *     parts for the declared size; otherwise 400 `invalid_part_size`. Without it the server picks.
+             * @example 8388608
+             */
+            part_size?: number;
         };
         Quote: {
             /**
@@ -1177,6 +1212,32 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; other sign-ins have been revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listApiKeys: {

@@ -1,6 +1,6 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { Account, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, TokenPair } from '../types.js';
+import type { Account, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, PasswordChangeParams, TokenPair } from '../types.js';
 
 /** `auth` tag: accounts and sign-in. */
 export class AuthResource {
@@ -31,6 +31,15 @@ export class AuthResource {
 
   me(options?: RequestOptions): Promise<Account> {
     return this.http.request({ method: 'GET', path: '/v1/me', options });
+  }
+
+  /**
+   * Needs an access token (an API key gets `PermissionError`, code `session_required`). A wrong
+   * `current_password` is an `AuthenticationError` (`invalid_credentials`) and counts toward the
+   * sign-in rate limit. Every other sign-in of the account is revoked; this client's stays valid.
+   */
+  changePassword(params: PasswordChangeParams, options?: RequestOptions): Promise<void> {
+    return this.http.request({ method: 'POST', path: '/v1/me/password', body: params, options });
   }
 }
 

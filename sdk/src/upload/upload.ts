@@ -23,6 +23,11 @@ export interface UploadOptions {
   /** Called once the upload has an id: keep it to resume after a crash. */
   onStart?: (upload: UploadStart) => void;
   signal?: AbortSignal;
+  /**
+   * Bytes per part if the upload is multipart (the server's threshold still decides single or
+   * multipart): 5 MiB to 5 GiB, and at most 10,000 parts. Default: the server's choice.
+   */
+  partSize?: number;
   /** Parts in flight at once (default: the client's uploadConcurrency). */
   concurrency?: number;
   /** Retries per part and per API call (default: the client's maxRetries). */
@@ -36,7 +41,28 @@ export interface UploadStart {
   partCount?: number | undefined;
 }
 
-const UPLOAD_OPTION_KEYS = ['name', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'concurrency', 'maxRetries'];
+const UPLOAD_OPTION_KEYS = ['name', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'partSize', 'concurrency', 'maxRetries'];
+
+const MIB = 1024 * 1024;
+/** S3's limits on parts, which the API enforces too. */
+export const MIN_PART_SIZE = 5 * MIB;
+export const MAX_PART_SIZE = 5 * 1024 * MIB;
+export const MAX_PARTS = 10_000;
+
+function checkPartSize(partSize: unknown): void {
+  if (typeof partSize !== 'number' || !Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+    throw new TypeError(`Baketsu: partSize must be a whole number of bytes from ${MIN_PART_SIZE} (5 MiB) to ${MAX_PART_SIZE} (5 GiB); got ${String(partSize)}`);
+  }
+}
+
+function checkPartCount(size: number, partSize: number): void {
+  const parts = Math.ceil(size / partSize);
+  if (parts > MAX_PARTS) {
+    throw new TypeError(
+      `Baketsu: partSize ${partSize} would split ${size} bytes into ${parts} parts, more than ${MAX_PARTS}; use at least ${Math.ceil(size / MAX_PARTS)}`,
+    );
+  }
+}
 
 /** The API calls an upload needs; implemented by the uploads and files resources. */
 export interface UploadApi {
@@ -57,14 +83,26 @@ export class Uploader {
 
   async upload(data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
     rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
+    const { partSize } = options;
+    if (partSize !== undefined) {
+      checkPartSize(partSize);
+      if (options.size !== undefined) checkPartCount(options.size, partSize);
+    }
     const source = await this.source(data, options.size);
     if (options.size !== undefined && options.size !== source.size) throw new RangeError(`Baketsu: options.size is ${options.size}; the data is ${source.size} bytes`);
+    if (partSize !== undefined) checkPartCount(source.size, partSize);
     const name = options.name ?? source.name;
     if (!name) throw new TypeError('Baketsu: options.name is required for data without a name');
     const contentType = bareMediaType(options.contentType ?? source.type) ?? 'application/octet-stream';
     const sha256 = options.sha256 === true ? await this.checksum(source) : options.sha256;
     const plan = await this.api.presign(
-      { name, size: source.size, content_type: contentType, ...(sha256 === undefined ? {} : { sha256 }) },
+      {
+        name,
+        size: source.size,
+        content_type: contentType,
+        ...(sha256 === undefined ? {} : { sha256 }),
+        ...(partSize === undefined ? {} : { part_size: partSize }),
+      },
       this.requestOptions(options),
     );
     options.onStart?.({ uploadId: plan.upload_id, type: plan.type, partSize: plan.part_size, partCount: plan.part_count });
@@ -105,6 +143,9 @@ export class Uploader {
     const source = await this.source(data, options.size ?? upload.size);
     if (source.size !== upload.size) throw new RangeError(`Baketsu: upload ${uploadId} is ${upload.size} bytes; the data is ${source.size}`);
     const { part_size: partSize, part_count: partCount } = upload;
+    if (options.partSize !== undefined && options.partSize !== partSize) {
+      throw new TypeError(`Baketsu: upload ${uploadId} has parts of ${partSize} bytes; a resumed upload keeps its part size`);
+    }
     const lengthOf = (n: number) => (n < partCount ? partSize : upload.size - partSize * (partCount - 1));
     const held = new Set((upload.parts ?? []).filter((p) => p.size === lengthOf(p.part_number)).map((p) => p.part_number));
     options.onStart?.({ uploadId, type: 'multipart', partSize, partCount });

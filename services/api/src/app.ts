@@ -72,7 +72,8 @@ export function buildApp(deps: AppDependencies): Express {
       const { account, scopes } = await apiKeys.authenticate(token);
       return { account: toAccount(account), scopes: new Set(scopes), via: 'api_key' };
     }
-    return { account: await auth.accountForAccessToken(token), scopes: new Set(['read', 'write', 'delete'] as const), via: 'access_token' };
+    const { account, sessionId } = await auth.accountForAccessToken(token);
+    return { account, scopes: new Set(['read', 'write', 'delete'] as const), via: 'access_token', sessionId };
   };
 
   const app = express();

@@ -1,8 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useFetcher, useLoaderData } from '@remix-run/react';
 import { ApiKeys } from '#app/components/api-keys.js';
+import { ChangePassword } from '#app/components/change-password.js';
 import { Field } from '#app/components/field.js';
 import { RouteError } from '#app/components/route-error.js';
+import { changePassword } from '#app/lib/account.server.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { formatBytes, formatDate, formatMoney } from '#app/lib/format.js';
 import { formErrorsFrom, type FormErrors } from '#app/lib/problems.server.js';
@@ -32,6 +34,10 @@ export async function action({ request }: ActionFunctionArgs) {
       case 'revoke-key':
         await api.apiKeys.revoke(String(form.get('id') ?? ''));
         return data({ ok: true }, { headers });
+      case 'change-password': {
+        const result = await changePassword(api, form);
+        return data(result, { status: result.ok ? 200 : 400, headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
+      }
       case 'spend-cap': {
         const raw = String(form.get('monthly_spend_cap') ?? '').trim();
         await api.limits.update({ monthly_spend_cap: raw === '' ? null : raw });
@@ -60,6 +66,7 @@ export default function Settings() {
           <div><dt className="muted">Account id</dt><dd style={{ margin: 0 }}><code>{me.id}</code></dd></div>
         </dl>
       </section>
+      <ChangePassword />
       <ApiKeys keys={keys} />
       <section className="card" aria-labelledby="limits">
         <h2 id="limits">Quota and spend cap</h2>

@@ -45,6 +45,29 @@ export function authRepository(pool: DatabasePool) {
         from auth_sessions s join accounts a on a.id = s.account_id
         where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null`),
 
+    /** The account with its password hash, locked so concurrent password changes serialise. */
+    lockAccountWithHash: (connection: CommonQueryMethods, accountId: string) =>
+      connection.maybeOne(sql.type(accountWithHash)`
+        select id, email, created_at, password_hash from accounts where id = ${accountId} for update`),
+
+    async updatePasswordHash(connection: CommonQueryMethods, accountId: string, passwordHash: string, at: Date): Promise<void> {
+      await connection.query(sql.unsafe`
+        update accounts set password_hash = ${passwordHash}, updated_at = ${sql.timestamp(at)} where id = ${accountId}`);
+    },
+
+    /** Revokes every active sign-in of the account except `keepSessionId`. */
+    async revokeOtherSessions(
+      connection: CommonQueryMethods,
+      accountId: string,
+      keepSessionId: string,
+      reason: string,
+      at: Date,
+    ): Promise<void> {
+      await connection.query(sql.unsafe`
+        update auth_sessions set revoked_at = ${sql.timestamp(at)}, revoked_reason = ${reason}
+        where account_id = ${accountId} and id <> ${keepSessionId} and revoked_at is null`);
+    },
+
     async createSession(
       connection: CommonQueryMethods,
       session: { id: string; accountId: string },

@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { errors } from '#src/platform/errors.js';
 import { Problem } from '#src/platform/problem.js';
 import type { AuthService } from './auth-service.js';
 import { principalOf, requirePrincipal, type BearerResolver } from './authenticate.js';
@@ -11,6 +12,11 @@ interface CredentialsBody {
 
 interface RefreshBody {
   refresh_token: string;
+}
+
+interface PasswordChangeBody {
+  current_password: string;
+  new_password: string;
 }
 
 export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateLimit; resolveBearer: BearerResolver }): Router {
@@ -48,6 +54,30 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
 
   router.get('/v1/me', requirePrincipal(deps.resolveBearer), (request, response) => {
     response.json(principalOf(request).account);
+  });
+
+  // A wrong current password counts against the account exactly like a failed sign-in, so a stolen
+  // access token cannot be used to guess the password faster than the login form allows.
+  router.post('/v1/me/password', requirePrincipal(deps.resolveBearer), async (request, response) => {
+    const principal = principalOf(request);
+    // A leaked API key must not be able to take over the account by replacing its password.
+    if (principal.via !== 'access_token' || !principal.sessionId) throw errors.passwordSessionRequired();
+    const body = request.body as PasswordChangeBody;
+    const email = principal.account.email;
+    await loginRateLimit.beforeAttempt(request.ip ?? 'unknown', email);
+    try {
+      await auth.changePassword({
+        accountId: principal.account.id,
+        sessionId: principal.sessionId,
+        currentPassword: body.current_password,
+        newPassword: body.new_password,
+      });
+      await loginRateLimit.afterSuccess(email);
+    } catch (error) {
+      if (error instanceof Problem && error.code === 'invalid_credentials') await loginRateLimit.afterFailure(email);
+      throw error;
+    }
+    response.status(204).end();
   });
 
   return router;

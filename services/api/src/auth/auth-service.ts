@@ -122,11 +122,37 @@ export function authService(deps: {
       });
     },
 
-    async accountForAccessToken(token: string): Promise<Account> {
+    /**
+     * Replaces the password after checking the current one, then revokes every other sign-in of the
+     * account: whoever else knew the old password is signed out. The caller's sign-in stays valid.
+     * The new password is checked before the current one, so a weak choice costs no bcrypt work and
+     * no rate-limit point.
+     */
+    async changePassword(input: {
+      accountId: string;
+      sessionId: string;
+      currentPassword: string;
+      newPassword: string;
+    }): Promise<void> {
+      assertAcceptablePassword(input.newPassword, '/body/new_password');
+      const newHash = await passwords.hash(input.newPassword);
+      await repository.transaction(async (connection) => {
+        const account = await repository.lockAccountWithHash(connection, input.accountId);
+        const matches = account
+          ? await passwords.verify(input.currentPassword, account.password_hash)
+          : await passwords.verifyNothing(input.currentPassword);
+        if (!account || !matches) throw errors.invalidCredentials();
+        const now = clock.now();
+        await repository.updatePasswordHash(connection, account.id, newHash, now);
+        await repository.revokeOtherSessions(connection, account.id, input.sessionId, 'password_changed', now);
+      });
+    },
+
+    async accountForAccessToken(token: string): Promise<{ account: Account; sessionId: string }> {
       const claims = await accessTokens.verify(token);
       const row = await repository.findAccountForSession(claims.accountId, claims.sessionId);
       if (!row) throw errors.invalidToken('The session has ended; sign in again.');
-      return toAccount(row);
+      return { account: toAccount(row), sessionId: claims.sessionId };
     },
   };
 }

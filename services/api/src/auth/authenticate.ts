@@ -9,6 +9,8 @@ export interface Principal {
   /** Access tokens carry every scope; API keys carry the ones they were created with. */
   scopes: ReadonlySet<Scope>;
   via: 'access_token' | 'api_key';
+  /** The sign-in (auth_sessions row) an access token belongs to; absent for API keys. */
+  sessionId?: string;
 }
 
 export type BearerResolver = (token: string) => Promise<Principal>;

@@ -15,11 +15,12 @@ export function normalizeEmail(raw: string): string {
   return email;
 }
 
-export function assertAcceptablePassword(password: string): void {
+/** `field` is where a refusal points in the problem's `errors` (the body member holding the password). */
+export function assertAcceptablePassword(password: string, field = '/body/password'): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) throw errors.weakPassword(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
-  if (length > PASSWORD_MAX_LENGTH) throw errors.weakPassword(`Use at most ${PASSWORD_MAX_LENGTH} characters.`);
-  if (password.trim().length === 0) throw errors.weakPassword('The password cannot be only whitespace.');
+  if (length < PASSWORD_MIN_LENGTH) throw errors.weakPassword(`Use at least ${PASSWORD_MIN_LENGTH} characters.`, field);
+  if (length > PASSWORD_MAX_LENGTH) throw errors.weakPassword(`Use at most ${PASSWORD_MAX_LENGTH} characters.`, field);
+  if (password.trim().length === 0) throw errors.weakPassword('The password cannot be only whitespace.', field);
 }
 
 // bcrypt reads only the first 72 bytes of its input. Hashing the password to a fixed 44-character

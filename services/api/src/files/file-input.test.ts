@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Problem } from '#src/platform/problem.js';
-import { contentTypeAllowed, validContentType, validFileName, validSha256, validTags } from './file-input.js';
+import { contentTypeAllowed, validContentType, validFileName, validPartSize, validSha256, validTags } from './file-input.js';
 
 const code = (fn: () => unknown) => {
   try {
@@ -63,5 +63,16 @@ describe('checksums and tags', () => {
     expect(code(() => validTags(['x'.repeat(65)], 5))).toBe('invalid_tags');
     expect(code(() => validTags(['<script>'], 5))).toBe('invalid_tags');
     expect(code(() => validTags([''], 5))).toBe('invalid_tags');
+  });
+});
+
+describe('part sizes', () => {
+  const MIB = 1024 * 1024;
+  it('returns an acceptable part size', () => {
+    expect(validPartSize(11 * MIB, 5 * MIB)).toBe(5 * MIB);
+  });
+  it('refuses an unusable one with invalid_part_size', () => {
+    expect(code(() => validPartSize(11 * MIB, MIB))).toBe('invalid_part_size');
+    expect(code(() => validPartSize(10_000 * 5 * MIB + 1, 5 * MIB))).toBe('invalid_part_size');
   });
 });

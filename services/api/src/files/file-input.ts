@@ -2,6 +2,7 @@
 // chosen by the server), but they travel into Content-Disposition headers, dashboards and exports,
 // so they are normalised and stripped of anything that could be read as a path or a control.
 import { errors } from '#src/platform/errors.js';
+import { partSizeProblem } from './multipart-plan.js';
 
 export const MAX_NAME_BYTES = 255;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
@@ -49,6 +50,13 @@ export function validSha256(raw: string): string {
   if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex').toString('base64');
   if (/^[A-Za-z0-9+/]{43}=$/.test(raw)) return raw;
   throw errors.invalidChecksum();
+}
+
+/** A part size the client chose: 5 MiB to 5 GiB, and at most 10,000 parts for `size` bytes. */
+export function validPartSize(size: number, partSize: number): number {
+  const problem = partSizeProblem(size, partSize);
+  if (problem !== null) throw errors.invalidPartSize(problem);
+  return partSize;
 }
 
 export function sha256Hex(base64: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partLength, planParts } from './multipart-plan.js';
+import { MAX_PART_SIZE, partLength, partSizeProblem, planParts } from './multipart-plan.js';
 
 const MIB = 1024 * 1024;
 
@@ -18,5 +18,36 @@ describe('multipart plan', () => {
   });
   it('never plans parts under 5 MiB', () => {
     expect(planParts(20 * MIB, 1).partSize).toBe(5 * MIB);
+  });
+});
+
+describe('a part size the client chose', () => {
+  it('is used as it is, even when not a whole MiB', () => {
+    expect(planParts(11 * MIB, 16 * MIB, 5 * MIB)).toEqual({ partSize: 5 * MIB, partCount: 3 });
+    expect(planParts(20 * MIB, 16 * MIB, 5 * MIB + 1)).toEqual({ partSize: 5 * MIB + 1, partCount: 4 });
+  });
+  it('may cover the file in one part', () => {
+    expect(planParts(20 * MIB, 8 * MIB, 64 * MIB)).toEqual({ partSize: 64 * MIB, partCount: 1 });
+  });
+  it('is accepted from 5 MiB to 5 GiB', () => {
+    expect(partSizeProblem(20 * MIB, 5 * MIB)).toBeNull();
+    expect(partSizeProblem(20 * MIB, MAX_PART_SIZE)).toBeNull();
+    expect(MAX_PART_SIZE).toBe(5 * 1024 ** 3);
+  });
+  it.each([
+    [5 * MIB - 1, /at least 5242880 bytes/],
+    [MAX_PART_SIZE + 1, /at most 5368709120 bytes/],
+    [0, /at least/],
+    [-5 * MIB, /at least/],
+    [5.5 * MIB + 0.5, /integer/],
+  ])('refuses %d', (partSize, reason) => {
+    expect(partSizeProblem(20 * MIB, partSize)).toMatch(reason);
+  });
+  it('refuses a size that would need more than 10,000 parts, saying the smallest that fits', () => {
+    const size = 10_000 * 5 * MIB + 1;
+    expect(partSizeProblem(size, 5 * MIB)).toBe(
+      `would split ${size} bytes into 10001 parts, more than 10000; use at least ${Math.ceil(size / 10_000)} bytes`,
+    );
+    expect(partSizeProblem(size - 1, 5 * MIB)).toBeNull();
   });
 });

@@ -14,7 +14,13 @@ describe.each(['local', 's3'] as const)('multipart upload (%s store)', (mode) =>
   beforeAll(async () => {
     bucket = mode === 's3' ? await createTestBucket() : undefined;
     api = await startTestApi({
-      env: { ...bucket?.env, MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB) },
+      env: {
+        ...bucket?.env,
+        MULTIPART_THRESHOLD_BYTES: String(5 * MIB),
+        MULTIPART_PART_SIZE_BYTES: String(5 * MIB),
+        // Large enough that a declared size can need more than 10,000 parts.
+        MAX_FILE_SIZE_BYTES: String(100 * 1024 * MIB),
+      },
     });
     alice = await signUp(api.url);
   });
@@ -93,6 +99,48 @@ describe.each(['local', 's3'] as const)('multipart upload (%s store)', (mode) =>
     expect(await api.objectStore.listMultipartUploads(`${plan.upload_id.slice(0, 0)}`)).not.toContainEqual(
       expect.objectContaining({ key: expect.stringContaining(plan.upload_id) }),
     );
+  });
+
+  it('honours a part size the client chose', async () => {
+    const partSize = 6 * MIB;
+    const response = await alice.call('POST', '/v1/files/presign', {
+      name: 'chosen.bin',
+      size: content.length,
+      content_type: 'application/octet-stream',
+      part_size: partSize,
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    expect(response.body).toMatchObject({ type: 'multipart', part_size: partSize, part_count: 2 });
+    const parts = response.body.parts as Array<{ part_number: number; size: number; url: string; headers: Record<string, string> }>;
+    expect(parts.map((p) => p.size)).toEqual([partSize, content.length - partSize]);
+    for (const part of parts) {
+      const bytes = content.subarray((part.part_number - 1) * partSize, part.part_number * partSize);
+      expect((await putTo(part, bytes)).status).toBe(200);
+    }
+    const state = await alice.call('GET', `/v1/uploads/${response.body.upload_id}`);
+    expect(state.body).toMatchObject({ part_size: partSize, part_count: 2 });
+    const done = await alice.call('POST', '/v1/files/complete', { upload_id: response.body.upload_id });
+    expect(done.status, JSON.stringify(done.body)).toBe(201);
+    const link = await alice.call('GET', `/v1/files/${done.body.id}/download`);
+    expect(sha256Hex(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()))).toBe(sha256Hex(content));
+  });
+
+  it('keeps the threshold deciding single or multipart when a part size is given', async () => {
+    const single = await alice.call('POST', '/v1/files/presign', { name: 'small.txt', size: 3, content_type: 'text/plain', part_size: 5 * MIB });
+    expect(single.status, JSON.stringify(single.body)).toBe(201);
+    expect(single.body.type).toBe('single');
+  });
+
+  it.each([
+    ['under 5 MiB', content.length, MIB, 'must be at least 5242880 bytes'],
+    ['over 5 GiB', content.length, 5 * 1024 * MIB + 1, 'must be at most 5368709120 bytes'],
+    ['more than 10,000 parts', 10_000 * 5 * MIB + 1, 5 * MIB, 'more than 10000'],
+  ])('refuses a part size %s', async (_, size, partSize, reason) => {
+    const response = await alice.call('POST', '/v1/files/presign', { name: 'bad.bin', size, content_type: 'application/octet-stream', part_size: partSize });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('invalid_part_size');
+    expect(response.body.detail).toContain(reason);
+    expect(response.body.errors).toEqual([{ path: '/body/part_size', message: expect.stringContaining(reason) }]);
   });
 
   it('single uploads report their type and refuse part requests', async () => {

@@ -5,7 +5,7 @@ import { assertAccountInGoodStanding } from '#src/billing/standing.js';
 import { pricePerGibMonthMicros } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { PresignedRequest } from '#src/storage/object-store.js';
-import { validContentType, validFileName, validSha256 } from './file-input.js';
+import { validContentType, validFileName, validPartSize, validSha256 } from './file-input.js';
 import { objectKeyFor, type FilesDeps } from './files-deps.js';
 import { checkUploadAllowed, effectiveLimits, readAccountLimits, sqlLimits } from './limits.js';
 import { planParts, type PartPlan } from './multipart-plan.js';
@@ -18,6 +18,8 @@ export interface PresignInput {
   size: number;
   content_type: string;
   sha256?: string;
+  /** Bytes per part if the upload is multipart; the threshold still decides single or multipart. */
+  part_size?: number;
 }
 
 /** Part URLs signed up front; the rest come from POST /v1/uploads/{id}/parts. */
@@ -38,8 +40,9 @@ export async function presignUpload(deps: FilesDeps, accountId: string, input: P
   if (input.size > config.MAX_FILE_SIZE_BYTES) throw errors.fileTooLarge(input.size, config.MAX_FILE_SIZE_BYTES);
   const contentType = validContentType(input.content_type, config.ALLOWED_CONTENT_TYPES);
   const sha256 = input.sha256 === undefined ? null : validSha256(input.sha256);
+  const partSize = input.part_size === undefined ? undefined : validPartSize(input.size, input.part_size);
   const plan: PartPlan | null =
-    input.size > config.MULTIPART_THRESHOLD_BYTES ? planParts(input.size, config.MULTIPART_PART_SIZE_BYTES) : null;
+    input.size > config.MULTIPART_THRESHOLD_BYTES ? planParts(input.size, config.MULTIPART_PART_SIZE_BYTES, partSize) : null;
   // A past-due account keeps what it stores but cannot add more until it has paid.
   await assertAccountInGoodStanding(pool, accountId);
 

@@ -84,13 +84,13 @@ export const errors = {
     }),
   emailTaken: () =>
     new Problem({ status: 409, code: 'email_taken', title: 'An account with this email already exists' }),
-  weakPassword: (detail: string) =>
+  weakPassword: (detail: string, path = '/body/password') =>
     new Problem({
       status: 400,
       code: 'weak_password',
       title: 'The password is not acceptable',
       detail,
-      extensions: { errors: [{ path: '/body/password', message: detail }] },
+      extensions: { errors: [{ path, message: detail }] },
     }),
   invalidEmail: () =>
     new Problem({
@@ -149,6 +149,14 @@ export const errors = {
       title: 'The checksum is not a SHA-256',
       detail: 'Send sha256 as 64 hex digits or as 44 characters of base64.',
       extensions: { errors: [{ path: '/body/sha256', message: 'must be a SHA-256 in hex or base64' }] },
+    }),
+  invalidPartSize: (message: string) =>
+    new Problem({
+      status: 400,
+      code: 'invalid_part_size',
+      title: 'The part size is not acceptable',
+      detail: `part_size ${message}.`,
+      extensions: { errors: [{ path: '/body/part_size', message }] },
     }),
   invalidTags: (message: string) =>
     new Problem({
@@ -242,6 +250,13 @@ export const errors = {
       code: 'payment_past_due',
       title: 'Payment is past due',
       detail: 'The last invoice could not be paid, so new uploads are refused until it is. Nothing stored has been deleted; update the payment method through POST /v1/billing/portal.',
+    }),
+  passwordSessionRequired: () =>
+    new Problem({
+      status: 403,
+      code: 'session_required',
+      title: 'Sign in to change the password',
+      detail: 'The password is changed with an access token from POST /v1/auth/login, not with an API key.',
     }),
   billingSessionRequired: () =>
     new Problem({

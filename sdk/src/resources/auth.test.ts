@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { Baketsu } from '../client.js';
+import { AuthenticationError, ValidationError } from '../errors.js';
+
+function recordingFetch(respond: () => Response) {
+  const calls: Array<{ method: string | undefined; path: string; authorization: string | null; body: unknown }> = [];
+  const fetch = (async (input: string | URL, init: RequestInit = {}) => {
+    calls.push({
+      method: init.method,
+      path: new URL(String(input)).pathname,
+      authorization: new Headers(init.headers).get('authorization'),
+      body: typeof init.body === 'string' ? JSON.parse(init.body) : init.body,
+    });
+    return respond();
+  }) as typeof globalThis.fetch;
+  return { calls, fetch };
+}
+
+const problem = (status: number, body: Record<string, unknown>) =>
+  new Response(JSON.stringify({ type: 'about:blank', title: 't', status, ...body }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
+
+it('changes the password with the access token and resolves on 204', async () => {
+  const { calls, fetch } = recordingFetch(() => new Response(null, { status: 204 }));
+  const client = new Baketsu({ baseUrl: 'http://api', accessToken: 'jwt' }, { fetch });
+  await expect(client.auth.changePassword({ current_password: 'old one', new_password: 'a new one!' })).resolves.toBeUndefined();
+  expect(calls).toEqual([
+    { method: 'POST', path: '/v1/me/password', authorization: 'Bearer jwt', body: { current_password: 'old one', new_password: 'a new one!' } },
+  ]);
+});
+
+it('surfaces a wrong current password and a weak new one as typed errors, without retrying', async () => {
+  const wrong = recordingFetch(() => problem(401, { code: 'invalid_credentials' }));
+  const client = new Baketsu({ baseUrl: 'http://api', accessToken: 'jwt' }, { fetch: wrong.fetch });
+  await expect(client.auth.changePassword({ current_password: 'x', new_password: 'a new one!' })).rejects.toMatchObject({
+    constructor: AuthenticationError,
+    code: 'invalid_credentials',
+  });
+  expect(wrong.calls).toHaveLength(1);
+
+  const weak = recordingFetch(() =>
+    problem(400, { code: 'weak_password', errors: [{ path: '/body/new_password', message: 'Use at least 8 characters.' }] }),
+  );
+  const other = new Baketsu({ baseUrl: 'http://api', accessToken: 'jwt' }, { fetch: weak.fetch });
+  await expect(other.auth.changePassword({ current_password: 'x', new_password: 'short' })).rejects.toMatchObject({
+    constructor: ValidationError,
+    code: 'weak_password',
+  });
+});

@@ -1,0 +1,41 @@
+// The signed-in person's own account: changing the password from /settings.
+import { BaketsuError, type Baketsu } from '@baketsu/sdk';
+import { formErrorsFrom, type FormErrors } from './problems.server.js';
+
+export type PasswordChangeResult = { ok: true } | { ok: false; errors: FormErrors };
+
+/** The form's field names; the API's are the same minus `confirm_password`, which stays here. */
+export const PASSWORD_FIELDS = {
+  current: 'current_password',
+  next: 'new_password',
+  confirm: 'confirm_password',
+} as const;
+
+/**
+ * Checks what the browser sent, then asks the API. The API keeps this sign-in and ends every other
+ * one, so the dashboard's cookie stays valid. Problems come back as field errors: a wrong current
+ * password under `current_password`, a weak new one under `new_password`.
+ */
+export async function changePassword(api: Baketsu, form: FormData): Promise<PasswordChangeResult> {
+  const current = String(form.get(PASSWORD_FIELDS.current) ?? '');
+  const next = String(form.get(PASSWORD_FIELDS.next) ?? '');
+  const confirm = String(form.get(PASSWORD_FIELDS.confirm) ?? '');
+  const fields: Record<string, string> = {};
+  if (current === '') fields[PASSWORD_FIELDS.current] = 'Enter your current password';
+  if (next === '') fields[PASSWORD_FIELDS.next] = 'Enter a new password';
+  else if (confirm !== next) fields[PASSWORD_FIELDS.confirm] = 'The two new passwords do not match';
+  if (Object.keys(fields).length > 0) return { ok: false, errors: { fields } };
+
+  try {
+    await api.auth.changePassword({ current_password: current, new_password: next });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof BaketsuError && error.code === 'invalid_credentials') {
+      return { ok: false, errors: { fields: { [PASSWORD_FIELDS.current]: 'The current password is not correct' } } };
+    }
+    const errors = formErrorsFrom(error);
+    // formErrorsFrom files weak_password under sign-up's `password`; here the API names the field.
+    if (errors.fields[PASSWORD_FIELDS.next]) delete errors.fields.password;
+    return { ok: false, errors };
+  }
+}
