@@ -22,6 +22,26 @@ describe('access tokens', () => {
     await expect(tokensAt(new Date(issuedAt.getTime() + 901_000)).verify(token)).rejects.toMatchObject({ code: 'invalid_token' });
   });
 
+  test('a token already verified once still expires on time', async () => {
+    let now = issuedAt;
+    const tokens = joseAccessTokens({ secret, issuer: 'baketsu', audience: 'baketsu-api', ttlSeconds: 900, clock: { now: () => now } });
+    const token = await tokens.issue(claims);
+    expect(await tokens.verify(token)).toEqual(claims);
+    now = new Date(issuedAt.getTime() + 899_000);
+    expect(await tokens.verify(token)).toEqual(claims);
+    now = new Date(issuedAt.getTime() + 900_000);
+    await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'invalid_token', detail: 'The access token has expired.' });
+  });
+
+  test('a tampered copy of a verified token is still refused', async () => {
+    const tokens = tokensAt(issuedAt);
+    const token = await tokens.issue(claims);
+    await tokens.verify(token);
+    const [header, payload, signature = ''] = token.split('.');
+    const flipped = `${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(tokens.verify(flipped)).rejects.toMatchObject({ code: 'invalid_token' });
+  });
+
   test('issuer, audience and key are all checked', async () => {
     const token = await tokensAt(issuedAt).issue(claims);
     await expect(tokensAt(issuedAt, { issuer: 'other' }).verify(token)).rejects.toMatchObject({ code: 'invalid_token' });

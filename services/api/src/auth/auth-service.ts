@@ -28,6 +28,39 @@ function hashRefreshToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+// Every request checks that its sign-in is still live. Remembering a live sign-in for a moment
+// saves that database round trip on most requests. Revocations made by this process clear it at
+// once; other API instances see a revocation within LIVE_SESSION_MS.
+const LIVE_SESSION_MS = 1_000;
+const LIVE_SESSION_CACHE_SIZE = 10_000;
+
+interface LiveSession {
+  account: Account;
+  sessionId: string;
+}
+
+function liveSessionCache(clock: Clock) {
+  const sessions = new Map<string, LiveSession & { checkedAt: number }>();
+  return {
+    get(sessionId: string): LiveSession | undefined {
+      const entry = sessions.get(sessionId);
+      if (entry && clock.now().getTime() - entry.checkedAt < LIVE_SESSION_MS) return entry;
+      if (entry) sessions.delete(sessionId);
+      return undefined;
+    },
+    remember(session: LiveSession): void {
+      if (sessions.size >= LIVE_SESSION_CACHE_SIZE) {
+        const oldest = sessions.keys().next();
+        if (!oldest.done) sessions.delete(oldest.value);
+      }
+      sessions.set(session.sessionId, { ...session, checkedAt: clock.now().getTime() });
+    },
+    forget(matches: (session: LiveSession) => boolean): void {
+      for (const [sessionId, session] of sessions) if (matches(session)) sessions.delete(sessionId);
+    },
+  };
+}
+
 export function authService(deps: {
   repository: AuthRepository;
   passwords: PasswordHasher;
@@ -36,6 +69,7 @@ export function authService(deps: {
   clock: Clock;
 }) {
   const { repository, passwords, accessTokens, clock } = deps;
+  const liveSessions = liveSessionCache(clock);
 
   async function issueTokens(
     connection: Parameters<Parameters<AuthRepository['transaction']>[0]>[0],
@@ -103,23 +137,28 @@ export function authService(deps: {
         if (!token || token.revoked_at !== null || token.expires_at <= now.getTime()) return { kind: 'invalid' } as const;
         if (token.used_at !== null) {
           await repository.revokeSession(connection, token.session_id, 'refresh_token_reused', now);
-          return { kind: 'reused' } as const;
+          return { kind: 'reused', sessionId: token.session_id } as const;
         }
         await repository.markRefreshTokenUsed(connection, hash, now);
         return { kind: 'rotated', tokens: await issueTokens(connection, token.account_id, token.session_id) } as const;
       });
       if (outcome.kind === 'invalid') throw errors.invalidRefreshToken();
-      if (outcome.kind === 'reused') throw errors.refreshTokenReused();
+      if (outcome.kind === 'reused') {
+        liveSessions.forget((session) => session.sessionId === outcome.sessionId);
+        throw errors.refreshTokenReused();
+      }
       return outcome.tokens;
     },
 
     /** Ends the sign-in the refresh token belongs to; its access tokens stop working at once. */
     async logout(refreshToken: string): Promise<void> {
-      await repository.transaction(async (connection) => {
+      const sessionId = await repository.transaction(async (connection) => {
         const token = await repository.lockRefreshToken(connection, hashRefreshToken(refreshToken));
         if (!token) throw errors.invalidRefreshToken();
         await repository.revokeSession(connection, token.session_id, 'logout', clock.now());
+        return token.session_id;
       });
+      liveSessions.forget((session) => session.sessionId === sessionId);
     },
 
     /**
@@ -146,13 +185,18 @@ export function authService(deps: {
         await repository.updatePasswordHash(connection, account.id, newHash, now);
         await repository.revokeOtherSessions(connection, account.id, input.sessionId, 'password_changed', now);
       });
+      liveSessions.forget((session) => session.account.id === input.accountId && session.sessionId !== input.sessionId);
     },
 
     async accountForAccessToken(token: string): Promise<{ account: Account; sessionId: string }> {
       const claims = await accessTokens.verify(token);
+      const live = liveSessions.get(claims.sessionId);
+      if (live && live.account.id === claims.accountId) return { account: live.account, sessionId: claims.sessionId };
       const row = await repository.findAccountForSession(claims.accountId, claims.sessionId);
       if (!row) throw errors.invalidToken('The session has ended; sign in again.');
-      return { account: toAccount(row), sessionId: claims.sessionId };
+      const account = toAccount(row);
+      liveSessions.remember({ account, sessionId: claims.sessionId });
+      return { account, sessionId: claims.sessionId };
     },
   };
 }
