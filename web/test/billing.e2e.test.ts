@@ -1,32 +1,20 @@
 // Billing with Stripe (stripe-mock): Subscribe sends the person to Stripe Checkout, and the page
 // shows the plan, month-to-date cost and invoices the API reports.
 import { stripeMockEnv } from '@baketsu/api/billing/testing';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiSignIn } from './api-client.js';
-import { launchBrowser, screenshot, waitForHeading } from './browser.js';
-import { startStack, type Stack } from './stack.js';
+import { screenshot, waitForHeading } from './browser.js';
+import { useStackAndBrowser } from './stack.js';
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack(stripeMockEnv());
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const run = useStackAndBrowser(stripeMockEnv());
 
 describe('billing with Stripe', () => {
   it('subscribes through Stripe Checkout', async () => {
     const email = `billing-${Date.now()}@example.com`;
     const password = 'billing passphrase';
-    await apiSignIn(stack.api.url, email, password, true);
-    const page = await browser.newPage();
-    await page.goto(`${stack.web.url}/login?redirectTo=/billing`);
+    await apiSignIn(run.stack.api.url, email, password, true);
+    const page = await run.browser.newPage();
+    await page.goto(`${run.stack.web.url}/login?redirectTo=/billing`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', password);
     await page.keyboard.press('Enter');
@@ -36,7 +24,7 @@ describe('billing with Stripe', () => {
 
     // Stripe's hosted page is not reachable from the test machine; catch the navigation to it.
     const checkout = new Promise<string>((resolve) => {
-      void page.route((url) => url.origin !== new URL(stack.web.url).origin && url.origin !== new URL(stack.api.url).origin, async (route) => {
+      void page.route((url) => url.origin !== new URL(run.stack.web.url).origin && url.origin !== new URL(run.stack.api.url).origin, async (route) => {
         resolve(route.request().url());
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Stripe Checkout</h1>' });
       });

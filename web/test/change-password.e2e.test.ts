@@ -1,34 +1,22 @@
 // Changing the password from /settings with the keyboard alone: the API's problems show under their
 // fields, and a change keeps this browser signed in while the old password stops working.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiSignIn } from './api-client.js';
-import { launchBrowser, screenshot, waitForHeading } from './browser.js';
-import { startStack, type Stack } from './stack.js';
+import { screenshot, waitForHeading } from './browser.js';
+import { useStackAndBrowser } from './stack.js';
 
 const password = 'the original passphrase';
 const replacement = 'a completely new passphrase';
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const run = useStackAndBrowser();
 
 describe('change password', () => {
   it('shows field errors, then changes the password and keeps this sign-in', async () => {
     const email = `change-${Date.now()}@example.com`;
-    await apiSignIn(stack.api.url, email, password, true);
-    const otherSignIn = await apiSignIn(stack.api.url, email, password);
-    const context = await browser.newContext();
+    await apiSignIn(run.stack.api.url, email, password, true);
+    const otherSignIn = await apiSignIn(run.stack.api.url, email, password);
+    const context = await run.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${stack.web.url}/login?redirectTo=/settings`);
+    await page.goto(`${run.stack.web.url}/login?redirectTo=/settings`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', password);
     await page.keyboard.press('Enter');
@@ -63,10 +51,10 @@ describe('change password', () => {
     // This browser stays signed in; the other sign-in and the old password do not work any more.
     await page.reload();
     await waitForHeading(page, 'Settings');
-    const other = await fetch(`${stack.api.url}/v1/me`, { headers: { authorization: `Bearer ${otherSignIn}` } });
+    const other = await fetch(`${run.stack.api.url}/v1/me`, { headers: { authorization: `Bearer ${otherSignIn}` } });
     expect(other.status).toBe(401);
-    await expect(apiSignIn(stack.api.url, email, password)).rejects.toThrow('login failed: 401');
-    await apiSignIn(stack.api.url, email, replacement);
+    await expect(apiSignIn(run.stack.api.url, email, password)).rejects.toThrow('login failed: 401');
+    await apiSignIn(run.stack.api.url, email, replacement);
     await context.close();
   });
 });

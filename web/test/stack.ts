@@ -7,6 +7,9 @@ import path from 'node:path';
 import { createTestDatabase, startTestApi, type TestApi } from '@baketsu/api/testing';
 import { meteringMigrations, startEmbeddedMetering } from '@baketsu/metering/embedded';
 import pino from 'pino';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from './browser.js';
 import { buildDashboard, isBuilt, startDashboard, webRoot, type Dashboard } from '../server/dashboard.js';
 
 export interface Stack {
@@ -93,4 +96,21 @@ async function startDashboardProcess(port: number, apiUrl: string): Promise<Stac
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * For files whose tests share one stack and one browser: both start before the file's first test
+ * and stop after its last. Read them through the returned object once the tests run.
+ */
+export function useStackAndBrowser(apiEnv: Record<string, string> = {}): { stack: Stack; browser: Browser } {
+  const shared = {} as { stack: Stack; browser: Browser };
+  beforeAll(async () => {
+    shared.stack = await startStack(apiEnv);
+    shared.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+    await shared.stack?.stop();
+  });
+  return shared;
 }
