@@ -1,9 +1,11 @@
 // A real Baketsu API for SDK tests: its own PostgreSQL database, and either the embedded local store
 // or versitygw (SigV4 checked, expired URLs refused) behind STORAGE_DRIVER=s3.
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startTestApi, type TestApi } from '@baketsu/api/testing';
 import { Baketsu } from '../../src/index.node.js';
+import { removeRandomFiles } from './data.js';
 
 export type StoreKind = 'local' | 's3';
 export const STORES: StoreKind[] = ['local', 's3'];
@@ -78,4 +80,17 @@ export async function download(client: Baketsu, fileId: string): Promise<Buffer>
   const response = await fetch(url);
   if (!response.ok) throw new Error(`download failed: ${response.status} ${await response.text()}`);
   return Buffer.from(await response.arrayBuffer());
+}
+
+/** One API per describe block: started before its first test, stopped (with its random files) after its last. */
+export function useSdkTestApi(store: StoreKind, options: Parameters<typeof startSdkTestApi>[1]): { readonly api: SdkTestApi } {
+  const handle = {} as { api: SdkTestApi };
+  beforeAll(async () => {
+    handle.api = await startSdkTestApi(store, options);
+  });
+  afterAll(async () => {
+    await removeRandomFiles();
+    await handle.api?.stop();
+  });
+  return handle;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -101,7 +101,7 @@ export function buildApp(deps: AppDependencies): Express {
       maxAge: 600,
     }),
   );
-  app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations }));
+  app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   // Streams raw bodies, so it comes before the JSON parser.
   if (deps.storage.router) app.use('/storage', deps.storage.router);
@@ -133,7 +133,8 @@ export function buildApp(deps: AppDependencies): Express {
   return app;
 }
 
-async function listApiMigrations(): Promise<string[]> {
-  const files = await readdir(apiMigrationsDirectory);
+// Read once when the app is built: the migrations shipped with this code cannot change while it runs.
+function listApiMigrations(): string[] {
+  const files = readdirSync(apiMigrationsDirectory);
   return files.filter((file) => file.endsWith('.sql')).map((file) => path.basename(file, '.sql')).sort();
 }

@@ -3,7 +3,7 @@ import { sql, type DatabasePool } from 'slonik';
 import type { Registry } from 'prom-client';
 import { errors } from './errors.js';
 
-export function operationsRouter(deps: { pool: DatabasePool; registry: Registry; expectedMigrations: () => Promise<string[]> }): Router {
+export function operationsRouter(deps: { pool: DatabasePool; registry: Registry; expectedMigrations: readonly string[] }): Router {
   const router = express.Router();
 
   router.get('/healthz', (_request, response) => {
@@ -17,8 +17,7 @@ export function operationsRouter(deps: { pool: DatabasePool; registry: Registry;
     } catch {
       throw errors.notReady('The database is unreachable or not migrated.');
     }
-    const expected = await deps.expectedMigrations();
-    const missing = expected.filter((name) => !applied.includes(name));
+    const missing = deps.expectedMigrations.filter((name) => !applied.includes(name));
     if (missing.length > 0) throw errors.notReady(`Migrations not applied yet: ${missing.join(', ')}.`);
     response.json({ status: 'ok', checks: { database: 'ok', migrations: `${applied.length} applied` } });
   });
