@@ -4,12 +4,17 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { startTestApi } from '../services/api/src/platform/testing/index.js';
-import { formatResult, loadTest } from './autocannon.js';
+import { compareWithBaseline, formatComparison } from './autocannon.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const api = await startTestApi({ env: { VALIDATE_RESPONSES: 'false', DATABASE_POOL_SIZE: '10' } });
+// As in production: a line per request at info, through the production logger (into /dev/null here).
+const api = await startTestApi({
+  env: { VALIDATE_RESPONSES: 'false', DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'info' },
+  logDestination: '/dev/null',
+});
 const bare = express();
 bare.get('/bare', (_request, response) => {
   response.json({ ok: true });
@@ -25,17 +30,15 @@ try {
   await post('/v1/auth/register');
   const { access_token } = (await (await post('/v1/auth/login')).json()) as { access_token: string };
 
-  // Warm both paths (JIT, connection pool) before measuring.
-  await loadTest({ url: `http://127.0.0.1:${barePort}/bare`, seconds: 2, connections });
-  await loadTest({ url: `${api.url}/v1/me`, headers: { authorization: `Bearer ${access_token}` }, seconds: 2, connections });
-
-  const bareResult = await loadTest({ url: `http://127.0.0.1:${barePort}/bare`, seconds, connections });
-  const meResult = await loadTest({ url: `${api.url}/v1/me`, headers: { authorization: `Bearer ${access_token}` }, seconds, connections });
-  console.log(`connections ${connections}, ${seconds}s each, node ${process.version}`);
-  console.log(formatResult('bare express GET /bare', bareResult));
-  console.log(formatResult('GET /v1/me', meResult));
-  const ratio = meResult.requestsPerSecond / bareResult.requestsPerSecond;
-  console.log(`ratio /v1/me : bare = ${ratio.toFixed(2)} (target >= 0.50) ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`);
+  const comparison = await compareWithBaseline({
+    baseline: { url: `http://127.0.0.1:${barePort}/bare`, connections },
+    candidate: { url: `${api.url}/v1/me`, headers: { authorization: `Bearer ${access_token}` }, connections },
+    rounds,
+    seconds,
+  });
+  console.log(`connections ${connections}, ${rounds} alternating rounds of ${seconds}s each, node ${process.version}`);
+  console.log(formatComparison({ baseline: 'bare express GET /bare', candidate: 'GET /v1/me', target: 0.5 }, comparison));
+  const meResult = comparison.candidate;
   if (meResult.non2xx > 0 || meResult.errors > 0) console.log('WARNING: /v1/me answered non-2xx or errored during the run');
 } finally {
   bareServer.close();

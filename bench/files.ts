@@ -12,17 +12,20 @@ import express from 'express';
 import { sql } from 'slonik';
 import { createTestBucket, signUp, type Client } from '../services/api/src/files/testing/files-test-kit.js';
 import { startTestApi, type TestApi } from '../services/api/src/platform/testing/index.js';
-import { formatResult, loadTest } from './autocannon.js';
+import { compareWithBaseline, formatComparison, formatResult, loadTest } from './autocannon.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const roundSeconds = Number(process.env.BENCH_ROUND_SECONDS ?? 4);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const fileCount = Number(process.env.BENCH_FILES ?? 1_000_000);
 const uploadMiB = Number(process.env.BENCH_UPLOAD_MIB ?? 1024);
 const run = promisify(execFile);
-const quiet = { VALIDATE_RESPONSES: 'false', DATABASE_POOL_SIZE: '10' };
+// As in production, apart from where the log lines go.
+const quiet = { VALIDATE_RESPONSES: 'false', DATABASE_POOL_SIZE: '10', LOG_LEVEL: 'info' };
 
 async function benchPresign(): Promise<void> {
-  const api = await startTestApi({ env: quiet });
+  const api = await startTestApi({ env: quiet, logDestination: '/dev/null' });
   const bare = express();
   bare.use(express.json());
   bare.post('/bare', (request, response) => void response.status(201).json({ ok: true, echo: request.body }));
@@ -34,15 +37,10 @@ async function benchPresign(): Promise<void> {
     const target = { method: 'POST' as const, body, connections, headers: { 'content-type': 'application/json' } };
     const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/bare`;
     const presign = { ...target, url: `${api.url}/v1/files/presign`, headers: { ...target.headers, authorization: `Bearer ${alice.token}` } };
-    await loadTest({ ...target, url: bareUrl, seconds: 2 });
-    await loadTest({ ...presign, seconds: 2 });
-    const bareResult = await loadTest({ ...target, url: bareUrl, seconds });
-    const presignResult = await loadTest({ ...presign, seconds });
-    console.log(`\n1. presign (local store), ${connections} connections, ${seconds}s each, node ${process.version}`);
-    console.log(formatResult('bare express POST /bare', bareResult));
-    console.log(formatResult('POST /v1/files/presign', presignResult));
-    const ratio = presignResult.requestsPerSecond / bareResult.requestsPerSecond;
-    console.log(`ratio presign : bare = ${ratio.toFixed(2)} (target >= 0.40) ${ratio >= 0.4 ? 'MET' : 'NOT MET'}`);
+    const comparison = await compareWithBaseline({ baseline: { ...target, url: bareUrl }, candidate: presign, rounds, seconds: roundSeconds });
+    console.log(`\n1. presign (local store), ${connections} connections, ${rounds} alternating rounds of ${roundSeconds}s, node ${process.version}`);
+    console.log(formatComparison({ baseline: 'bare express POST /bare', candidate: 'POST /v1/files/presign', target: 0.4 }, comparison));
+    if (comparison.candidate.non2xx > 0 || comparison.candidate.errors > 0) console.log('WARNING: presign answered non-2xx or errored');
   } finally {
     bareServer.close();
     await api.stop();
@@ -71,7 +69,7 @@ async function seedFiles(api: TestApi, accountId: string, count: number): Promis
 }
 
 async function benchList(): Promise<void> {
-  const api = await startTestApi({ env: quiet });
+  const api = await startTestApi({ env: quiet, logDestination: '/dev/null' });
   try {
     const alice = await signUp(api.url);
     const accountId = (await alice.call('GET', '/v1/me')).body.id as string;
@@ -112,7 +110,7 @@ async function deepCursor(client: Client): Promise<string> {
 
 async function benchUpload(mode: 'local' | 's3'): Promise<void> {
   const bucket = mode === 's3' ? await createTestBucket() : undefined;
-  const api = await startTestApi({ env: { ...quiet, ...bucket?.env } });
+  const api = await startTestApi({ env: { ...quiet, ...bucket?.env }, logDestination: '/dev/null' });
   try {
     const alice = await signUp(api.url);
     const child = fileURLToPath(new URL('./files-upload-child.ts', import.meta.url));

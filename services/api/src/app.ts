@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
 import { authRouter } from '#src/auth/auth-routes.js';
@@ -31,7 +28,9 @@ import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
 import { apiMigrationsDirectory } from '#src/platform/migrations.js';
 import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
+import { apiSecurityHeaders } from '#src/platform/security-headers.js';
 import { operationsRouter } from '#src/platform/operations-routes.js';
+import { requestLogging } from '#src/platform/request-logging.js';
 
 export interface AppDependencies {
   config: Config;
@@ -46,8 +45,6 @@ export interface AppDependencies {
   /** Shared with in-process metering so its lag shows on the API's /metrics. */
   metricsRegistry?: Registry;
 }
-
-const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 export function buildApp(deps: AppDependencies): Express {
   const { config, logger, database, clock } = deps;
@@ -78,21 +75,12 @@ export function buildApp(deps: AppDependencies): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // Responses are per-account JSON that no client revalidates; hashing every body for an ETag was pure cost.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (request, response) => {
-        const incoming = request.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
-    }),
-  );
+  app.use(requestLogging(logger));
   app.use(metrics.middleware);
-  app.use(helmet());
+  app.use(apiSecurityHeaders);
   app.use(
     cors({
       origin: [...config.CORS_ORIGINS],
@@ -129,7 +117,7 @@ export function buildApp(deps: AppDependencies): Express {
     price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
   }));
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware(config.BODY_LIMIT_BYTES));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger }));
   return app;
 }
 

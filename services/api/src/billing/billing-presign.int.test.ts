@@ -35,6 +35,8 @@ test('a failed payment refuses new uploads with 402 until the invoice is paid', 
   const refused = await presign();
   expect(refused.status).toBe(402);
   expect(await refused.json()).toMatchObject({ code: 'payment_past_due' });
+  // The refusal is decided in the statement that would reserve: it leaves no upload behind.
+  expect(await database.pool.oneFirst(sql.unsafe`select count(*)::int from uploads`)).toBe(1);
 
   await postWebhook(api.url, stripeEvent('invoice.paid', { ...invoice, status: 'paid', amount_paid: 100 }, clock.now()), { at: clock.now() });
   expect((await presign()).status).toBe(201);

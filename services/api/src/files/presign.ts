@@ -1,7 +1,6 @@
 // POST /v1/files/presign: validate what the client declares, reserve it against the account's
 // limits, and hand out URLs whose signatures bind exactly those bytes.
 import { v7 as uuidv7 } from 'uuid';
-import { assertAccountInGoodStanding } from '#src/billing/standing.js';
 import { pricePerGibMonthMicros } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { PresignedRequest } from '#src/storage/object-store.js';
@@ -43,9 +42,6 @@ export async function presignUpload(deps: FilesDeps, accountId: string, input: P
   const partSize = input.part_size === undefined ? undefined : validPartSize(input.size, input.part_size);
   const plan: PartPlan | null =
     input.size > config.MULTIPART_THRESHOLD_BYTES ? planParts(input.size, config.MULTIPART_PART_SIZE_BYTES, partSize) : null;
-  // A past-due account keeps what it stores but cannot add more until it has paid.
-  await assertAccountInGoodStanding(pool, accountId);
-
   const uploadId = uuidv7();
   const objectKey = objectKeyFor(accountId, uploadId);
   const now = clock.now();
@@ -61,11 +57,13 @@ export async function presignUpload(deps: FilesDeps, accountId: string, input: P
     partCount: plan?.partCount ?? null,
     createdAt: now,
   };
-  // One statement checks the limits and reserves the bytes; the problem saying by how much is only
-  // worked out when it refused.
-  const usedBefore = await uploadRepository.insertWithinLimits(pool, newUpload, sqlLimits(config));
+  // One statement checks standing and limits and reserves the bytes; the problem saying by how much
+  // is only worked out when it refused.
+  const admission = await uploadRepository.insertWithinLimits(pool, newUpload, sqlLimits(config));
   const priceMicros = pricePerGibMonthMicros(config);
-  if (usedBefore === null) {
+  // A past-due account keeps what it stores but cannot add more until it has paid.
+  if (!admission.admitted && admission.reason === 'past_due') throw errors.paymentPastDue();
+  if (!admission.admitted) {
     const row = await readAccountLimits(pool, accountId);
     checkUploadAllowed({ limits: effectiveLimits(row, config), usedBytes: row.used_bytes, size: input.size, priceMicros, currency: config.CURRENCY });
     // Space was freed between the two statements; a retry will pass.
@@ -73,7 +71,7 @@ export async function presignUpload(deps: FilesDeps, accountId: string, input: P
   }
   const estimate = {
     addedMicros: monthlyCostMicros(BigInt(input.size), priceMicros),
-    estimatedMicros: monthlyCostMicros(BigInt(usedBefore + input.size), priceMicros),
+    estimatedMicros: monthlyCostMicros(BigInt(admission.usedBefore + input.size), priceMicros),
   };
   const quote = {
     added_monthly_cost: formatMicros(estimate.addedMicros),

@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { pastDue } from '#src/billing/standing.js';
 
 export const uploadRow = z.object({
   id: z.string(),
@@ -41,20 +42,31 @@ export interface SqlLimits {
   priceMicros: string;
 }
 
+export type UploadAdmission =
+  | { admitted: true; /** Bytes stored and reserved before this upload. */ usedBefore: number }
+  | { admitted: false; reason: 'past_due' | 'over_limits' };
+
 export const uploadRepository = {
   /**
    * Inserts the upload and, when the account has a quota or a cap, reserves its bytes in the same
    * statement, only if the account stays within them (checked on the locked, current row, so
    * concurrent presigns cannot both pass). Returns the bytes in use before, or null when refused.
    */
-  async insertWithinLimits(db: CommonQueryMethods, upload: NewUpload, limits: SqlLimits): Promise<number | null> {
+  /**
+   * Admits an upload in one statement: refused while the account is past due, else the limits are
+   * checked and the bytes reserved (only for a limited account, so unlimited ones never contend on
+   * their account row) and the upload row written.
+   */
+  async insertWithinLimits(db: CommonQueryMethods, upload: NewUpload, limits: SqlLimits): Promise<UploadAdmission> {
     const size = upload.size;
     const quota = sql.fragment`coalesce(a.storage_quota_bytes, ${limits.defaultQuotaBytes}::int8)`;
     const cap = sql.fragment`least(a.spend_cap_micros, coalesce(a.spend_cap_ceiling_micros, ${limits.defaultCeilingMicros}::int8))`;
-    const row = await db.maybeOne(sql.type(z.object({ used_before: z.number() }))`
-      with account as (
+    const row = await db.one(sql.type(z.object({ past_due: z.boolean(), used_before: z.number().nullable() }))`
+      with standing as (
+        select ${pastDue(upload.accountId)} as past_due
+      ), account as (
         select a.id, a.stored_bytes + a.reserved_bytes as used, (${quota} is not null or ${cap} is not null) as limited
-        from accounts a where a.id = ${upload.accountId}
+        from accounts a, standing where a.id = ${upload.accountId} and not standing.past_due
       ), reserved as (
         update accounts a set reserved_bytes = a.reserved_bytes + ${size}
         from account
@@ -72,8 +84,10 @@ export const uploadRepository = {
           ${upload.sha256}, ${upload.partSize}, ${upload.partCount}, ${sql.timestamp(upload.createdAt)}, admitted.reserved
         from admitted
       )
-      select used_before::int8 from admitted`);
-    return row?.used_before ?? null;
+      select standing.past_due, (select used_before::int8 from admitted) as used_before from standing`);
+    if (row.past_due) return { admitted: false, reason: 'past_due' };
+    if (row.used_before === null) return { admitted: false, reason: 'over_limits' };
+    return { admitted: true, usedBefore: row.used_before };
   },
 
   async setMultipartId(db: CommonQueryMethods, id: string, multipartId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from './logger.js';
 import { errors, type FieldError } from './errors.js';
 import { Problem } from './problem.js';
 
@@ -37,16 +38,17 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   return errors.internal();
 }
 
-export function problemMiddleware(bodyLimitBytes: number): ErrorRequestHandler {
+export function problemMiddleware(options: { bodyLimitBytes: number; logger: Logger }): ErrorRequestHandler {
+  const { bodyLimitBytes, logger } = options;
   return (error: unknown, request, response, next) => {
     if (response.headersSent) {
       next(error);
       return;
     }
     const problem = toProblem(error, request.method, request.path, bodyLimitBytes);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
     const requestId = typeof request.id === 'string' ? request.id : undefined;
+    if (problem.status >= 500) logger.error({ reqId: requestId, err: error }, 'request failed');
+    else logger.info({ reqId: requestId, code: problem.code, status: problem.status }, 'request refused');
     response
       .status(problem.status)
       .set(problem.headers)

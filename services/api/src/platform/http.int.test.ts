@@ -20,7 +20,7 @@ describe('operations', () => {
   test('metrics count requests by route template', async () => {
     await fetch(`${api.url}/healthz`);
     const text = await (await fetch(`${api.url}/metrics`)).text();
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
     expect(text).toContain('http_request_duration_seconds_bucket');
   });
 
@@ -55,7 +55,12 @@ describe('http behaviour', () => {
     const response = await fetch(`${api.url}/healthz`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age/);
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    // The reference page is a document: it gets the policy a page needs, still loading nothing remote.
+    const docs = await fetch(`${api.url}/docs/`);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUiDist from 'swagger-ui-dist';
+import { documentSecurityHeaders } from './security-headers.js';
 
 export const openApiSpecPath = fileURLToPath(new URL('../../../../openapi.yaml', import.meta.url));
 
@@ -33,6 +34,7 @@ export function documentationRouter(): Router {
       `window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.yaml', dom_id: '#swagger-ui', deepLinking: true }); };`,
     );
   });
+  router.use('/docs', documentSecurityHeaders);
   router.get('/docs', (request, response, next) => {
     // Relative asset links in index.html only resolve under a trailing slash.
     if (!request.originalUrl.endsWith('/')) response.redirect(301, '/docs/');

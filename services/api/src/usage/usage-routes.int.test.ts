@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { meteringMigrations, startEmbeddedMetering } from '@baketsu/metering/embedded';
 import express from 'express';
 import pino from 'pino';
-import { pinoHttp } from 'pino-http';
+import { requestLogging } from '#src/platform/request-logging.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BearerResolver } from '#src/auth/authenticate.js';
 import { fileEvent, type FileEvent } from '#src/events/file-events.js';
@@ -61,11 +61,12 @@ beforeAll(async () => {
     return { account: (await me.json()) as never, scopes: new Set(['read'] as const), via: 'access_token' };
   };
   const app = express();
-  app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
+  const logger = pino({ level: 'silent' });
+  app.use(requestLogging(logger));
   app.use(express.json());
   app.use(openApiValidator({ validateResponses: true }));
   app.use(usageRouter({ pool: database.pool, clock, resolveBearer, price: { perGibMonth: '1000', currency: 'usd' } }));
-  app.use(problemMiddleware(1024 * 1024));
+  app.use(problemMiddleware({ bodyLimitBytes: 1024 * 1024, logger }));
   usageServer = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -1,10 +1,11 @@
+import type { Express } from 'express';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedMetering } from '@baketsu/metering/embedded';
-import pino from 'pino';
+import { createLogger } from '#src/platform/logger.js';
 import { buildApp } from '#src/app.js';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
@@ -15,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApi {
   url: string;
+  /** The request handler itself, for driving requests in-process without sockets. */
+  app: Express;
   config: Config;
   database: TestDatabase;
   /** The store the app uses (after `wrapObjectStore`). */
@@ -38,6 +41,8 @@ export async function startTestApi(
     wrapObjectStore?: (store: ObjectStore) => ObjectStore;
     /** Fold usage in-process from the outbox, as embedded mode does (whole-stack tests). */
     metering?: boolean;
+    /** Where log lines go (a file descriptor or path) when TEST_LOG_LEVEL or env LOG_LEVEL enables them. */
+    logDestination?: number | string;
   } = {},
 ): Promise<TestApi> {
   const database = options.database ?? (await createTestDatabase());
@@ -59,7 +64,7 @@ export async function startTestApi(
     STORAGE_LOCAL_SECRET: 'test-storage-secret-test-storage-secret',
     ...options.env,
   });
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const clock = options.clock ?? systemClock;
   const built = await storageFromConfig(config, clock);
   const objectStore = options.wrapObjectStore ? options.wrapObjectStore(built.store) : built.store;
@@ -71,6 +76,7 @@ export async function startTestApi(
     : undefined;
   return {
     url,
+    app,
     config,
     database,
     objectStore,

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The request id: the caller's `X-Request-Id` when it is well formed, else a fresh UUID. */
+      id: string;
+    }
+  }
+}
+
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+/**
+ * One JSON line per answered request, carrying the request id, which is also echoed in
+ * `X-Request-Id` and in every problem. Written with pino directly rather than pino-http: pino-http
+ * serialises a child logger with the whole request (headers through redaction) on every request,
+ * even when nothing is logged, which cost more than the rest of `GET /v1/me` (decision 007). Lines
+ * written while handling a request carry `reqId: request.id` themselves.
+ * Headers are never logged, so credentials cannot reach a log line from here.
+ */
+export function requestLogging(logger: Logger): RequestHandler {
+  return (request, response, next) => {
+    const incoming = request.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    request.id = id;
+    response.setHeader('X-Request-Id', id);
+    const startedAt = performance.now();
+    response.once('close', () => {
+      const level = response.statusCode >= 500 ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const routePath: unknown = request.route?.path;
+      logger[level]({
+        reqId: id,
+        method: request.method,
+        // The template groups requests by route; the path (never the query) says which one.
+        route: typeof routePath === 'string' ? `${request.baseUrl}${routePath}` : undefined,
+        path: request.path,
+        status: response.statusCode,
+        completed: response.writableFinished,
+        responseTimeMs: Math.round((performance.now() - startedAt) * 10) / 10,
+      }, 'request answered');
+    });
+    next();
+  };
+}
