@@ -47,8 +47,8 @@ export function problemMiddleware(options: { bodyLimitBytes: number; logger: Log
     }
     const problem = toProblem(error, request.method, request.path, bodyLimitBytes);
     const requestId = typeof request.id === 'string' ? request.id : undefined;
-    if (problem.status >= 500) logger.error({ reqId: requestId, err: error }, 'request failed');
-    else logger.info({ reqId: requestId, code: problem.code, status: problem.status }, 'request refused');
+    if (problem.status >= 500) logger.error({ err: error }, 'request failed');
+    else logger.info({ code: problem.code, status: problem.status }, 'request refused');
     response
       .status(problem.status)
       .set(problem.headers)

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApi, type TestApi } from './testing/index.js';
 
@@ -82,6 +85,45 @@ describe('http behaviour', () => {
         expect(response.status, `${path} ${JSON.stringify(body)}`).toBeGreaterThanOrEqual(400);
         expect(response.status, `${path} ${JSON.stringify(body)}`).toBeLessThan(500);
       }
+    }
+  });
+});
+
+describe('logs', () => {
+  test('every line written while handling a request carries its id, and no credentials', async () => {
+    const logFile = path.join(await mkdtemp(path.join(tmpdir(), 'baketsu-log-')), 'api.log');
+    const logged = await startTestApi({ env: { LOG_LEVEL: 'info' }, logDestination: logFile });
+    try {
+      const credentials = { email: `logs-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' };
+      const send = (route: string, requestId: string, body?: unknown) =>
+        fetch(`${logged.url}${route}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { 'x-request-id': requestId, 'content-type': 'application/json', authorization: 'Bearer not-a-token' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      await send('/v1/auth/register', 'trace-register', credentials);
+      await send('/v1/me', 'trace-refused');
+
+      // Writes are asynchronous: wait for both requests' lines to land.
+      const linesFor = async (requestId: string, count: number) => {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const lines = (await readFile(logFile, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+          const mine = lines.filter((line) => line.reqId === requestId);
+          if (mine.length >= count) return { lines, mine };
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new Error(`fewer than ${count} log lines for ${requestId}`);
+      };
+      const refused = await linesFor('trace-refused', 2);
+      expect(refused.mine.map((line) => line.msg)).toEqual(['request refused', 'request answered']);
+      expect(refused.mine[1]).toMatchObject({ method: 'GET', route: '/v1/me', status: 401 });
+      const registered = await linesFor('trace-register', 1);
+      expect(registered.mine.at(-1)).toMatchObject({ route: '/v1/auth/register', status: 201 });
+      const text = JSON.stringify(registered.lines);
+      expect(text).not.toContain(credentials.password);
+      expect(text).not.toContain('not-a-token');
+    } finally {
+      await logged.stop();
     }
   });
 });

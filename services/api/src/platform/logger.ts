@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { currentRequestId } from './request-logging.js';
 
 export type { Logger } from 'pino';
 
@@ -25,6 +26,11 @@ export function createLogger(level: string, destination: number | string = 1): L
       base: { service: 'api' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Whatever logs while a request is handled, the line says which request it was.
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId === undefined ? {} : { reqId };
+      },
     },
     pino.destination({ dest: destination, sync: false }),
   );

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -14,12 +15,19 @@ declare global {
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
+const requestContext = new AsyncLocalStorage<string>();
+
+/** The id of the request being handled, for log lines written anywhere while handling it. */
+export function currentRequestId(): string | undefined {
+  return requestContext.getStore();
+}
+
 /**
  * One JSON line per answered request, carrying the request id, which is also echoed in
  * `X-Request-Id` and in every problem. Written with pino directly rather than pino-http: pino-http
  * serialises a child logger with the whole request (headers through redaction) on every request,
- * even when nothing is logged, which cost more than the rest of `GET /v1/me` (decision 007). Lines
- * written while handling a request carry `reqId: request.id` themselves.
+ * even when nothing is logged, which cost more than the rest of `GET /v1/me` (decision 007). Every
+ * other line written while handling the request gets the id from `currentRequestId` (see logger.ts).
  * Headers are never logged, so credentials cannot reach a log line from here.
  */
 export function requestLogging(logger: Logger): RequestHandler {
@@ -44,6 +52,6 @@ export function requestLogging(logger: Logger): RequestHandler {
         responseTimeMs: Math.round((performance.now() - startedAt) * 10) / 10,
       }, 'request answered');
     });
-    next();
+    requestContext.run(id, next);
   };
 }
