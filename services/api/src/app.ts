@@ -18,7 +18,7 @@ import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
 import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
-import { memoryLoginRateLimit } from '#src/auth/login-rate-limit.js';
+import { loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '#src/platform/clock.js';
 import type { Config } from '#src/platform/config.js';
 import type { Database } from '#src/platform/database.js';
@@ -44,6 +44,8 @@ export interface AppDependencies {
   billingProvider?: BillingProvider;
   /** Shared with in-process metering so its lag shows on the API's /metrics. */
   metricsRegistry?: Registry;
+  /** Defaults to in-process counters; `loginRateLimitFor` shares them through PostgreSQL. */
+  loginRateLimit?: LoginRateLimit;
 }
 
 export function buildApp(deps: AppDependencies): Express {
@@ -97,11 +99,8 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(billingWebhookRouter({ pool: database.pool, clock, config, logger }));
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
-  app.use(authRouter({ auth, loginRateLimit: memoryLoginRateLimit({
-    perIp: config.LOGIN_LIMIT_PER_IP,
-    perAccount: config.LOGIN_LIMIT_PER_ACCOUNT,
-    windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS,
-  }), resolveBearer }));
+  const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config));
+  app.use(authRouter({ auth, loginRateLimit, resolveBearer }));
   app.use(apiKeyRouter({ apiKeys, resolveBearer }));
   const store = withStorageProblems(deps.storage.store, logger);
   const filesDeps = { pool: database.pool, store, clock, config, logger, resolveBearer };

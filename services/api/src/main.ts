@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { migrateMetering, startEmbeddedMetering } from '@baketsu/metering/embedded';
 import { Registry } from 'prom-client';
 import { buildApp } from './app.js';
+import { loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { storageFromConfig } from './files/storage-setup.js';
@@ -35,7 +36,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateEmbeddedSecret(config.DATA_DIR, 'jwt'));
   const storage = await storageFromConfig(config, systemClock);
   const metricsRegistry = new Registry();
-  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry });
+  const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
+  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry, loginRateLimit });
   // PGlite serves one connection, so its metering must share the API's pool; with PostgreSQL the
   // metering service runs on its own (npm run metering) unless asked to run here.
   const runMeteringHere = config.METERING_IN_PROCESS === 'true' || (config.METERING_IN_PROCESS === 'auto' && database.kind === 'pglite');
@@ -63,6 +65,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       await metering?.stop();
       await followers.stop();
       storage.close();
+      await loginRateLimit.close();
       await database.close();
     },
   };

@@ -1,4 +1,7 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '#src/platform/config.js';
+import type { Database } from '#src/platform/database.js';
 import { errors } from '#src/platform/errors.js';
 
 export interface LoginRateLimit {
@@ -7,18 +10,57 @@ export interface LoginRateLimit {
   /** Counts a failed attempt against the account. */
   afterFailure(email: string): Promise<void>;
   afterSuccess(email: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-// In-process counters: exact for a single API instance. Several instances behind a balancer each
-// enforce the limit on their own share; a shared store (rate-limiter-flexible has a Postgres one)
-// is the upgrade path.
-export function memoryLoginRateLimit(options: { perIp: number; perAccount: number; windowSeconds: number }): LoginRateLimit {
-  const byIp = new RateLimiterMemory({ keyPrefix: 'login-ip', points: options.perIp, duration: options.windowSeconds });
-  const failuresByAccount = new RateLimiterMemory({
-    keyPrefix: 'login-account',
-    points: options.perAccount,
-    duration: options.windowSeconds,
-  });
+export interface LoginLimits {
+  perIp: number;
+  perAccount: number;
+  windowSeconds: number;
+}
+
+export function loginLimits(config: Pick<Config, 'LOGIN_LIMIT_PER_IP' | 'LOGIN_LIMIT_PER_ACCOUNT' | 'LOGIN_LIMIT_WINDOW_SECONDS'>): LoginLimits {
+  return { perIp: config.LOGIN_LIMIT_PER_IP, perAccount: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds: config.LOGIN_LIMIT_WINDOW_SECONDS };
+}
+
+const RATE_LIMIT_TABLE = 'login_rate_limits';
+
+/**
+ * With PostgreSQL, the counters live in the database, so every API instance behind a balancer
+ * counts the same attempts and N instances do not allow N times the limit. If the database does
+ * not answer, per-instance counters decide meanwhile (rate-limiter-flexible's insurance limiter)
+ * rather than failing sign-ins. Embedded mode has one instance and one PGlite connection: in-process.
+ */
+export function loginRateLimitFor(database: Pick<Database, 'kind' | 'connectionUrl'>, limits: LoginLimits): LoginRateLimit {
+  if (database.kind !== 'postgres') return memoryLoginRateLimit(limits);
+  const pool = new pg.Pool({ connectionString: database.connectionUrl, max: 2 });
+  // An idle client that errors (the server restarted) is replaced on the next query; it must not crash the process.
+  pool.on('error', () => {});
+  const inPostgres = (keyPrefix: string, points: number) =>
+    new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration: limits.windowSeconds,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: limits.windowSeconds }),
+    });
+  return loginRateLimit(inPostgres('login-ip', limits.perIp), inPostgres('login-account', limits.perAccount), () => pool.end());
+}
+
+/** In-process counters: exact for a single API instance. */
+export function memoryLoginRateLimit(limits: LoginLimits): LoginRateLimit {
+  return loginRateLimit(
+    new RateLimiterMemory({ keyPrefix: 'login-ip', points: limits.perIp, duration: limits.windowSeconds }),
+    new RateLimiterMemory({ keyPrefix: 'login-account', points: limits.perAccount, duration: limits.windowSeconds }),
+    async () => {},
+  );
+}
+
+/** Every attempt counts against the address; only failures count against the account. */
+function loginRateLimit(byIp: RateLimiterAbstract, failuresByAccount: RateLimiterAbstract, close: () => Promise<void>): LoginRateLimit {
 
   const refuse = (result: unknown): never => {
     if (result instanceof RateLimiterRes) throw errors.tooManyRequests(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
@@ -37,5 +79,6 @@ export function memoryLoginRateLimit(options: { perIp: number; perAccount: numbe
     async afterSuccess(email) {
       await failuresByAccount.delete(email.trim().toLowerCase());
     },
+    close,
   };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import { createLogger } from '#src/platform/logger.js';
+import { loginLimits, loginRateLimitFor } from '#src/auth/login-rate-limit.js';
 import { buildApp } from '#src/app.js';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
@@ -69,7 +70,8 @@ export async function startTestApi(
   const built = await storageFromConfig(config, clock);
   const objectStore = options.wrapObjectStore ? options.wrapObjectStore(built.store) : built.store;
   const storage: StorageSetup = { ...built, store: objectStore };
-  const app = buildApp({ config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage });
+  const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
+  const app = buildApp({ config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage, loginRateLimit });
   server.on('request', app);
   const metering = options.metering
     ? startEmbeddedMetering({ pool: database.pool, logger, intervalMs: 100 })
@@ -86,6 +88,7 @@ export async function startTestApi(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await metering?.stop();
       storage.close();
+      await loginRateLimit.close();
       await rm(storageDir, { recursive: true, force: true });
       if (!options.database) await database.drop();
     },
