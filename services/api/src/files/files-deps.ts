@@ -23,7 +23,8 @@ export function fileJson(row: FileRow) {
     name: row.name,
     size: row.size_bytes,
     content_type: row.content_type,
-    ...(row.sha256 === null ? {} : { sha256: sha256Hex(row.sha256) }),
+    // Left out of the JSON when absent.
+    sha256: row.sha256 === null ? undefined : sha256Hex(row.sha256),
     tags: row.tags,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
