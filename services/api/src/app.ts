@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
@@ -83,14 +83,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(requestLogging(logger));
   app.use(metrics.middleware);
   app.use(apiSecurityHeaders);
-  app.use(
-    cors({
-      origin: [...config.CORS_ORIGINS],
-      credentials: true,
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
-      maxAge: 600,
-    }),
-  );
+  app.use(browserCors(config.CORS_ORIGINS));
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   // Streams raw bodies, so it comes before the JSON parser.
@@ -118,6 +111,26 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(unknownRouteHandler);
   app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger }));
   return app;
+}
+
+/**
+ * CORS for the dashboard's origins. Only browsers send `Origin`; every other caller (SDK on a
+ * server, curl) gets just `Vary: Origin`, so no cache hands a response made without CORS headers
+ * to a browser, and skips the rest of the CORS work.
+ */
+function browserCors(origins: readonly string[]): RequestHandler {
+  const corsForBrowsers = cors({
+    origin: [...origins],
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+    maxAge: 600,
+  });
+  return (request, response, next) => {
+    if (request.headers.origin === undefined) {
+      response.vary('Origin');
+      next();
+    } else corsForBrowsers(request, response, next);
+  };
 }
 
 // Read once when the app is built: the migrations shipped with this code cannot change while it runs.

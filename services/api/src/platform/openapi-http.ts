@@ -19,6 +19,8 @@ export function openApiValidator(options: { validateResponses: boolean }): Reque
     validateSecurity: false,
     ignorePaths: UNDOCUMENTED_PATHS,
     validateFormats: true,
+    // No operation takes multipart/form-data: uploads go straight to storage.
+    fileUploader: false,
   });
 }
 
