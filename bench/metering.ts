@@ -5,6 +5,7 @@
 //   BENCH_EVENTS=1000000 npx tsx bench/metering.ts
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import { sql } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
 import { fileEvent, type FileEvent } from '../services/api/src/events/file-events.js';
@@ -15,12 +16,13 @@ import { createTestDatabase, requireTestEnv } from '../services/api/src/platform
 import { meteringConsumer } from '../services/metering/src/consumer/metering-consumer.js';
 import { meteringMigrations } from '../services/metering/src/embedded.js';
 import type { LogConsumer } from '../services/metering/src/log/event-log.js';
-import { kafkaEventLog } from '../services/metering/src/log/kafka-event-log.js';
+import { KAFKA_FETCH_BYTES, KAFKA_FETCH_BYTES_PER_PARTITION, kafkaEventLog } from '../services/metering/src/log/kafka-event-log.js';
 import { rebuild } from '../services/metering/src/rebuild/rebuild.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 6);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
+// As metering's METERING_PARTITION_CONCURRENCY default (one per partition); the raw consumer uses it too.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 6);
 const ACCOUNTS = 2000;
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');
 const clock = { now: () => new Date() };
@@ -72,8 +74,8 @@ try {
   const relayMs = Date.now() - started;
   console.log(`relay            ${rate(N, relayMs).padStart(18)}  (${seconds(relayMs)})`);
 
-  // 3. Raw kafkajs consume of the same topic: count messages, nothing else.
-  const raw = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, maxBytesPerPartition: 4 * 1024 * 1024 });
+  // 3. Raw kafkajs consume of the same topic: count messages, nothing else. Same fetch sizes as the fold.
+  const raw = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, maxBytesPerPartition: KAFKA_FETCH_BYTES_PER_PARTITION, maxBytes: KAFKA_FETCH_BYTES });
   await raw.connect();
   await raw.subscribe({ topic, fromBeginning: true });
   let rawCount = 0;
@@ -121,7 +123,13 @@ try {
   console.log(`fold : raw       ${(rawMs / foldMs).toFixed(2)}  (targets: >= 50,000 events/s and >= 0.50 of raw)`);
   console.log(`projection exact ${String(stored) === expectedBytes.toString() ? 'yes' : `NO (${String(stored)} vs ${expectedBytes})`}`);
 
-  // 5. Freshness: commit of an outbox row (what /v1/files/complete does) to the usage row being visible.
+  // 5. Freshness: commit of an outbox row (what /v1/files/complete does) to the usage row being visible,
+  // while a write transaction stays open in another database of the cluster (a neighbour's bulk load):
+  // transaction ids are cluster-wide, and the outbox readers must not wait for it (decision 003).
+  const neighbour = new pg.Client({ connectionString: requireTestEnv('TEST_PG_URL') });
+  await neighbour.connect();
+  await neighbour.query('begin');
+  await neighbour.query('select pg_current_xact_id()');
   const controller = new AbortController();
   const liveRelay = outboxRelay({ pool: database.pool, publisher, clock, batchSize: 500, idleMs: 5 });
   const relayLoop = liveRelay.run(controller.signal);
@@ -140,11 +148,13 @@ try {
   }
   controller.abort();
   await relayLoop;
+  await neighbour.query('rollback');
+  await neighbour.end();
   await log.stop();
   await publisher.disconnect();
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
-  console.log(`commit → visible p50 ${percentile(50)} ms, p99 ${percentile(99)} ms, max ${percentile(100)} ms (${latencies.length} samples, Kafka mode, relay idle 5 ms)`);
+  console.log(`commit → visible p50 ${percentile(50)} ms, p99 ${percentile(99)} ms, max ${percentile(100)} ms (${latencies.length} samples, Kafka mode, relay idle 5 ms, a write transaction open in another database)`);
 
   // 6. Rebuild from the outbox.
   started = Date.now();

@@ -52,6 +52,9 @@ describe('rebuild', () => {
     expect(swapped.events).toBe(events.length + later.events.length);
     const schemas = await database.pool.anyFirst(sql.unsafe`select nspname from pg_namespace where nspname like 'metering%' order by 1`);
     expect(schemas).toEqual(['metering']);
+    // Storage parameters (the room deletes need to stay on their page) survive the swap.
+    const options = await database.pool.oneFirst(sql.unsafe`select reloptions::text from pg_class where oid = 'metering.file_intervals'::regclass`);
+    expect(options).toBe('{fillfactor=80}');
 
     // The live consumer carries on against the swapped-in tables; redelivered events change nothing.
     await metering.drain();

@@ -18,12 +18,38 @@ export interface OutboxRow extends OutboxCursor {
 const outboxRow = z.object({ transaction_id: z.string(), position: z.number(), account_id: z.string(), event_type: z.string(), event: z.string(), created_at: z.number() });
 
 /**
+ * The oldest transaction that may still add outbox rows, as an xid8 (decision 003): the oldest one
+ * running at the reading statement's snapshot, leaving out those that provably cannot write here,
+ * i.e. transactions of other databases. Transaction ids are cluster-wide, so before this a bulk load
+ * in a neighbouring database held every reader back for as long as it ran.
+ *
+ * "Of another database" must be a fact, never a guess: the transaction's lock on its own id is held
+ * by a session whose status shows that very id and another database. (Matching the status alone
+ * could pair a session that just ended with its slot's next user.) When that cannot be shown (the
+ * transaction ended meanwhile, the session is hidden from our role), it still holds the reader back,
+ * which only delays rows, never skips one. Prepared transactions name their database themselves.
+ */
+const outboxHorizon = sql.fragment`(
+  with elsewhere (xid) as (
+    select l.transactionid
+    from pg_locks l join pg_stat_get_activity(null) a on a.pid = l.pid
+    where l.locktype = 'transactionid' and l.mode = 'ExclusiveLock' and l.granted and a.backend_xid = l.transactionid
+      and a.datid is distinct from (select oid from pg_database where datname = current_database())
+    union all
+    select p.transaction from pg_prepared_xacts p where p.database <> current_database()
+  )
+  select coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
+  from pg_snapshot_xip(pg_current_snapshot()) as running
+  where not exists (select 1 from elsewhere e where e.xid = running::xid)
+)`;
+
+/**
  * Outbox rows after `after`, in commit-safe order (decision 003): only transactions older than the
- * oldest one still running are read, since a late committer's rows sort before rows already
- * visible. `belowXmin: false` is for readers that hold every writer off by other means.
+ * oldest one that may still write here are read, since a late committer's rows sort before rows
+ * already visible. `belowXmin: false` is for readers that hold every writer off by other means.
  */
 export async function readOutbox(connection: CommonQueryMethods, after: OutboxCursor, limit: number, options: { belowXmin?: boolean } = {}): Promise<OutboxRow[]> {
-  const horizon = options.belowXmin === false ? sql.fragment`` : sql.fragment`and o.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+  const horizon = options.belowXmin === false ? sql.fragment`` : sql.fragment`and o.transaction_id < ${outboxHorizon}`;
   // Ordered by the qualified columns: a bare `transaction_id` would name the text output column
   // and sort '10' before '9' (and defeat the index).
   const rows = await connection.any(sql.type(outboxRow)`

@@ -6,7 +6,7 @@ import { ConfigError } from '#src/platform/config.js';
 const shared = configSchema.innerType().shape;
 export const billingProcessConfigSchema = z.object({
   DATABASE_URL: z.string().url(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(5),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(8),
   LOG_LEVEL: shared.LOG_LEVEL,
   PRICE_PER_GIB_MONTH: shared.PRICE_PER_GIB_MONTH,
   CURRENCY: shared.CURRENCY,

@@ -12,6 +12,8 @@ export const BEFORE_START: Cursor = Object.freeze({ transactionId: '0', position
 const cursorRow = z.object({ transaction_id: z.string(), position: z.number() });
 
 export function compareCursors(a: Cursor, b: Cursor): number {
+  // Same transaction (always so for Kafka offsets): no need to parse ids; this runs once per record.
+  if (a.transactionId === b.transactionId) return Math.sign(a.position - b.position);
   const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);
   if (byTransaction !== 0n) return byTransaction < 0n ? -1 : 1;
   return Math.sign(a.position - b.position);

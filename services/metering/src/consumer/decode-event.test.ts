@@ -44,3 +44,28 @@ describe('decodeFileEvent agrees with the schema', () => {
     expect(decodeFileEvent(raw)).toEqual(parseFileEvent(raw));
   });
 });
+
+describe('the fast time check agrees with the schema', () => {
+  const at = (time: string) => mutate(stored, ['data', 'stored_at'], time);
+  const edges = [
+    '2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '2000-02-29T23:59:59.999Z', '1900-02-29T00:00:00.000Z',
+    '0000-02-29T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2026-04-31T00:00:00.000Z', '2026-12-31T00:00:00.000Z',
+    '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T24:00:00.000Z',
+    '2026-01-01T23:60:00.000Z', '2026-01-01T23:00:60.000Z', '2026-01-01t00:00:00.000Z', '2026-01-01T00:00:00.000z',
+    '2026-01-01T00:00:00,000Z', '2026-1-01T00:00:00.000ZZ', '2026-01-01T00:00:0a.000Z', '+26-01-01T00:00:00.000Z0',
+    '2026-01-01T00:00:00.0000', '2026-01-01 00:00:00.000Z', '2026-01-01T00:00:00.00-Z', '2026-01-01T00:00:00.000+',
+  ];
+  test.each(edges)('%s', (time) => {
+    expect(decodeFileEvent(at(time))).toEqual(parseFileEvent(at(time)));
+  });
+
+  test('random instants and random digit soup', () => {
+    let state = 7;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const instant = new Date(Math.floor((random() * 2 - 0.5) * 4e13)).toISOString();
+      const soup = instant.replace(/\d/g, (d) => (random() < 0.15 ? String(Math.floor(random() * 10)) : d));
+      for (const time of [instant, soup]) expect(decodeFileEvent(at(time)), time).toEqual(parseFileEvent(at(time)));
+    }
+  });
+});

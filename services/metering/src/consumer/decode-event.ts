@@ -1,7 +1,5 @@
 import { parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/api/events';
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /**
  * `parseFileEvent` with a fast path. The zod schema costs ~30 µs an event, more than the rest of the
  * fold; events written by our own producer (canonical ISO times, exact field types) are checked by
@@ -28,20 +26,11 @@ function fastPath(value: unknown): ParsedFileEvent | undefined {
   if (e.specversion !== '1.0' || e.datacontenttype !== 'application/json') return undefined;
   if (!isUuid(e.id) || !isUuid(e.subject) || !nonEmpty(e.source) || !nonEmpty(e.dataschema) || !isCanonicalTime(e.time)) return undefined;
   if (!isUuid(d.file_id) || d.account_id !== e.subject || !isByteCount(d.size_bytes)) return undefined;
-  const envelope = {
-    specversion: '1.0' as const,
-    id: e.id,
-    source: e.source,
-    subject: e.subject,
-    time: e.time,
-    datacontenttype: 'application/json' as const,
-    dataschema: e.dataschema,
-  };
+  // Object literals spelled out: spreading a shared envelope cost ~2 µs an event, more than all the checks.
   if (e.type === 'file.stored') {
     if (!nonEmpty(d.content_type) || !isCanonicalTime(d.stored_at)) return undefined;
     const event: FileEvent = {
-      ...envelope,
-      type: 'file.stored',
+      specversion: '1.0', id: e.id, source: e.source, type: 'file.stored', subject: e.subject, time: e.time, datacontenttype: 'application/json', dataschema: e.dataschema,
       data: { file_id: d.file_id, account_id: e.subject, size_bytes: d.size_bytes, content_type: d.content_type, stored_at: d.stored_at },
     };
     return { ok: true, event };
@@ -49,8 +38,7 @@ function fastPath(value: unknown): ParsedFileEvent | undefined {
   if (e.type === 'file.deleted') {
     if (!isCanonicalTime(d.deleted_at)) return undefined;
     const event: FileEvent = {
-      ...envelope,
-      type: 'file.deleted',
+      specversion: '1.0', id: e.id, source: e.source, type: 'file.deleted', subject: e.subject, time: e.time, datacontenttype: 'application/json', dataschema: e.dataschema,
       data: { file_id: d.file_id, account_id: e.subject, size_bytes: d.size_bytes, deleted_at: d.deleted_at },
     };
     return { ok: true, event };
@@ -58,14 +46,55 @@ function fastPath(value: unknown): ParsedFileEvent | undefined {
   return undefined;
 }
 
-const isUuid = (value: unknown): value is string => typeof value === 'string' && value.length === 36 && UUID.test(value);
+// The regex's job, by hand (a fifth of its cost): 8-4-4-4-12 hex digits.
+function isUuid(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== DASH) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 const isByteCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
-// Only what Date#toISOString produces (e.g. 2026-11-27T10:00:00.123Z): a string that round-trips is
-// a real instant in the schema's format; other spellings take the schema's slower path.
+// Only what Date#toISOString produces for years 0000-9999 (e.g. 2026-11-27T10:00:00.123Z), checked
+// field by field: a real calendar date (leap years as the schema counts them) and a real time of day.
+// Other spellings take the schema's slower path. Date.parse + toISOString did the same at ~10x the cost.
 function isCanonicalTime(value: unknown): value is string {
   if (typeof value !== 'string' || value.length !== 24) return false;
-  const ms = Date.parse(value);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === value;
+  if (value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(10) !== LETTER_T || value.charCodeAt(13) !== COLON
+    || value.charCodeAt(16) !== COLON || value.charCodeAt(19) !== DOT || value.charCodeAt(23) !== LETTER_Z) return false;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  if (year < 0 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || digits(value, 20, 3) < 0) return false;
+  return month >= 1 && month <= 12 && day <= daysInMonth(year, month);
+}
+
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const LETTER_T = 84;
+const LETTER_Z = 90;
+
+/** The decimal number in `text[from, from + count)`, or -1 if any of those characters is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

@@ -2,6 +2,8 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { EventLog, LogConsumer } from './event-log.js';
 
 export const FILE_EVENTS_TOPIC = 'baketsu.file-events';
+export const KAFKA_FETCH_BYTES_PER_PARTITION = 16 * 1024 * 1024;
+export const KAFKA_FETCH_BYTES = 64 * 1024 * 1024;
 
 export interface KafkaEventLogOptions {
   kafka: Kafka;
@@ -9,6 +11,8 @@ export interface KafkaEventLogOptions {
   topic?: string;
   /** Upper bound on bytes fetched per partition, i.e. on the size of one PostgreSQL transaction. */
   maxBytesPerPartition?: number;
+  /** Upper bound on bytes per fetch, all partitions together. */
+  maxBytes?: number;
   /** Partitions folded at the same time, each in its own PostgreSQL transaction. */
   partitionsConsumedConcurrently?: number;
 }
@@ -28,7 +32,11 @@ export function kafkaEventLog(options: KafkaEventLogOptions): EventLog {
     async run(logConsumer: LogConsumer) {
       consumer = options.kafka.consumer({
         groupId: options.groupId,
-        maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+        // Big batches when catching up: every batch rewrites each touched account's aggregate rows
+        // once, whatever its size, so a larger batch spreads that cost over more events. A consumer
+        // that keeps up still gets small batches, as soon as they arrive.
+        maxBytesPerPartition: options.maxBytesPerPartition ?? KAFKA_FETCH_BYTES_PER_PARTITION,
+        maxBytes: options.maxBytes ?? KAFKA_FETCH_BYTES,
         allowAutoTopicCreation: false,
       });
       const active = consumer;
@@ -53,7 +61,7 @@ export function kafkaEventLog(options: KafkaEventLogOptions): EventLog {
       await active.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 2,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 6,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (!isRunning() || isStale() || batch.messages.length === 0) return;
           const records = batch.messages.map((message) => ({ transactionId: '0', position: Number(message.offset), value: message.value }));

@@ -3,7 +3,8 @@ import { z } from 'zod';
 // Every setting metering reads, with its default; `.env.example` lists the same names.
 export const meteringConfigSchema = z.object({
   DATABASE_URL: z.string().url(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(5),
+  /** At least METERING_PARTITION_CONCURRENCY + 2: every batch being folded holds a connection. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(8),
   /** Comma-separated; when unset, metering reads the outbox table directly (embedded mode). */
   KAFKA_BROKERS: z
     .string()
@@ -16,8 +17,11 @@ export const meteringConfigSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   METERING_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
-  /** Kafka partitions folded at once, each in its own PostgreSQL transaction. */
-  METERING_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Kafka partitions folded at once, each in its own PostgreSQL transaction. As many as the topic has
+   * partitions by default: while some batches wait on PostgreSQL, others are decoded and folded.
+   */
+  METERING_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   METERING_POLL_MS: z.coerce.number().int().min(1).default(250),
   METERING_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
   HOST: z.string().min(1).default('127.0.0.1'),

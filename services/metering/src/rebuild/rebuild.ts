@@ -86,6 +86,16 @@ async function createTwinTables(connection: CommonQueryMethods): Promise<void> {
   for (const table of PROJECTION_TABLES) {
     await connection.query(sql.unsafe`
       create table ${sql.identifier([REBUILD_SCHEMA, table])} (like ${sql.identifier([LIVE_SCHEMA, table])} including all)`);
+    // `like` copies columns, defaults and indexes but not storage parameters (fillfactor): copy those too.
+    const options = await connection.anyFirst(sql.type(z.object({ option: z.string() }))`
+      select unnest(reloptions) as option from pg_class where oid = ${`${LIVE_SCHEMA}.${table}`}::regclass`);
+    if (options.length > 0) {
+      const settings = options.map((option) => {
+        const [name = '', value = ''] = option.split(/=(.*)/s);
+        return sql.fragment`${sql.identifier([name])} = ${sql.literalValue(value)}`;
+      });
+      await connection.query(sql.unsafe`alter table ${sql.identifier([REBUILD_SCHEMA, table])} set (${sql.join(settings, sql.fragment`, `)})`);
+    }
   }
 }
 

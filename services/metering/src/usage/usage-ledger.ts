@@ -47,19 +47,52 @@ export class UsageLedger {
     const interval = billableInterval(file);
     if (interval === null) return;
     const size = file.sizeBytes * sign;
-    const account = this.account(file.accountId);
-    this.day(file.accountId, interval.from, size);
+    const entry = this.#entry(file.accountId);
+    const account = entry.totals;
+    this.#day(entry, interval.from, size);
     if (interval.to === null) {
       account.storedBytes += size;
       account.fileCount += sign;
       account.openStartWeight += size * BigInt(interval.from);
-      const family = this.family(file.accountId, file.family ?? 'other');
+      let family = entry.families.get(file.family ?? 'other');
+      if (!family) {
+        family = this.family(file.accountId, file.family ?? 'other');
+        entry.families.set(family.family, family);
+      }
       family.bytes += size;
       family.files += sign;
     } else {
       account.closedByteMs += size * BigInt(interval.to - interval.from);
-      this.day(file.accountId, interval.to, -size);
+      this.#day(entry, interval.to, -size);
     }
+  }
+
+  /**
+   * The rows of one account, found by one lookup; this runs once or twice per event, and building
+   * `account|day` keys for every term cost more than the arithmetic. The objects are the very ones
+   * in the public maps; `compact` drops the index, since it may remove some of them.
+   */
+  readonly #index = new Map<string, { accountId: string; totals: AccountTotals; families: Map<string, FamilyTotals>; days: Map<number, DayTotals> }>();
+
+  #entry(accountId: string) {
+    let entry = this.#index.get(accountId);
+    if (!entry) {
+      entry = { accountId, totals: this.account(accountId), families: new Map(), days: new Map() };
+      this.#index.set(accountId, entry);
+    }
+    return entry;
+  }
+
+  /** A change of `bytes` at instant `at`: it holds from `at` to the end of that UTC day. */
+  #day(entry: { accountId: string; days: Map<number, DayTotals> }, at: number, bytes: bigint): void {
+    const dayStart = Math.floor(at / DAY_MS) * DAY_MS;
+    let totals = entry.days.get(dayStart);
+    if (!totals) {
+      totals = this.day(entry.accountId, dayStart);
+      entry.days.set(dayStart, totals);
+    }
+    totals.bytesDelta += bytes;
+    totals.partialByteMs += bytes * BigInt(dayStart + DAY_MS - at);
   }
 
   /** Adds another ledger's terms to this one (e.g. batch after batch). */
@@ -87,6 +120,7 @@ export class UsageLedger {
 
   /** Rows whose terms all cancelled out carry nothing worth writing. */
   compact(): this {
+    this.#index.clear();
     for (const [key, a] of this.accounts) {
       if (!a.storedBytes && !a.fileCount && !a.closedByteMs && !a.openStartWeight) this.accounts.delete(key);
     }
@@ -114,9 +148,7 @@ export class UsageLedger {
     return totals;
   }
 
-  /** A change of `bytes` at instant `at`: it holds from `at` to the end of that UTC day. */
-  private day(accountId: string, at: number, bytes: bigint): void {
-    const dayStart = Math.floor(at / DAY_MS) * DAY_MS;
+  private day(accountId: string, dayStart: number): DayTotals {
     const day = utcDay(dayStart);
     const key = `${accountId}|${day}`;
     let totals = this.days.get(key);
@@ -124,8 +156,7 @@ export class UsageLedger {
       totals = { accountId, day, bytesDelta: 0n, partialByteMs: 0n };
       this.days.set(key, totals);
     }
-    totals.bytesDelta += bytes;
-    totals.partialByteMs += bytes * BigInt(dayStart + DAY_MS - at);
+    return totals;
   }
 }
 
