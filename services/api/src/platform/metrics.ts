@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { routeTemplate } from './request-logging.js';
 
 export interface HttpMetrics {
   registry: Registry;
@@ -20,10 +21,7 @@ export function createHttpMetrics(registry = new Registry()): HttpMetrics {
   const middleware: RequestHandler = (request, response, next) => {
     const stop = duration.startTimer();
     response.on('finish', () => {
-      // The route template, never the raw path: ids in paths would explode the label set.
-      const routePath: unknown = request.route?.path;
-      const route = typeof routePath === 'string' ? `${request.baseUrl}${routePath}` : 'unmatched';
-      stop({ method: request.method, route, status: String(response.statusCode) });
+      stop({ method: request.method, route: routeTemplate(request) ?? 'unmatched', status: String(response.statusCode) });
     });
     next();
   };

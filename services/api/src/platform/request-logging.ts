@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 declare global {
@@ -22,6 +22,12 @@ export function currentRequestId(): string | undefined {
   return requestContext.getStore();
 }
 
+/** The route template that answered (never the raw path, whose ids would explode label sets). */
+export function routeTemplate(request: Request): string | undefined {
+  const routePath: unknown = request.route?.path;
+  return typeof routePath === 'string' ? `${request.baseUrl}${routePath}` : undefined;
+}
+
 /**
  * One JSON line per answered request, carrying the request id, which is also echoed in
  * `X-Request-Id` and in every problem. Written with pino directly rather than pino-http: pino-http
@@ -40,12 +46,11 @@ export function requestLogging(logger: Logger): RequestHandler {
     response.once('close', () => {
       const level = response.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      const routePath: unknown = request.route?.path;
       logger[level]({
         reqId: id,
         method: request.method,
         // The template groups requests by route; the path (never the query) says which one.
-        route: typeof routePath === 'string' ? `${request.baseUrl}${routePath}` : undefined,
+        route: routeTemplate(request),
         path: request.path,
         status: response.statusCode,
         completed: response.writableFinished,

@@ -1,4 +1,3 @@
-import type { Express } from 'express';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +16,6 @@ import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApi {
   url: string;
-  /** The request handler itself, for driving requests in-process without sockets. */
-  app: Express;
   config: Config;
   database: TestDatabase;
   /** The store the app uses (after `wrapObjectStore`). */
@@ -78,7 +75,6 @@ export async function startTestApi(
     : undefined;
   return {
     url,
-    app,
     config,
     database,
     objectStore,
