@@ -2,20 +2,16 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { errors } from '#src/platform/errors.js';
 
+const pastDueRow = z.object({ past_due: z.boolean() });
+
 /**
  * Past due: some invoice failed to be paid and has been neither paid nor voided since. Derived from
  * the invoices rather than kept as a flag, so webhooks arriving out of order cannot flip it wrongly.
+ * The rule is the SQL function `account_past_due` (migration 0070), which presign's admission
+ * applies in the same statement that reserves the bytes.
  */
 export async function isPastDue(db: CommonQueryMethods, accountId: string): Promise<boolean> {
-  return db.oneFirst(sql.type(z.object({ past_due: z.boolean() }))`select ${pastDue(accountId)} as past_due`);
-}
-
-/** The same rule as a boolean SQL expression, for statements that decide in one round trip (presign). */
-export function pastDue(accountId: string) {
-  return sql.fragment`exists (
-    select 1 from billing_invoices
-    where account_id = ${accountId} and payment_failed_at is not null and paid_at is null and status <> 'void'
-  )`;
+  return db.oneFirst(sql.type(pastDueRow)`select account_past_due(${accountId}) as past_due`);
 }
 
 /**

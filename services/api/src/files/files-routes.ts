@@ -6,7 +6,9 @@ import { completeUpload, type CompleteInput } from './complete.js';
 import { deleteFiles, MAX_BULK_DELETE } from './file-deletion.js';
 import { downloadUrl, getFile, listFiles, updateFile } from './file-queries.js';
 import { fileJson, type FilesDeps } from './files-deps.js';
+import { sqlLimits } from './limits.js';
 import { presignUpload, type PresignInput } from './presign.js';
+import { uploadAdmissions } from './upload-admissions.js';
 
 // The OpenAPI validator has already checked shapes; this only turns query strings into values.
 const listQuery = z.object({
@@ -25,9 +27,10 @@ export function filesRouter(deps: FilesDeps & { resolveBearer: BearerResolver })
   const write = requirePrincipal(deps.resolveBearer, 'write');
   const remove = requirePrincipal(deps.resolveBearer, 'delete');
   const accountOf = (request: express.Request) => principalOf(request).account.id;
+  const presignDeps = { ...deps, admissions: uploadAdmissions(deps.pool, sqlLimits(deps.config)) };
 
   router.post('/v1/files/presign', write, async (request, response) => {
-    const result = await presignUpload(deps, accountOf(request), request.body as PresignInput);
+    const result = await presignUpload(presignDeps, accountOf(request), request.body as PresignInput);
     response.status(201).location(`/v1/uploads/${result.upload_id}`).set('Cache-Control', 'no-store').json(result);
   });
 

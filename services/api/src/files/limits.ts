@@ -37,7 +37,7 @@ export function effectiveLimits(row: LimitsRow, config: LimitsConfig): Effective
   return { quotaBytes, ceilingMicros, capMicros };
 }
 
-/** Parameters of the same rules for the one-statement check in `uploadRepository.insertWithinLimits`. */
+/** Parameters of the same rules for the check inside `admit_uploads` (`uploadRepository.admit`). */
 export function sqlLimits(config: LimitsConfig & Pick<Config, 'PRICE_PER_GIB_MONTH'>) {
   return {
     defaultQuotaBytes: config.DEFAULT_STORAGE_QUOTA_BYTES > 0 ? config.DEFAULT_STORAGE_QUOTA_BYTES : null,

@@ -6,10 +6,11 @@ import { errors } from '#src/platform/errors.js';
 import type { PresignedRequest } from '#src/storage/object-store.js';
 import { validContentType, validFileName, validPartSize, validSha256 } from './file-input.js';
 import { objectKeyFor, type FilesDeps } from './files-deps.js';
-import { checkUploadAllowed, effectiveLimits, readAccountLimits, sqlLimits } from './limits.js';
+import { checkUploadAllowed, effectiveLimits, readAccountLimits } from './limits.js';
 import { planParts, type PartPlan } from './multipart-plan.js';
 import { signParts, type SignedPart } from './multipart-parts.js';
 import { formatMicros, monthlyCostMicros } from './pricing.js';
+import type { UploadAdmissions } from './upload-admissions.js';
 import { uploadRepository } from './upload-repository.js';
 
 export interface PresignInput {
@@ -33,7 +34,11 @@ export type PresignResult = {
   | { type: 'multipart'; part_size: number; part_count: number; parts: SignedPart[] }
 );
 
-export async function presignUpload(deps: FilesDeps, accountId: string, input: PresignInput): Promise<PresignResult> {
+export async function presignUpload(
+  deps: FilesDeps & { admissions: UploadAdmissions },
+  accountId: string,
+  input: PresignInput,
+): Promise<PresignResult> {
   const { config, pool, store, clock } = deps;
   const name = validFileName(input.name);
   if (input.size > config.MAX_FILE_SIZE_BYTES) throw errors.fileTooLarge(input.size, config.MAX_FILE_SIZE_BYTES);
@@ -57,9 +62,9 @@ export async function presignUpload(deps: FilesDeps, accountId: string, input: P
     partCount: plan?.partCount ?? null,
     createdAt: now,
   };
-  // One statement checks standing and limits and reserves the bytes; the problem saying by how much
-  // is only worked out when it refused.
-  const admission = await uploadRepository.insertWithinLimits(pool, newUpload, sqlLimits(config));
+  // One statement, shared with concurrent presigns, checks standing and limits and reserves the
+  // bytes; the problem saying by how much is only worked out when it refused.
+  const admission = await deps.admissions.admit(newUpload);
   const priceMicros = pricePerGibMonthMicros(config);
   // A past-due account keeps what it stores but cannot add more until it has paid.
   if (!admission.admitted && admission.reason === 'past_due') throw errors.paymentPastDue();

@@ -1,6 +1,5 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { pastDue } from '#src/billing/standing.js';
 
 export const uploadRow = z.object({
   id: z.string(),
@@ -42,52 +41,42 @@ export interface SqlLimits {
   priceMicros: string;
 }
 
+const admissionRow = z.object({ upload_id: z.string(), refused_past_due: z.boolean(), used_before_bytes: z.number().nullable() });
+
 export type UploadAdmission =
   | { admitted: true; /** Bytes stored and reserved before this upload. */ usedBefore: number }
   | { admitted: false; reason: 'past_due' | 'over_limits' };
 
 export const uploadRepository = {
   /**
-   * Inserts the upload and, when the account has a quota or a cap, reserves its bytes in the same
-   * statement, only if the account stays within them (checked on the locked, current row, so
-   * concurrent presigns cannot both pass). Returns the bytes in use before, or null when refused.
+   * Admits a batch of uploads in one round trip (the `admit_uploads` function, migration 0070):
+   * each is refused while its account is past due; else, for an account with a quota or a cap, its
+   * bytes are reserved only if the account stays within them (checked on the locked, current row,
+   * so concurrent presigns cannot both pass); the upload row is written only when admitted. One
+   * admission per upload, in the order given.
    */
-  /**
-   * Admits an upload in one statement: refused while the account is past due, else the limits are
-   * checked and the bytes reserved (only for a limited account, so unlimited ones never contend on
-   * their account row) and the upload row written.
-   */
-  async insertWithinLimits(db: CommonQueryMethods, upload: NewUpload, limits: SqlLimits): Promise<UploadAdmission> {
-    const size = upload.size;
-    const quota = sql.fragment`coalesce(a.storage_quota_bytes, ${limits.defaultQuotaBytes}::int8)`;
-    const cap = sql.fragment`least(a.spend_cap_micros, coalesce(a.spend_cap_ceiling_micros, ${limits.defaultCeilingMicros}::int8))`;
-    const row = await db.one(sql.type(z.object({ past_due: z.boolean(), used_before: z.number().nullable() }))`
-      with standing as (
-        select ${pastDue(upload.accountId)} as past_due
-      ), account as (
-        select a.id, a.stored_bytes + a.reserved_bytes as used, (${quota} is not null or ${cap} is not null) as limited
-        from accounts a, standing where a.id = ${upload.accountId} and not standing.past_due
-      ), reserved as (
-        update accounts a set reserved_bytes = a.reserved_bytes + ${size}
-        from account
-        where a.id = account.id and account.limited
-          and a.stored_bytes + a.reserved_bytes + ${size} <= coalesce(${quota}, ${Number.MAX_SAFE_INTEGER}::int8)
-          and (${cap} is null
-            or (a.stored_bytes + a.reserved_bytes + ${size})::numeric * ${limits.priceMicros}::numeric <= ${cap}::numeric * 1073741824)
-        returning a.stored_bytes + a.reserved_bytes - ${size} as used_before, true as reserved
-      ), admitted as (
-        select used_before, reserved from reserved
-        union all select used, false from account where not limited
-      ), inserted as (
-        insert into uploads (id, account_id, object_key, name, size_bytes, content_type, sha256, part_size, part_count, created_at, reserved)
-        select ${upload.id}, ${upload.accountId}, ${upload.objectKey}, ${upload.name}, ${size}, ${upload.contentType},
-          ${upload.sha256}, ${upload.partSize}, ${upload.partCount}, ${sql.timestamp(upload.createdAt)}, admitted.reserved
-        from admitted
-      )
-      select standing.past_due, (select used_before::int8 from admitted) as used_before from standing`);
-    if (row.past_due) return { admitted: false, reason: 'past_due' };
-    if (row.used_before === null) return { admitted: false, reason: 'over_limits' };
-    return { admitted: true, usedBefore: row.used_before };
+  async admit(db: CommonQueryMethods, uploads: readonly NewUpload[], limits: SqlLimits): Promise<UploadAdmission[]> {
+    const rows = await db.any(sql.type(admissionRow)`
+      select upload_id, refused_past_due, used_before_bytes from admit_uploads(
+        ${sql.array(uploads.map((u) => u.id), 'uuid')},
+        ${sql.array(uploads.map((u) => u.accountId), 'uuid')},
+        ${sql.array(uploads.map((u) => u.objectKey), 'text')},
+        ${sql.array(uploads.map((u) => u.name), 'text')},
+        ${sql.array(uploads.map((u) => u.size), 'int8')},
+        ${sql.array(uploads.map((u) => u.contentType), 'text')},
+        ${sql.array(uploads.map((u) => u.sha256), 'text')},
+        ${sql.array(uploads.map((u) => u.partSize), 'int8')},
+        ${sql.array(uploads.map((u) => u.partCount), 'int4')},
+        ${sql.array(uploads.map((u) => u.createdAt.toISOString()), 'timestamptz')},
+        ${limits.defaultQuotaBytes}::int8, ${limits.defaultCeilingMicros}::int8, ${limits.priceMicros}::int8)`);
+    const byId = new Map(rows.map((row) => [row.upload_id, row]));
+    return uploads.map((upload): UploadAdmission => {
+      const row = byId.get(upload.id);
+      if (row === undefined) throw new Error(`admit_uploads returned no row for upload ${upload.id}`);
+      if (row.refused_past_due) return { admitted: false, reason: 'past_due' };
+      if (row.used_before_bytes === null) return { admitted: false, reason: 'over_limits' };
+      return { admitted: true, usedBefore: row.used_before_bytes };
+    });
   },
 
   async setMultipartId(db: CommonQueryMethods, id: string, multipartId: string): Promise<void> {

@@ -37,6 +37,9 @@ export function routeTemplate(request: Request): string | undefined {
  * Headers are never logged, so credentials cannot reach a log line from here.
  */
 export function requestLogging(logger: Logger): RequestHandler {
+  // The request line's fields are fixed above and never hold a credential, so it skips the
+  // logger's wildcard redaction, which was half the cost of writing it.
+  const requestLines = logger.child({}, { redact: [] });
   return (request, response, next) => {
     const incoming = request.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -45,8 +48,8 @@ export function requestLogging(logger: Logger): RequestHandler {
     const startedAt = performance.now();
     response.once('close', () => {
       const level = response.statusCode >= 500 ? 'error' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level]({
+      if (!requestLines.isLevelEnabled(level)) return;
+      requestLines[level]({
         reqId: id,
         method: request.method,
         // The template groups requests by route; the path (never the query) says which one.
