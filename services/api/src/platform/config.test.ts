@@ -10,6 +10,12 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  test('the public URL follows the port unless it is set', () => {
+    expect(parseConfig({}).PUBLIC_URL).toBe('http://localhost:8000');
+    expect(parseConfig({ PORT: '8123' }).PUBLIC_URL).toBe('http://localhost:8123');
+    expect(parseConfig({ PORT: '8123', PUBLIC_URL: 'https://api.example.com' }).PUBLIC_URL).toBe('https://api.example.com');
+  });
+
   test('names the variable that is wrong', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => parseConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);

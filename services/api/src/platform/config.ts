@@ -36,7 +36,8 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-    PUBLIC_URL: z.string().url().default('http://localhost:8000'),
+    // Unset: http://localhost:<PORT> (see parseConfig), so the local store's URLs follow a changed port.
+    PUBLIC_URL: z.string().url().optional(),
     DATA_DIR: z.string().min(1).default('.baketsu'),
     DATABASE_URL: z.string().url().optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -113,7 +114,7 @@ export const configSchema = z
     }
   });
 
-export type Config = Readonly<z.infer<typeof configSchema>>;
+export type Config = Readonly<z.infer<typeof configSchema> & { PUBLIC_URL: string }>;
 
 /** `PRICE_PER_GIB_MONTH` in millionths of the currency unit, e.g. '0.02' → 20000n. */
 export function pricePerGibMonthMicros(config: Pick<Config, 'PRICE_PER_GIB_MONTH'>): bigint {
@@ -138,7 +139,8 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
-  return Object.freeze(result.data);
+  const config = result.data;
+  return Object.freeze({ ...config, PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` });
 }
 
 // `FOO=` in a .env file means "not set", not "set to the empty string".
