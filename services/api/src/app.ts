@@ -12,7 +12,7 @@ import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
 import type { BearerResolver } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
 import type { BillingProvider } from '#src/billing/billing-provider.js';
-import { billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
+import { BILLING_WEBHOOK_PATH, billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
 import { filesRouter } from '#src/files/files-routes.js';
 import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
@@ -84,12 +84,10 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(metrics.middleware);
   app.use(apiSecurityHeaders);
   app.use(browserCors(config.CORS_ORIGINS));
-  app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
-  app.use(documentationRouter());
   // Streams raw bodies, so it comes before the JSON parser.
   if (deps.storage.router) app.use('/storage', deps.storage.router);
   // Stripe signs the raw bytes, so the webhook is read before the JSON parser (and the validator).
-  app.use(billingWebhookRouter({ pool: database.pool, clock, config, logger }));
+  app.use(BILLING_WEBHOOK_PATH, billingWebhookRouter({ pool: database.pool, clock, config, logger }));
   app.use(express.json({ limit: config.BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
   const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config));
@@ -108,6 +106,9 @@ export function buildApp(deps: AppDependencies): Express {
     resolveBearer,
     price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
   }));
+  // Last of the routes, so API requests (nearly all traffic) never walk through them.
+  app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
+  app.use(documentationRouter());
   app.use(unknownRouteHandler);
   app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger }));
   return app;
@@ -127,7 +128,8 @@ function browserCors(origins: readonly string[]): RequestHandler {
   });
   return (request, response, next) => {
     if (request.headers.origin === undefined) {
-      response.vary('Origin');
+      // Nothing has set Vary yet at this point, so there is nothing to merge with.
+      response.setHeader('Vary', 'Origin');
       next();
     } else corsForBrowsers(request, response, next);
   };

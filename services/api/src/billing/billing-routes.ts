@@ -42,13 +42,15 @@ export function billingRouter(deps: BillingRouteDeps): Router {
   return router;
 }
 
+export const BILLING_WEBHOOK_PATH = '/v1/billing/webhook';
+
 /**
- * POST /v1/billing/webhook. Mounted before the JSON parser and the OpenAPI validator: the signature
- * covers the exact bytes Stripe sent, so the body must reach us unparsed.
+ * POST /v1/billing/webhook, mounted at `BILLING_WEBHOOK_PATH` before the JSON parser and the OpenAPI
+ * validator: the signature covers the exact bytes Stripe sent, so the body must reach us unparsed.
  */
 export function billingWebhookRouter(deps: Pick<BillingDeps, 'pool' | 'clock' | 'config' | 'logger'>): Router {
   const router = express.Router();
-  router.post('/v1/billing/webhook', express.raw({ type: () => true, limit: deps.config.BODY_LIMIT_BYTES }), async (request, response) => {
+  router.post('/', express.raw({ type: () => true, limit: deps.config.BODY_LIMIT_BYTES }), async (request, response) => {
     const secret = deps.config.STRIPE_WEBHOOK_SECRET;
     if (!secret) throw errors.billingNotConfigured();
     const header = request.get('stripe-signature');

@@ -25,7 +25,9 @@ export function currentRequestId(): string | undefined {
 /** The route template that answered (never the raw path, whose ids would explode label sets). */
 export function routeTemplate(request: Request): string | undefined {
   const routePath: unknown = request.route?.path;
-  return typeof routePath === 'string' ? `${request.baseUrl}${routePath}` : undefined;
+  if (typeof routePath !== 'string') return undefined;
+  // A router mounted at its one path (the billing webhook) answers on its own '/'.
+  return routePath === '/' && request.baseUrl !== '' ? request.baseUrl : `${request.baseUrl}${routePath}`;
 }
 
 /**
