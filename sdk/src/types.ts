@@ -16,6 +16,7 @@ export type ApiKeyWithSecret = Schemas['ApiKeyWithSecret'];
 export type PresignParams = Schemas['PresignRequest'];
 export type PresignResponse = Schemas['PresignResponse'];
 export type SignedPart = Schemas['SignedPart'];
+export type SignedPut = Schemas['SignedPut'];
 export type CompleteParams = Schemas['CompleteRequest'];
 export type BaketsuFile = Schemas['File'];
 export type FilePage = Schemas['FilePage'];

@@ -106,6 +106,17 @@ describe.each(STORES)('uploads with the %s store', (store) => {
     await expect(shared.api.client.uploads.resume(uploadId, data)).rejects.toMatchObject({ code: 'upload_not_pending' });
   });
 
+  it('re-signs a single upload step by step: presign, fresh URL, PUT, complete', async () => {
+    const uploads = shared.api.client.uploads;
+    const body = new TextEncoder().encode('sent with the second URL');
+    const presigned = await uploads.presign({ name: 'late.txt', size: body.length, content_type: 'text/plain' });
+    const fresh = await uploads.url(presigned.upload_id);
+    expect(fresh).toMatchObject({ upload_id: presigned.upload_id, method: 'PUT' });
+    expect((await fetch(fresh.url, { method: 'PUT', headers: fresh.headers, body })).ok).toBe(true);
+    const file = await uploads.complete(presigned.upload_id);
+    expect(new TextDecoder().decode(await download(shared.api.client, file.id))).toBe('sent with the second URL');
+  });
+
   it('gives typed errors: 401 for a bad key, 403 for a missing scope, 404, 400', async () => {
     const bad = new Baketsu({ baseUrl: shared.api.api.url, apiKey: 'bk_not_a_real_key' });
     const unauthorized = await bad.files.upload(new Uint8Array([1]), { name: 'x.bin' }).catch((e: unknown) => e);

@@ -378,6 +378,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads/{id}/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-sign the URL of a single-PUT upload
+         * @description A fresh URL for a pending single-PUT upload whose URL expired before the bytes were sent. It
+         *     binds the same size, content type and checksum as the first one. Multipart uploads re-sign
+         *     their parts with `POST /v1/uploads/{id}/parts` (409 `upload_not_single`).
+         */
+        post: operations["signUploadUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/dashboard/usage": {
         parameters: {
             query?: never;
@@ -805,6 +829,20 @@ export interface components {
         };
         PartsRequest: {
             part_numbers: number[];
+        };
+        SignedPut: {
+            /** Format: uuid */
+            upload_id: string;
+            /** @enum {string} */
+            method: "PUT";
+            /** Format: uri */
+            url: string;
+            /** @description Headers to send verbatim (they are signed). Content-Length must equal the declared size. */
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expires_at: string;
         };
         PartsResponse: {
             parts: components["schemas"]["SignedPart"][];
@@ -1686,6 +1724,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    signUploadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A fresh URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedPut"];
                 };
             };
             400: components["responses"]["BadRequest"];

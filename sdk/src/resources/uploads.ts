@@ -1,6 +1,6 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, Upload } from '../types.js';
+import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
 import type { SourcePlatform, UploadData } from '../upload/source.js';
 import { Uploader, type UploadApi, type UploadOptions } from '../upload/upload.js';
 
@@ -39,6 +39,11 @@ export class UploadsResource implements UploadApi {
       options,
     });
     return response.parts;
+  }
+
+  /** A fresh URL for a single-PUT upload whose first URL expired; it binds the same bytes. */
+  url(uploadId: string, options?: RequestOptions): Promise<SignedPut> {
+    return this.http.request({ method: 'POST', path: `/v1/uploads/${encodeId(uploadId)}/url`, idempotent: true, options });
   }
 
   /**

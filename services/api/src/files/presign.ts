@@ -86,13 +86,8 @@ export async function presignUpload(
   const expiresInSeconds = config.PRESIGN_TTL_SECONDS;
 
   if (plan === null) {
-    const put: PresignedRequest = await store.presignPut(objectKey, {
-      size: input.size,
-      contentType,
-      ...(sha256 === null ? {} : { sha256Base64: sha256 }),
-      expiresInSeconds,
-    });
-    return { upload_id: uploadId, type: 'single', method: 'PUT', url: put.url, headers: put.headers, expires_at: put.expiresAt.toISOString(), quote };
+    const put = await signSinglePut(deps, { objectKey, size: input.size, contentType, sha256 });
+    return { upload_id: uploadId, type: 'single', ...put, quote };
   }
 
   let multipartId: string;
@@ -115,4 +110,36 @@ export async function presignUpload(
     expires_at: new Date(now.getTime() + expiresInSeconds * 1000).toISOString(),
     quote,
   };
+}
+
+/** A URL for the one PUT of a single upload, binding its size, content type and checksum. */
+async function signSinglePut(
+  deps: Pick<FilesDeps, 'store' | 'config'>,
+  upload: { objectKey: string; size: number; contentType: string; sha256: string | null },
+): Promise<{ method: 'PUT'; url: string; headers: Record<string, string>; expires_at: string }> {
+  const put: PresignedRequest = await deps.store.presignPut(upload.objectKey, {
+    size: upload.size,
+    contentType: upload.contentType,
+    ...(upload.sha256 === null ? {} : { sha256Base64: upload.sha256 }),
+    expiresInSeconds: deps.config.PRESIGN_TTL_SECONDS,
+  });
+  return { method: 'PUT', url: put.url, headers: put.headers, expires_at: put.expiresAt.toISOString() };
+}
+
+/**
+ * POST /v1/uploads/{id}/url: a fresh URL for a pending single upload whose first one expired. It
+ * binds exactly what the first did, so nothing the client could change is re-negotiated here.
+ */
+export async function resignSinglePut(deps: FilesDeps, accountId: string, uploadId: string) {
+  const upload = await uploadRepository.find(deps.pool, accountId, uploadId);
+  if (!upload) throw errors.uploadNotFound(uploadId);
+  if (upload.status !== 'pending') throw errors.uploadNotPending(uploadId, upload.status);
+  if (upload.part_count !== null) throw errors.uploadNotSingle(uploadId);
+  const put = await signSinglePut(deps, {
+    objectKey: upload.object_key,
+    size: upload.size_bytes,
+    contentType: upload.content_type,
+    sha256: upload.sha256,
+  });
+  return { upload_id: upload.id, ...put };
 }

@@ -54,6 +54,18 @@ describe.each(['s3', 'local'] as const)('signed upload URLs cannot be abused (%s
     await expectNothingStored(target.upload_id);
   });
 
+  it('an upload whose URL expired gets a fresh one and completes', async () => {
+    clockOffsetMs = -11 * 60 * 1000;
+    const target = await presign();
+    clockOffsetMs = 0;
+    expect((await putTo(target, body)).status).toBe(403);
+
+    const fresh = await alice.call('POST', `/v1/uploads/${target.upload_id}/url`);
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+    expect((await putTo(fresh.body, body)).status).toBe(200);
+    expect((await alice.call('POST', '/v1/files/complete', { upload_id: target.upload_id })).status).toBe(201);
+  });
+
   it('refuses tampered URLs: signature, expiry, and another key', async () => {
     const target = await presign();
     const other = await presign();

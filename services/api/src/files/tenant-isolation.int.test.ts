@@ -46,6 +46,7 @@ describe('tenant isolation', () => {
         mallory.call('POST', '/v1/files/complete', { upload_id: id }),
         mallory.call('GET', `/v1/uploads/${id}`),
         mallory.call('POST', `/v1/uploads/${id}/parts`, { part_numbers: [1] }),
+        mallory.call('POST', `/v1/uploads/${id}/url`),
         mallory.call('DELETE', `/v1/uploads/${id}`),
       ];
       for (const response of await Promise.all(attempts)) {

@@ -75,6 +75,31 @@ describe.each(['local', 's3'] as const)('single-PUT upload (%s store)', (mode) =
     expect(early.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('a single upload gets a fresh URL that binds the same bytes, only while it is pending and only for its owner', async () => {
+    const body = `re-signed ${mode} ${Date.now()}`;
+    const presign = await alice.call('POST', '/v1/files/presign', {
+      name: 'late.txt', size: Buffer.byteLength(body), content_type: 'text/plain', sha256: sha256Hex(body),
+    });
+    const id = presign.body.upload_id as string;
+    const bob = await signUp(api.url);
+    expect((await bob.call('POST', `/v1/uploads/${id}/url`)).body).toMatchObject({ status: 404, code: 'upload_not_found' });
+
+    const resigned = await alice.call('POST', `/v1/uploads/${id}/url`);
+    expect(resigned.status, JSON.stringify(resigned.body)).toBe(200);
+    expect(resigned.body).toMatchObject({ upload_id: id, method: 'PUT', headers: presign.body.headers });
+    expect(Date.parse(resigned.body.expires_at)).toBeGreaterThan(Date.now() + 590_000);
+    // The checksum is bound as before: other bytes of the same length are refused.
+    expect((await putTo(resigned.body, body.replace(/.$/, '#'))).ok).toBe(false);
+    expect((await putTo(resigned.body, body)).status).toBe(200);
+    expect((await alice.call('POST', '/v1/files/complete', { upload_id: id })).status).toBe(201);
+
+    expect((await alice.call('POST', `/v1/uploads/${id}/url`)).body).toMatchObject({ status: 409, code: 'upload_not_pending' });
+    const multipart = await alice.call('POST', '/v1/files/presign', { name: 'big.bin', size: 200 * 1024 ** 2, content_type: 'application/octet-stream' });
+    expect(multipart.body.type).toBe('multipart');
+    expect((await alice.call('POST', `/v1/uploads/${multipart.body.upload_id}/url`)).body).toMatchObject({ status: 409, code: 'upload_not_single' });
+    await alice.call('DELETE', `/v1/uploads/${multipart.body.upload_id}`);
+  });
+
   it('storage refuses bytes other than the declared ones, and complete then has nothing to adopt', async () => {
     const presign = await alice.call('POST', '/v1/files/presign', { name: 'x.txt', size: 5, content_type: 'text/plain', sha256: sha256Hex('hello') });
     expect((await putTo(presign.body, 'hell')).status).toBeGreaterThanOrEqual(400);

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import type { FilesDeps } from './files-deps.js';
 import { abortUpload, describeUpload, pendingUploads, resignParts } from './multipart-parts.js';
+import { resignSinglePut } from './presign.js';
 
 export function uploadsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }): Router {
   const router = express.Router();
@@ -21,6 +22,10 @@ export function uploadsRouter(deps: FilesDeps & { resolveBearer: BearerResolver 
     const { part_numbers } = request.body as { part_numbers: number[] };
     const parts = await resignParts(deps, accountOf(request), String(request.params.id), part_numbers);
     response.set('Cache-Control', 'no-store').json({ parts });
+  });
+
+  router.post('/v1/uploads/:id/url', write, async (request, response) => {
+    response.set('Cache-Control', 'no-store').json(await resignSinglePut(deps, accountOf(request), String(request.params.id)));
   });
 
   router.delete('/v1/uploads/:id', write, async (request, response) => {

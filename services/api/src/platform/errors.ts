@@ -184,6 +184,13 @@ export const errors = {
     new Problem({ status: 409, code: 'upload_incomplete', title: 'The bytes have not all been uploaded', detail }),
   uploadNotMultipart: (id: string) =>
     new Problem({ status: 409, code: 'upload_not_multipart', title: 'The upload is not a multipart upload', detail: `Upload ${id} is a single PUT.` }),
+  uploadNotSingle: (id: string) =>
+    new Problem({
+      status: 409,
+      code: 'upload_not_single',
+      title: 'The upload is a multipart upload',
+      detail: `Upload ${id} is multipart; re-sign its parts with POST /v1/uploads/${id}/parts.`,
+    }),
   invalidParts: (detail: string) =>
     new Problem({ status: 400, code: 'invalid_parts', title: 'The parts do not match the upload', detail }),
   uploadMismatch: (detail: string) =>
