@@ -60,4 +60,18 @@ describe.each(STORES)('resume with the %s store', (store) => {
     // Resuming a completed upload returns its file.
     expect((await shared.api.client.uploads.resume(uploadId, path)).id).toBe(file.id);
   });
+
+  it('finishes a single-PUT upload that never sent its bytes, under the same upload', async () => {
+    const uploads = shared.api.client.uploads;
+    const { path, sha256 } = await randomFile(3 * MIB + 5);
+    const pending = await uploads.presign({ name: 'small.bin', size: 3 * MIB + 5, content_type: 'application/octet-stream' });
+    expect(pending.type).toBe('single');
+    await expect(uploads.resume(pending.upload_id, new Uint8Array(7))).rejects.toBeInstanceOf(RangeError);
+
+    const file = await uploads.resume(pending.upload_id, path);
+
+    expect((await uploads.get(pending.upload_id)).status).toBe('completed');
+    const { url } = await shared.api.client.files.downloadUrl(file.id);
+    expect(await sha256OfUrl(url)).toEqual({ sha256, size: 3 * MIB + 5 });
+  });
 });

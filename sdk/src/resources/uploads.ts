@@ -59,7 +59,7 @@ export class UploadsResource implements UploadApi {
     return this.http.request({ method: 'DELETE', path: `/v1/uploads/${encodeId(uploadId)}`, options });
   }
 
-  /** Finishes an interrupted multipart upload with the same data, sending only the missing parts. */
+  /** Finishes an interrupted upload with the same data: only the parts storage lacks (a single PUT is sent again). */
   resume(uploadId: string, data: UploadData, options?: UploadOptions): Promise<BaketsuFile> {
     return this.uploader.resume(uploadId, data, options);
   }

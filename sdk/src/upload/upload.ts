@@ -4,7 +4,7 @@
 import { BaketsuError, ConflictError } from '../errors.js';
 import { rejectUnknownKeys, type RequestOptions, type ResolvedConfig } from '../options.js';
 import { isTransient, withRetries } from '../retry.js';
-import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, Upload } from '../types.js';
+import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
 import { uploadParts } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
@@ -69,6 +69,7 @@ export interface UploadApi {
   presign(params: PresignParams, options?: RequestOptions): Promise<PresignResponse>;
   get(uploadId: string, options?: RequestOptions): Promise<Upload>;
   parts(uploadId: string, partNumbers: number[], options?: RequestOptions): Promise<SignedPart[]>;
+  url(uploadId: string, options?: RequestOptions): Promise<SignedPut>;
   complete(uploadId: string, params?: object, options?: RequestOptions): Promise<BaketsuFile>;
   abort(uploadId: string, options?: RequestOptions): Promise<void>;
   getFile(fileId: string, options?: RequestOptions): Promise<BaketsuFile>;
@@ -112,24 +113,38 @@ export class Uploader {
         await uploadParts(parts, source, this.partsContext(plan.upload_id, options, signal, progress));
         return;
       }
-      const bytes = source.kind === 'stream' ? await source.read(source.size) : undefined;
-      if (source.kind === 'stream') await source.assertEnded();
-      await withRetries(
-        () =>
-          putObject(this.config.fetch, {
-            url: plan.url!,
-            headers: plan.headers ?? {},
-            body: bytes ?? (source as Extract<Source, { kind: 'random' }>).slice(0, source.size),
-            size: source.size,
-            signal,
-            onBytes: (sent) => progress.update(1, sent, source.size),
-          }),
-        { maxRetries: options.maxRetries ?? this.config.maxRetries, signal, retryable: isTransient },
-      );
+      await this.putWhole({ url: plan.url!, headers: plan.headers ?? {} }, source, options, signal, progress);
     });
   }
 
-  /** Continues a multipart upload with the same data: only the parts storage lacks are sent. */
+  /** Sends the whole of a single upload with one PUT, retrying transient failures. */
+  private async putWhole(
+    target: { url: string; headers: Record<string, string> },
+    source: Source,
+    options: UploadOptions,
+    signal: AbortSignal,
+    progress: ProgressTracker,
+  ): Promise<void> {
+    const bytes = source.kind === 'stream' ? await source.read(source.size) : undefined;
+    if (source.kind === 'stream') await source.assertEnded();
+    await withRetries(
+      () =>
+        putObject(this.config.fetch, {
+          url: target.url,
+          headers: target.headers,
+          body: bytes ?? (source as Extract<Source, { kind: 'random' }>).slice(0, source.size),
+          size: source.size,
+          signal,
+          onBytes: (sent) => progress.update(1, sent, source.size),
+        }),
+      { maxRetries: options.maxRetries ?? this.config.maxRetries, signal, retryable: isTransient },
+    );
+  }
+
+  /**
+   * Continues an upload with the same data: a multipart upload sends only the parts storage lacks;
+   * a single upload is sent again whole to a fresh URL.
+   */
   async resume(uploadId: string, data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
     rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
     const upload = await this.api.get(uploadId, this.requestOptions(options));
@@ -137,11 +152,16 @@ export class Uploader {
     if (upload.status !== 'pending') {
       throw new ConflictError({ message: `Upload ${uploadId} is ${upload.status}; start a new upload`, code: 'upload_not_pending', status: 409 });
     }
-    if (upload.type !== 'multipart' || !upload.part_size || !upload.part_count) {
-      throw new BaketsuError({ message: `Upload ${uploadId} is a single PUT, which cannot be resumed; start a new upload`, code: 'upload_not_resumable' });
-    }
     const source = await this.source(data, options.size ?? upload.size);
     if (source.size !== upload.size) throw new RangeError(`Baketsu: upload ${uploadId} is ${upload.size} bytes; the data is ${source.size}`);
+    if (upload.type !== 'multipart' || !upload.part_size || !upload.part_count) {
+      // One PUT holds the whole file, so it is sent again whole, to a freshly signed URL.
+      options.onStart?.({ uploadId, type: 'single' });
+      return this.transfer(uploadId, source, options, new Map(), async (signal, progress) => {
+        const target = await this.api.url(uploadId, { ...this.requestOptions(options), signal });
+        await this.putWhole(target, source, options, signal, progress);
+      });
+    }
     const { part_size: partSize, part_count: partCount } = upload;
     if (options.partSize !== undefined && options.partSize !== partSize) {
       throw new TypeError(`Baketsu: upload ${uploadId} has parts of ${partSize} bytes; a resumed upload keeps its part size`);
