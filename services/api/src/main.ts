@@ -73,18 +73,10 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 
 /** Reads the environment, starts the API and stops it cleanly on SIGTERM/SIGINT. */
 export async function main(): Promise<{ url: string; config: Config }> {
-  let config: Config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = await exitOnConfigError(() => parseConfig(process.env));
   const logger = createLogger(config.LOG_LEVEL);
-  const api = await startApi(config, logger);
+  // Settings that only the services can judge (a missing bucket) stop the start the same way.
+  const api = await exitOnConfigError(() => startApi(config, logger));
   logger.info({ url: api.url, database: api.database.description }, 'Baketsu API listening');
   process.stdout.write(
     [
@@ -115,6 +107,19 @@ export async function main(): Promise<{ url: string; config: Config }> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   return { url: api.url, config };
+}
+
+/** A configuration problem ends the process with its message alone and EX_CONFIG, not a stack trace. */
+async function exitOnConfigError<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -1,9 +1,9 @@
 // Builds the configured object store (called from the composition roots only).
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Router } from 'express';
 import type { Clock } from '#src/platform/clock.js';
-import type { Config } from '#src/platform/config.js';
+import { ConfigError, type Config } from '#src/platform/config.js';
 import { loadOrCreateEmbeddedSecret } from '#src/platform/embedded-secrets.js';
 import { localDiskObjectStore, type LocalDiskNotification } from '#src/storage/local-disk-object-store.js';
 import { localDiskRouter } from '#src/storage/local-disk-router.js';
@@ -21,7 +21,7 @@ export interface StorageSetup {
 }
 
 export async function storageFromConfig(config: Config, clock: Clock): Promise<StorageSetup> {
-  if (config.STORAGE_DRIVER === 's3') return s3Storage(config, clock);
+  if (config.STORAGE_DRIVER === 's3') return await s3Storage(config, clock);
   const listeners: Array<(notification: LocalDiskNotification) => void> = [];
   const options = {
     rootDir: config.STORAGE_LOCAL_DIR ?? path.join(config.DATA_DIR, 'storage'),
@@ -52,8 +52,9 @@ export function s3ClientFromConfig(config: Config, endpoint = config.S3_ENDPOINT
   });
 }
 
-function s3Storage(config: Config, clock: Clock): StorageSetup {
+async function s3Storage(config: Config, clock: Clock): Promise<StorageSetup> {
   const client = s3ClientFromConfig(config);
+  await ensureBucket(client, config.S3_BUCKET, config.S3_CREATE_BUCKET);
   const presignClient = config.S3_PUBLIC_ENDPOINT ? s3ClientFromConfig(config, config.S3_PUBLIC_ENDPOINT) : client;
   return {
     store: s3ObjectStore({ client, presignClient, bucket: config.S3_BUCKET, clock }),
@@ -64,4 +65,25 @@ function s3Storage(config: Config, clock: Clock): StorageSetup {
       if (presignClient !== client) presignClient.destroy();
     },
   };
+}
+
+/**
+ * A missing bucket stops the start with a message that says so, rather than every upload failing
+ * later with an error from storage. Created only when asked (development, docker compose): in
+ * production the bucket, its policy and its notifications belong to whoever provisions storage.
+ */
+async function ensureBucket(client: S3Client, bucket: string, create: boolean): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return;
+  } catch (error) {
+    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+    // Credentials without s3:ListBucket cannot look; uploads will say soon enough if it is missing.
+    if (status === 403) return;
+    if (status !== 404) throw error;
+  }
+  if (!create) {
+    throw new ConfigError(`S3_BUCKET: bucket "${bucket}" does not exist; create it, or set S3_CREATE_BUCKET=true to have Baketsu create it`);
+  }
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
 }

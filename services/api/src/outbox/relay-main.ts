@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     metrics: createRelayMetrics(registry, database.pool),
   });
   const metricsServer = createServer((request, response) => {
+    if (request.url === '/healthz') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}');
     if (request.url !== '/metrics') return void response.writeHead(404).end();
     registry.metrics().then((body) => response.writeHead(200, { 'Content-Type': registry.contentType }).end(body), () => response.writeHead(500).end());
   }).listen(config.RELAY_METRICS_PORT, config.HOST);

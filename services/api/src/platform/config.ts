@@ -78,6 +78,8 @@ export const configSchema = z
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     S3_FORCE_PATH_STYLE: booleanFlag.default('false'),
+    // Create S3_BUCKET at start-up when it does not exist (development, docker compose).
+    S3_CREATE_BUCKET: booleanFlag.default('false'),
     SQS_QUEUE_URL: z.string().url().optional(),
     SQS_ENDPOINT: z.string().url().optional(),
     PRESIGN_TTL_SECONDS: z.coerce.number().int().min(300).max(900).default(600),

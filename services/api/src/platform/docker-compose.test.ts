@@ -26,3 +26,13 @@ test('every service has a health check and the api waits for its dependencies to
   expect(Object.keys(dependencies).sort()).toEqual(['kafka', 'postgres', 's3', 'stripe-mock']);
   for (const dependency of Object.values(dependencies)) expect(dependency.condition).toBe('service_healthy');
 });
+
+test('file bytes go to the S3 server, whose bucket the api creates, and file events reach metering through the relay', () => {
+  const api = compose.services.api?.environment ?? {};
+  expect(api).toMatchObject({ STORAGE_DRIVER: 's3', S3_ENDPOINT: 'http://s3:7070', S3_CREATE_BUCKET: 'true' });
+  const relay = compose.services.relay?.environment ?? {};
+  const metering = compose.services.metering?.environment ?? {};
+  expect(relay.DATABASE_URL).toBe(api.DATABASE_URL);
+  expect(relay.KAFKA_BROKERS).toBe(metering.KAFKA_BROKERS);
+  expect(compose.services.relay?.depends_on).toMatchObject({ api: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
+});
