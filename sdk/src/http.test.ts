@@ -114,6 +114,22 @@ describe('retries', () => {
     expect((api.calls[2]!.init.headers as Record<string, string>)['idempotency-key']).toBe('key-1');
   });
 
+  it('files.upload retries a failed presign under one idempotency key, so the upload is reserved once', async () => {
+    const presigned = { upload_id: 'u1', type: 'single', method: 'PUT', url: 'http://storage/o', headers: {}, expires_at: '2030-01-01T00:00:00Z', quote: {} };
+    const api = fakeApi((url, _init, n) => {
+      if (url.pathname === '/v1/files/presign') return n === 1 ? problem(503, 'busy', { 'retry-after': '0' }) : json(presigned, 201);
+      if (url.hostname === 'storage') return new Response(null, { status: 200 });
+      return json({ id: 'f1', name: 'a.bin', size: 1, content_type: 'application/octet-stream', tags: [], created_at: '', updated_at: '' }, 201);
+    });
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch });
+    await client.files.upload(new Uint8Array([1]), { name: 'a.bin' });
+    const presigns = api.calls.filter((call) => call.url.pathname === '/v1/files/presign');
+    expect(presigns).toHaveLength(2);
+    const keys = presigns.map((call) => (call.init.headers as Record<string, string>)['idempotency-key']);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   it('lets a request override the client: maxRetries', async () => {
     const api = fakeApi(() => problem(500, 'boom', { 'retry-after': '0' }));
     const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, maxRetries: 4 });

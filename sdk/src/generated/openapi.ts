@@ -199,6 +199,10 @@ export interface paths {
          *     the first part URLs (more from `POST /v1/uploads/{id}/parts`). Signatures bind the declared
          *     size, content type and checksum, so storage refuses anything else. URLs expire after
          *     5–15 minutes. The quote says what keeping the file for a month adds to the bill.
+         *
+         *     Each call reserves a new upload. To retry safely, send an `Idempotency-Key`: for 24 hours
+         *     a request with the same key and the same body gets the first answer again (with
+         *     `Idempotent-Replayed: true`) instead of a second reservation.
          */
         post: operations["presignUpload"];
         delete?: never;
@@ -1404,7 +1408,10 @@ export interface operations {
     presignUpload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any 1 to 255 visible ASCII characters, unique per intended upload (a UUID, say). Same key, different body: 422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_use`. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1414,9 +1421,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The upload was reserved. */
+            /** @description The upload was reserved (or, with a key already used, the first answer again). */
             201: {
                 headers: {
+                    /** @description `true` when this is the stored answer of an earlier request with the same key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1427,6 +1436,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
             503: components["responses"]["StorageUnavailable"];
         };
     };

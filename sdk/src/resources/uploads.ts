@@ -19,7 +19,10 @@ export class UploadsResource implements UploadApi {
     this.uploader = new Uploader(this, http.config, platform);
   }
 
-  /** Reserves an upload; not retried unless `idempotencyKey` is given, since each call reserves anew. */
+  /**
+   * Reserves an upload; not retried unless `idempotencyKey` is given, since each call reserves anew.
+   * With a key, the API answers a retry with the first answer (for 24 hours).
+   */
   presign(params: PresignParams, options?: RequestOptions): Promise<PresignResponse> {
     return this.http.request({ method: 'POST', path: '/v1/files/presign', body: params, options });
   }

@@ -104,7 +104,9 @@ export class Uploader {
         ...(sha256 === undefined ? {} : { sha256 }),
         ...(partSize === undefined ? {} : { part_size: partSize }),
       },
-      this.requestOptions(options),
+      // One key per upload: the API answers a retried presign with its first answer, so a
+      // transient failure is retried without reserving the upload twice.
+      { ...this.requestOptions(options), idempotencyKey: globalThis.crypto.randomUUID() },
     );
     options.onStart?.({ uploadId: plan.upload_id, type: plan.type, partSize: plan.part_size, partCount: plan.part_count });
     return this.transfer(plan.upload_id, source, options, new Map(), async (signal, progress) => {

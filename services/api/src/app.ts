@@ -123,7 +123,7 @@ function browserCors(origins: readonly string[]): RequestHandler {
   const corsForBrowsers = cors({
     origin: [...origins],
     credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'Idempotent-Replayed'],
     maxAge: 600,
   });
   return (request, response, next) => {

@@ -1,4 +1,5 @@
 // Periodic work of the files feature, started by the composition root.
+import { pruneIdempotencyKeys } from '#src/platform/idempotency.js';
 import type { FilesDeps } from './files-deps.js';
 import { sweepDeletions } from './file-deletion.js';
 import { reconcile } from './reconciliation.js';
@@ -13,6 +14,8 @@ export function fileJobs(deps: FilesDeps): PeriodicJob[] {
   return [
     { name: 'deletion sweep', intervalSeconds: deps.config.DELETE_SWEEP_INTERVAL_SECONDS, run: () => sweepDeletions(deps) },
     { name: 'storage reconciliation', intervalSeconds: deps.config.RECONCILE_INTERVAL_SECONDS, run: () => reconcile(deps) },
+    // Hourly is plenty: expired keys are already ignored; this only keeps the table small.
+    { name: 'idempotency key expiry', intervalSeconds: 3600, run: () => pruneIdempotencyKeys(deps) },
   ];
 }
 

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import { errors } from '#src/platform/errors.js';
+import { idempotently } from '#src/platform/idempotency.js';
 import { completeUpload, type CompleteInput } from './complete.js';
 import { deleteFiles, MAX_BULK_DELETE } from './file-deletion.js';
 import { downloadUrl, getFile, listFiles, updateFile } from './file-queries.js';
@@ -30,8 +31,14 @@ export function filesRouter(deps: FilesDeps & { resolveBearer: BearerResolver })
   const presignDeps = { ...deps, admissions: uploadAdmissions(deps.pool, sqlLimits(deps.config)) };
 
   router.post('/v1/files/presign', write, async (request, response) => {
-    const result = await presignUpload(presignDeps, accountOf(request), request.body as PresignInput);
-    response.status(201).location(`/v1/uploads/${result.upload_id}`).set('Cache-Control', 'no-store').json(result);
+    const accountId = accountOf(request);
+    const answer = await idempotently(
+      deps,
+      { accountId, key: request.get('idempotency-key'), request: request.body },
+      async () => ({ status: 201, body: await presignUpload(presignDeps, accountId, request.body as PresignInput) }),
+    );
+    if (answer.replayed) response.set('Idempotent-Replayed', 'true');
+    response.status(answer.status).location(`/v1/uploads/${answer.body.upload_id}`).set('Cache-Control', 'no-store').json(answer.body);
   });
 
   router.post('/v1/files/complete', write, async (request, response) => {

@@ -184,6 +184,28 @@ export const errors = {
     new Problem({ status: 409, code: 'upload_incomplete', title: 'The bytes have not all been uploaded', detail }),
   uploadNotMultipart: (id: string) =>
     new Problem({ status: 409, code: 'upload_not_multipart', title: 'The upload is not a multipart upload', detail: `Upload ${id} is a single PUT.` }),
+  invalidIdempotencyKey: () =>
+    new Problem({
+      status: 400,
+      code: 'invalid_idempotency_key',
+      title: 'The Idempotency-Key is not valid',
+      detail: 'An Idempotency-Key is 1 to 255 visible ASCII characters.',
+    }),
+  idempotencyKeyInUse: () =>
+    new Problem({
+      status: 409,
+      code: 'idempotency_key_in_use',
+      title: 'A request with this Idempotency-Key is still running',
+      detail: 'Retry in a moment to get its answer.',
+      headers: { 'Retry-After': '1' },
+    }),
+  idempotencyKeyReused: () =>
+    new Problem({
+      status: 422,
+      code: 'idempotency_key_reused',
+      title: 'The Idempotency-Key was used for a different request',
+      detail: 'Use a new key for a new request.',
+    }),
   uploadNotSingle: (id: string) =>
     new Problem({
       status: 409,
