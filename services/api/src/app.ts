@@ -9,7 +9,7 @@ import { authRouter } from '#src/auth/auth-routes.js';
 import { authService, toAccount } from '#src/auth/auth-service.js';
 import { apiKeyRouter } from '#src/auth/api-key-routes.js';
 import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
-import type { BearerResolver } from '#src/auth/authenticate.js';
+import type { BearerResolver, Scope } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
 import type { BillingProvider } from '#src/billing/billing-provider.js';
 import { BILLING_WEBHOOK_PATH, billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
@@ -48,6 +48,9 @@ export interface AppDependencies {
   loginRateLimit?: LoginRateLimit;
 }
 
+/** What an access token (a signed-in person, not an API key) may do. */
+const EVERY_SCOPE: ReadonlySet<Scope> = new Set(['read', 'write', 'delete']);
+
 export function buildApp(deps: AppDependencies): Express {
   const { config, logger, database, clock } = deps;
   const metrics = createHttpMetrics(deps.metricsRegistry);
@@ -72,7 +75,7 @@ export function buildApp(deps: AppDependencies): Express {
       return { account: toAccount(account), scopes: new Set(scopes), via: 'api_key' };
     }
     const { account, sessionId } = await auth.accountForAccessToken(token);
-    return { account, scopes: new Set(['read', 'write', 'delete'] as const), via: 'access_token', sessionId };
+    return { account, scopes: EVERY_SCOPE, via: 'access_token', sessionId };
   };
 
   const app = express();
