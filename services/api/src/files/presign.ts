@@ -8,7 +8,7 @@ import { validContentType, validFileName, validPartSize, validSha256 } from './f
 import { objectKeyFor, type FilesDeps } from './files-deps.js';
 import { checkUploadAllowed, effectiveLimits, readAccountLimits } from './limits.js';
 import { planParts, type PartPlan } from './multipart-plan.js';
-import { signParts, type SignedPart } from './multipart-parts.js';
+import { multipartTarget, signParts, type SignedPart } from './multipart-parts.js';
 import { formatMicros, monthlyCostMicros } from './pricing.js';
 import type { UploadAdmissions } from './upload-admissions.js';
 import { uploadRepository } from './upload-repository.js';
@@ -134,7 +134,7 @@ export async function resignSinglePut(deps: FilesDeps, accountId: string, upload
   const upload = await uploadRepository.find(deps.pool, accountId, uploadId);
   if (!upload) throw errors.uploadNotFound(uploadId);
   if (upload.status !== 'pending') throw errors.uploadNotPending(uploadId, upload.status);
-  if (upload.part_count !== null) throw errors.uploadNotSingle(uploadId);
+  if (multipartTarget(upload) !== null) throw errors.uploadNotSingle(uploadId);
   const put = await signSinglePut(deps, {
     objectKey: upload.object_key,
     size: upload.size_bytes,

@@ -20,6 +20,7 @@ export interface Answer<T> {
   replayed: boolean;
 }
 
+const claim = z.object({ claimed: z.boolean() });
 const keptAnswer = z.object({ fingerprint: z.string(), status_code: z.number().nullable(), body: z.unknown() });
 
 /**
@@ -36,7 +37,7 @@ export async function idempotently<T>(
   const { pool, clock } = deps;
   const fingerprint = createHash('sha256').update(JSON.stringify(scope.request)).digest('base64url');
   const now = clock.now().getTime();
-  const claimed = await pool.maybeOneFirst(sql.type(z.object({ claimed: z.boolean() }))`
+  const claimed = await pool.maybeOneFirst(sql.type(claim)`
     insert into idempotency_keys (account_id, key, fingerprint, created_at)
     values (${scope.accountId}, ${scope.key}, ${fingerprint}, ${sql.timestamp(new Date(now))})
     on conflict (account_id, key) do update
