@@ -6,8 +6,8 @@ import express from 'express';
 import { startTestApi } from '../services/api/src/platform/testing/index.js';
 import { compareWithBaseline, formatComparison } from './autocannon.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 4);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 // As in production: a line per request at info, through the production logger (into /dev/null here).

@@ -1,11 +1,17 @@
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const run = promisify(execFile);
-const autocannonCli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections?: number;
+  seconds?: number;
+}
 
 export interface LoadResult {
+  requests: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -13,38 +19,48 @@ export interface LoadResult {
   errors: number;
 }
 
+let generator: ChildProcess | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve: (result: LoadResult) => void; reject: (error: Error) => void }>();
+
+/** One load-generator process for the whole benchmark (see load-generator.ts); it never keeps this one alive. */
+function loadGenerator(): ChildProcess {
+  if (generator) return generator;
+  const child = fork(fileURLToPath(new URL('./load-generator.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+  child.on('message', (message: { id: number; result?: LoadResult; error?: string }) => {
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.result) waiting?.resolve(message.result);
+    else waiting?.reject(new Error(message.error ?? 'load generator failed'));
+  });
+  child.on('exit', (code) => {
+    generator = undefined;
+    for (const waiting of pending.values()) waiting.reject(new Error(`load generator exited with ${code}`));
+    pending.clear();
+  });
+  child.unref();
+  child.channel?.unref();
+  generator = child;
+  return child;
+}
+
 /**
  * Drives load from a second process, so the load generator never competes with the server for
  * its event loop. Traffic goes to loopback only and stops after `seconds`.
  */
-export async function loadTest(options: {
-  url: string;
-  method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
-  body?: string;
-  connections?: number;
-  seconds?: number;
-}): Promise<LoadResult> {
+export async function loadTest(options: LoadOptions): Promise<LoadResult> {
   if (!/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(options.url)) throw new Error('benchmarks only target loopback');
-  const args = [autocannonCli, '--json', '-c', String(options.connections ?? 32), '-d', String(options.seconds ?? 8)];
-  args.push('-m', options.method ?? 'GET');
-  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}=${value}`);
-  if (options.body !== undefined) args.push('-b', options.body);
-  args.push(options.url);
-  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
-  const report = JSON.parse(stdout) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-  };
-  return {
-    requestsPerSecond: report.requests.average,
-    p50Ms: report.latency.p50,
-    p99Ms: report.latency.p99,
-    non2xx: report.non2xx,
-    errors: report.errors,
-  };
+  const child = loadGenerator();
+  const id = nextId++;
+  const result = new Promise<LoadResult>((resolve, reject) => pending.set(id, { resolve, reject }));
+  // While a load runs, the channel must hold this process up.
+  child.channel?.ref();
+  child.send({ id, options });
+  try {
+    return await result;
+  } finally {
+    if (pending.size === 0) child.channel?.unref();
+  }
 }
 
 export function formatResult(label: string, result: LoadResult): string {

@@ -77,6 +77,30 @@ describe('http behaviour', () => {
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  test('a JSON body is read whether it comes with a length or chunked, and a missing one is a problem', async () => {
+    const credentials = { email: `chunked-${Date.now()}@example.com`, password: 'correct horse battery' };
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(JSON.stringify(credentials));
+        controller.enqueue(bytes.subarray(0, 10));
+        controller.enqueue(bytes.subarray(10));
+        controller.close();
+      },
+    });
+    const registered = await fetch(`${api.url}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit);
+    expect(registered.status).toBe(201);
+    expect(await registered.json()).toMatchObject({ email: credentials.email });
+
+    const bodiless = await fetch(`${api.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(bodiless.status).toBe(400);
+    expect(bodiless.headers.get('content-type')).toContain('application/problem+json');
+  });
+
   test('hostile inputs never produce a 500', async () => {
     const bodies = ['', 'null', '[]', '"text"', '{"email":{"$gt":""},"password":[]}', '\u0000', '{"email":"a@b.co","password":"x\u0000yyyyyyyy"}'];
     for (const path of ['/v1/auth/register', '/v1/auth/login', '/v1/auth/refresh', '/v1/auth/logout']) {

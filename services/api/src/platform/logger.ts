@@ -24,7 +24,8 @@ export function createLogger(level: string, destination: number | string = 1): L
     {
       level,
       base: { service: 'api' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // pino's default: `time` in epoch milliseconds, which log collectors read as a timestamp and
+      // which costs a fraction of formatting an ISO date on every line (decision 007).
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // Whatever logs while a request is handled, the line says which request it was.
       mixin: () => {

@@ -48,7 +48,8 @@ export function requestLogging(logger: Logger): RequestHandler {
     request.id = id;
     response.setHeader('X-Request-Id', id);
     const startedAt = performance.now();
-    response.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` wraps and later unhooks the listener.
+    response.on('close', () => {
       const level = response.statusCode >= 500 ? 'error' : 'info';
       if (!requestLines.isLevelEnabled(level)) return;
       requestLines[level]({
