@@ -179,6 +179,8 @@ export interface paths {
          * Set the account's own monthly spend cap
          * @description The cap may be set anywhere up to the operator's limit (`max_monthly_spend_cap`); `null`
          *     returns to that limit. Presigning refuses an upload whose estimated monthly cost would exceed the cap.
+         *     An API key (`write` scope) may only lower the cap; raising or removing it needs an access token
+         *     (403 `session_required`), so a leaked key cannot lift the owner's cost guard.
          */
         patch: operations["updateLimits"];
         trace?: never;
@@ -1403,6 +1405,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     presignUpload: {

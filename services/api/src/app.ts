@@ -23,6 +23,7 @@ import type { Clock } from '#src/platform/clock.js';
 import type { Config } from '#src/platform/config.js';
 import type { Database } from '#src/platform/database.js';
 import { problemMiddleware, unknownRouteHandler } from '#src/platform/error-middleware.js';
+import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
 import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
@@ -91,7 +92,7 @@ export function buildApp(deps: AppDependencies): Express {
   if (deps.storage.router) app.use('/storage', deps.storage.router);
   // Stripe signs the raw bytes, so the webhook is read before the JSON parser (and the validator).
   app.use(BILLING_WEBHOOK_PATH, billingWebhookRouter({ pool: database.pool, clock, config, logger }));
-  app.use(jsonBodies(config.BODY_LIMIT_BYTES));
+  app.use(requestInputs(config.BODY_LIMIT_BYTES));
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
   const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config));
   app.use(authRouter({ auth, loginRateLimit, resolveBearer }));
@@ -139,13 +140,23 @@ function browserCors(origins: readonly string[]): RequestHandler {
 }
 
 /**
- * The JSON body parser, entered only by requests that carry a body (most API traffic is GETs):
- * for the rest it would only note that there is nothing to read, at a measurable cost per request.
- * "Carries a body" is the parser's own test (RFC 9112: a length or a transfer coding).
+ * Reads what a request carries. The JSON body parser is entered only by requests with a body (most
+ * API traffic is GETs): for the rest it would only note that there is nothing to read, at a
+ * measurable cost per request. "Carries a body" is the parser's own test (RFC 9112: a length or a
+ * transfer coding). And no path or query may hold a NUL character: PostgreSQL text cannot store
+ * one, so it would otherwise surface as a database error (a 500) wherever the value reached a query.
+ * Body fields that reach the database are checked where they are read, with their own codes.
  */
-function jsonBodies(limitBytes: number): RequestHandler {
+function requestInputs(limitBytes: number): RequestHandler {
   const parseJson = express.json({ limit: limitBytes, type: ['application/json', 'application/*+json'] });
   return (request, response, next) => {
+    const url = request.originalUrl;
+    const nulAt = url.indexOf('%00');
+    if (nulAt !== -1) {
+      const queryAt = url.indexOf('?');
+      next(errors.validationFailed([{ path: queryAt !== -1 && queryAt < nulAt ? '/query' : '/path', message: 'must not contain NUL characters' }]));
+      return;
+    }
     const { headers } = request;
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) next();
     else parseJson(request, response, next);

@@ -40,6 +40,8 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
 });
 
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
+
 const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
 
 export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
@@ -49,6 +51,8 @@ export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
     async create(accountId: string, input: { name: string; scopes: Scope[] }): Promise<ApiKey & { secret: string }> {
       const name = input.name.normalize('NFC').trim();
       if (name.length === 0) throw errors.validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
+      // NUL cannot be stored in PostgreSQL text, and no control character belongs in a label.
+      if (CONTROL_CHARACTER.test(name)) throw errors.validationFailed([{ path: '/body/name', message: 'must not contain control characters' }]);
       const scopes = [...new Set(input.scopes)].sort();
       const count = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
         select count(*)::int as count from api_keys where account_id = ${accountId} and revoked_at is null`);

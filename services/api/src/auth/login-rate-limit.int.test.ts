@@ -49,3 +49,20 @@ test('failures on one account count across instances, and a success clears them'
   expect(refused.status).toBe(429);
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 });
+
+test('every spelling of one address shares its account counter (NFC, case, spaces)', async () => {
+  const [first] = instances as [TestApi, TestApi];
+  const id = crypto.randomUUID().slice(0, 8);
+  const composed = `jos\u00e9-${id}@example.com`;
+  const decomposed = `jose\u0301-${id}@example.com`;
+  const password = 'correct horse battery';
+  await fetch(`${first.url}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: composed, password }) });
+  const spellings = [composed, decomposed, `  JOSE\u0301-${id}@EXAMPLE.COM `];
+  for (const [i, spelling] of spellings.entries()) {
+    expect((await login(first, spelling, 'wrong password', `192.0.2.${10 + i}`)).status).toBe(401);
+  }
+  // Three failures in three spellings: the account is locked in every spelling, the right password too.
+  for (const [i, spelling] of spellings.entries()) {
+    expect((await login(first, spelling, password, `192.0.2.${20 + i}`)).status).toBe(429);
+  }
+});

@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimite
 import type { Config } from '#src/platform/config.js';
 import type { Database } from '#src/platform/database.js';
 import { errors } from '#src/platform/errors.js';
+import { normalizeEmail } from './credentials.js';
 
 export interface LoginRateLimit {
   /** Counts an attempt from this address; throws a 429 problem past the limit. */
@@ -59,6 +60,19 @@ export function memoryLoginRateLimit(limits: LoginLimits): LoginRateLimit {
   );
 }
 
+/**
+ * The account's key in the counters: the same spelling login looks the account up by
+ * (`normalizeEmail`, NFC included), so another Unicode spelling of one address cannot open a fresh
+ * set of attempts. Input that is no email at all is counted under its own plain folding.
+ */
+function accountKey(email: string): string {
+  try {
+    return normalizeEmail(email);
+  } catch {
+    return email.normalize('NFC').trim().toLowerCase();
+  }
+}
+
 /** Every attempt counts against the address; only failures count against the account. */
 function loginRateLimit(byIp: RateLimiterAbstract, failuresByAccount: RateLimiterAbstract, close: () => Promise<void>): LoginRateLimit {
 
@@ -70,14 +84,14 @@ function loginRateLimit(byIp: RateLimiterAbstract, failuresByAccount: RateLimite
   return {
     async beforeAttempt(ip, email) {
       await byIp.consume(ip).catch(refuse);
-      const account = await failuresByAccount.get(email.trim().toLowerCase());
+      const account = await failuresByAccount.get(accountKey(email));
       if (account && account.remainingPoints <= 0) refuse(account);
     },
     async afterFailure(email) {
-      await failuresByAccount.penalty(email.trim().toLowerCase(), 1);
+      await failuresByAccount.penalty(accountKey(email), 1);
     },
     async afterSuccess(email) {
-      await failuresByAccount.delete(email.trim().toLowerCase());
+      await failuresByAccount.delete(accountKey(email));
     },
     close,
   };

@@ -30,10 +30,16 @@ export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }
   });
 
   router.patch('/v1/me/limits', requirePrincipal(deps.resolveBearer, 'write'), async (request, response) => {
-    const accountId = principalOf(request).account.id;
+    const principal = principalOf(request);
+    const accountId = principal.account.id;
     const { monthly_spend_cap: cap } = request.body as { monthly_spend_cap: string | null };
     const limits = effectiveLimits(await readAccountLimits(deps.pool, accountId), config);
     const wanted = cap === null ? null : decimalToMicros(cap);
+    // The cap guards the owner against runaway cost: an API key (which may leak with the app that
+    // holds it) can tighten it, but only a signed-in person can loosen or remove it.
+    const capAfter = wanted === null ? limits.ceilingMicros : limits.ceilingMicros !== null && limits.ceilingMicros < wanted ? limits.ceilingMicros : wanted;
+    const loosens = limits.capMicros !== null && (capAfter === null || capAfter > limits.capMicros);
+    if (loosens && principal.via !== 'access_token') throw errors.limitsSessionRequired();
     // Lowering is self-service; raising above the operator's ceiling is not.
     if (wanted !== null && limits.ceilingMicros !== null && wanted > limits.ceilingMicros) {
       throw errors.spendCapAboveLimit(formatMicros(limits.ceilingMicros), config.CURRENCY);

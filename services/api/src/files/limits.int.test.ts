@@ -81,3 +81,34 @@ describe('quotas and spend caps', () => {
     expect(reset.body.monthly_spend_cap).toBe('5.000000');
   });
 });
+
+describe('spend cap through an API key', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ env: { DEFAULT_MONTHLY_SPEND_CAP: '5.00', PRICE_PER_GIB_MONTH: '0.02' } });
+  });
+  afterAll(() => api?.stop());
+
+  it('a key can lower the cap, but only a signed-in person can raise or remove it', async () => {
+    const owner = await signUp(api.url);
+    const created = await owner.call('POST', '/v1/api-keys', { name: 'uploader', scopes: ['read', 'write'] });
+    const keyCall = (body: unknown) =>
+      fetch(`${api.url}/v1/me/limits`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${created.body.secret}` },
+        body: JSON.stringify(body),
+      }).then(async (response) => ({ status: response.status, body: await response.json() }));
+    expect((await owner.call('PATCH', '/v1/me/limits', { monthly_spend_cap: '1.00' })).status).toBe(200);
+
+    const lowered = await keyCall({ monthly_spend_cap: '0.50' });
+    expect(lowered.status).toBe(200);
+    expect(lowered.body.monthly_spend_cap).toBe('0.500000');
+    for (const loosening of [{ monthly_spend_cap: '0.75' }, { monthly_spend_cap: null }]) {
+      const refused = await keyCall(loosening);
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('session_required');
+    }
+    expect((await owner.call('GET', '/v1/me/limits')).body.monthly_spend_cap).toBe('0.500000');
+    expect((await owner.call('PATCH', '/v1/me/limits', { monthly_spend_cap: null })).body.monthly_spend_cap).toBe('5.000000');
+  });
+});

@@ -14,10 +14,18 @@ export interface Cursor {
   id: string;
 }
 
+/** The latest instant a JavaScript Date (and so a `created` cursor) can hold. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
+// Cursors come back from clients, who can write their own: every value must be one the query can
+// take (a real instant, a byte count, text PostgreSQL can hold), or the cursor is refused.
 const cursorSchema = z.object({
   s: z.enum(['created', 'name', 'size']),
   o: z.enum(['asc', 'desc']),
-  v: z.union([z.number().int().nonnegative(), z.string().max(1024)]),
+  v: z.union([
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.string().max(1024).refine((text) => !text.includes('\u0000')),
+  ]),
   i: z.string().uuid(),
 });
 
@@ -35,5 +43,6 @@ export function decodeCursor(raw: string, sort: FileSort, order: SortOrder): Cur
   }
   if (parsed.s !== sort || parsed.o !== order) throw errors.invalidCursor('the cursor belongs to a listing with another sort or order');
   if ((sort === 'name') !== (typeof parsed.v === 'string')) throw errors.invalidCursor('the cursor is malformed');
+  if (sort === 'created' && (parsed.v as number) > MAX_DATE_MS) throw errors.invalidCursor('the cursor is malformed');
   return { sort: parsed.s, order: parsed.o, value: parsed.v, id: parsed.i };
 }

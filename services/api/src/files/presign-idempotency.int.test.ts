@@ -101,3 +101,34 @@ describe('Idempotency-Key on presign', () => {
     expect(await pruneIdempotencyKeys({ pool: api.database.pool, clock: systemClock })).toBe(1);
   });
 });
+
+describe('a presign whose URL cannot be signed', () => {
+  let api: TestApi;
+  let signing: 'fail' | 'work' = 'fail';
+  beforeAll(async () => {
+    api = await startTestApi({
+      env: { DEFAULT_STORAGE_QUOTA_BYTES: '1000' },
+      wrapObjectStore: (store) => ({
+        ...store,
+        presignPut: (key, options) => (signing === 'fail' ? Promise.reject(new Error('signer unavailable')) : store.presignPut(key, options)),
+      }),
+    });
+  });
+  afterAll(() => api?.stop());
+
+  it('frees its reservation, so a retry with the same key reserves once', async () => {
+    const alice = await signUp(api.url);
+    const presign = () =>
+      fetch(`${api.url}/v1/files/presign`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}`, 'idempotency-key': 'sign-fails-once' },
+        body: JSON.stringify({ name: 'retry.txt', size: 100, content_type: 'text/plain' }),
+      });
+    const failed = await presign();
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect((await alice.call('GET', '/v1/me/limits')).body.used_bytes).toBe(0);
+    signing = 'work';
+    expect((await presign()).status).toBe(201);
+    expect((await alice.call('GET', '/v1/me/limits')).body.used_bytes).toBe(100);
+  });
+});

@@ -86,7 +86,15 @@ export async function presignUpload(
   const expiresInSeconds = config.PRESIGN_TTL_SECONDS;
 
   if (plan === null) {
-    const put = await signSinglePut(deps, { objectKey, size: input.size, contentType, sha256 });
+    let put: Awaited<ReturnType<typeof signSinglePut>>;
+    try {
+      put = await signSinglePut(deps, { objectKey, size: input.size, contentType, sha256 });
+    } catch (error) {
+      // As for multipart below: an upload that cannot be signed frees its reservation now, and a
+      // retry (with the same Idempotency-Key too) reserves afresh instead of holding two.
+      await uploadRepository.finish(pool, uploadId, 'failed', clock.now());
+      throw error;
+    }
     return { upload_id: uploadId, type: 'single', ...put, quote };
   }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
 import type { FilesDeps } from './files-deps.js';
 import { reconcile } from './reconciliation.js';
+import { objectCreated } from './storage-events.js';
 import { createTestBucket, putTo, signUp, type Client, type TestBucket } from './testing/files-test-kit.js';
 
 const MIB = 1024 * 1024;
@@ -64,6 +65,24 @@ describe.each(['local', 's3'] as const)('reconciliation (%s store)', (mode) => {
     } finally {
       offsetMs = 0;
     }
+  });
+
+  it('removes at once bytes PUT through a live URL after the upload was aborted, by notification and by the sweep', async () => {
+    const viaSweep = await presign('aborted-then-sent.bin', 4);
+    const viaNotification = await presign('aborted-then-notified.bin', 4);
+    for (const target of [viaSweep, viaNotification]) {
+      expect((await alice.call('DELETE', `/v1/uploads/${target.upload_id}`)).status).toBe(204);
+      expect((await putTo(target, 'late')).status).toBe(200);
+    }
+    const keyOf = (uploadId: string) => api.database.pool.oneFirst(sql.unsafe`select object_key from uploads where id = ${uploadId}`) as Promise<string>;
+    const notifiedKey = await keyOf(viaNotification.upload_id);
+    expect(await objectCreated(deps, notifiedKey)).toBe('discarded');
+    expect(await api.objectStore.headObject(notifiedKey)).toBeNull();
+    // Well inside the grace period that protects unknown objects: these are known to be garbage.
+    const sweptKey = await keyOf(viaSweep.upload_id);
+    expect((await reconcile(deps)).removed).toBeGreaterThanOrEqual(1);
+    expect(await api.objectStore.headObject(sweptKey)).toBeNull();
+    expect(await api.database.pool.anyFirst(sql.unsafe`select id from files where name like 'aborted-then-%'`)).toEqual([]);
   });
 
   it('aborts uploads left pending for 24 hours, multipart included, and never bills them', async () => {

@@ -70,8 +70,10 @@ async function sweepObjects(deps: FilesDeps, graceCutoff: Date, report: Reconcil
         if (outcome === 'removed') report.removed++;
         continue;
       }
-      // Unknown, or left over from a finished upload: young objects may belong to a request in flight.
-      if (object.lastModified < graceCutoff) {
+      // An upload that ended without a file, or a deleted file: nothing in flight can need these bytes.
+      const discarded = row !== undefined && (row.upload_status === 'aborted' || row.upload_status === 'failed' || row.file_status === 'deleted');
+      // Unknown, or left over from a completed upload: young objects may belong to a request in flight.
+      if (discarded || object.lastModified < graceCutoff) {
         await deps.store.deleteObject(object.key);
         report.removed++;
       }

@@ -26,12 +26,26 @@ export async function adoptIfStored(deps: FilesDeps, upload: UploadRow): Promise
   }
 }
 
-export async function objectCreated(deps: FilesDeps, key: string): Promise<AdoptOutcome | 'unknown' | 'known'> {
+export async function objectCreated(deps: FilesDeps, key: string): Promise<AdoptOutcome | 'unknown' | 'known' | 'discarded'> {
   const upload = await uploadRepository.findByKey(deps.pool, key);
   // Unknown objects are left to reconciliation, which removes them after the grace period.
   if (!upload) return 'unknown';
-  if (upload.status !== 'pending') return 'known';
-  return adoptIfStored(deps, upload);
+  if (upload.status === 'pending') return adoptIfStored(deps, upload);
+  if (await isDiscardedKey(deps, upload)) {
+    // Bytes PUT through a URL that was still within its lifetime after the upload was aborted or
+    // the file deleted: nobody is billed for them and nobody can read them, so they go now rather
+    // than sit in storage until the sweep's grace period ends.
+    await deps.store.deleteObject(key);
+    return 'discarded';
+  }
+  return 'known';
+}
+
+/** The key's upload ended without a file, or its file was deleted: any object there is garbage. */
+async function isDiscardedKey(deps: FilesDeps, upload: UploadRow): Promise<boolean> {
+  if (upload.status === 'aborted' || upload.status === 'failed') return true;
+  const file = await fileRepository.findByKey(deps.pool, upload.object_key);
+  return file?.status === 'deleted';
 }
 
 /**

@@ -21,6 +21,11 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
   });
 
+  test('a single PUT never goes past S3\'s 5 GiB limit', () => {
+    expect(() => parseConfig({ MULTIPART_THRESHOLD_BYTES: String(5 * 1024 ** 3 + 1) })).toThrow(/MULTIPART_THRESHOLD_BYTES/);
+    expect(parseConfig({ MULTIPART_THRESHOLD_BYTES: String(5 * 1024 ** 3) }).MULTIPART_THRESHOLD_BYTES).toBe(5 * 1024 ** 3);
+  });
+
   test('refuses a weak bcrypt cost outside tests', () => {
     expect(() => parseConfig({ BCRYPT_COST: '4' })).toThrow(/BCRYPT_COST/);
     expect(parseConfig({ BCRYPT_COST: '4', NODE_ENV: 'test' }).BCRYPT_COST).toBe(4);

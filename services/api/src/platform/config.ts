@@ -85,7 +85,8 @@ export const configSchema = z
     PRESIGN_TTL_SECONDS: z.coerce.number().int().min(300).max(900).default(600),
     DOWNLOAD_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     MAX_FILE_SIZE_BYTES: z.coerce.number().int().min(1).max(5 * 1024 ** 4).default(5 * 1024 ** 3),
-    MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(5 * 1024 ** 2).default(64 * 1024 ** 2),
+    // S3 takes a single PUT of at most 5 GiB: anything larger must go in parts.
+    MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(5 * 1024 ** 2).max(5 * 1024 ** 3).default(64 * 1024 ** 2),
     MULTIPART_PART_SIZE_BYTES: z.coerce.number().int().min(5 * 1024 ** 2).max(5 * 1024 ** 3).default(16 * 1024 ** 2),
     // Comma-separated; `type/*` allows a family, `*/*` everything.
     ALLOWED_CONTENT_TYPES: commaList.default('*/*'),

@@ -9,6 +9,8 @@ interface HttpLikeError {
   type?: string;
   errors?: Array<{ path?: string; message?: string }>;
   message?: string;
+  /** http-errors' mark of a message written for the client (set on every 4xx it makes). */
+  expose?: boolean;
 }
 
 /**
@@ -35,6 +37,11 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   if (status === 405) return errors.methodNotAllowed(method, path);
   if (status === 415) return errors.unsupportedMediaType(httpError.message ?? 'Send application/json.');
   if (status === 413) return errors.payloadTooLarge(bodyLimitBytes);
+  // Any other client error a library raised (a path escape that does not decode, a gzip body that
+  // does not inflate) is the client's to fix, never a 500.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return errors.badRequest(httpError.expose === true && httpError.message ? httpError.message : 'The request could not be read.');
+  }
   return errors.internal();
 }
 

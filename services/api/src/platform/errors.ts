@@ -16,6 +16,8 @@ export const errors = {
       detail: fieldErrors.map((error) => `${error.path}: ${error.message}`).join('; '),
       extensions: { errors: fieldErrors },
     }),
+  /** A client error raised by a library (a path escape that does not decode, a body that does not inflate). */
+  badRequest: (detail: string) => new Problem({ status: 400, code: 'bad_request', title: 'The request is malformed', detail }),
   malformedJson: () =>
     new Problem({ status: 400, code: 'malformed_json', title: 'The request body is not valid JSON' }),
   payloadTooLarge: (limitBytes: number) =>
@@ -286,6 +288,13 @@ export const errors = {
       code: 'session_required',
       title: 'Sign in to change the password',
       detail: 'The password is changed with an access token from POST /v1/auth/login, not with an API key.',
+    }),
+  limitsSessionRequired: () =>
+    new Problem({
+      status: 403,
+      code: 'session_required',
+      title: 'Sign in to raise or remove the spend cap',
+      detail: 'An API key can lower the monthly spend cap; raising or removing it takes an access token from POST /v1/auth/login.',
     }),
   billingSessionRequired: () =>
     new Problem({

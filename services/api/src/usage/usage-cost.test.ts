@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DAY_MS, dailySeries, estimateMonthlyCost, GIB, monthBounds } from './usage-cost.js';
+import { DAY_MS, dailySeries, estimateMonthlyCost, GIB, monthBounds, utcMonthStart } from './usage-cost.js';
 
 const usd = { perGibMonth: '0.02', currency: 'USD' };
 
@@ -46,5 +46,13 @@ describe('daily series', () => {
       { date: '2026-11-02', storedBytes: 14n, byteMs: 14n * BigInt(DAY_MS) },
       { date: '2026-11-03', storedBytes: 14n, byteMs: 14_000n },
     ]);
+  });
+});
+
+describe('month bounds', () => {
+  test('years below 100 are those years, not 1900-1999', () => {
+    const { start, end } = monthBounds(utcMonthStart(99, 11));
+    expect(new Date(start).toISOString()).toBe('0099-12-01T00:00:00.000Z');
+    expect(new Date(end).toISOString()).toBe('0100-01-01T00:00:00.000Z');
   });
 });

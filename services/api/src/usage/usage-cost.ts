@@ -18,10 +18,14 @@ export function minorUnitDigits(currency: string): number {
 /** The UTC calendar month containing `at`: its first millisecond and the first of the next. */
 export function monthBounds(at: number): { start: number; end: number } {
   const date = new Date(at);
-  return {
-    start: Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1),
-    end: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1),
-  };
+  return { start: utcMonthStart(date.getUTCFullYear(), date.getUTCMonth()), end: utcMonthStart(date.getUTCFullYear(), date.getUTCMonth() + 1) };
+}
+
+/** Epoch ms at the start of a UTC month (`monthIndex` 0-11, overflow rolls the year). Not `Date.UTC`, which reads years 0-99 as 1900-1999. */
+export function utcMonthStart(year: number, monthIndex: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, monthIndex, 1);
+  return date.getTime();
 }
 
 /**
