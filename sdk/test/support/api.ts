@@ -2,8 +2,7 @@
 // or versitygw (SigV4 checked, expired URLs refused) behind STORAGE_DRIVER=s3.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
-import { startTestApi, type TestApi } from '@baketsu/api/testing';
+import { createTestBucket, startTestApi, type TestApi } from '@baketsu/api/testing';
 import { Baketsu } from '../../src/index.node.js';
 import { removeRandomFiles } from './data.js';
 
@@ -14,41 +13,6 @@ const MIB = 1024 * 1024;
 /** Small multipart settings so a "large" upload is a few MiB in ordinary runs. */
 export const SMALL_MULTIPART = { MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB) };
 
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run \`eval "$(bash scripts/services up)"\` first (npm test does it)`);
-  return value;
-}
-
-/** A fresh versitygw bucket; `corsOrigin` lets a page at that origin PUT and GET (browser tests). */
-export async function s3Env(corsOrigin?: string): Promise<Record<string, string>> {
-  const bucket = `sdk-${randomUUID().slice(0, 13)}`;
-  const s3 = new S3Client({
-    endpoint: requireEnv('TEST_S3_ENDPOINT'),
-    region: requireEnv('TEST_S3_REGION'),
-    credentials: { accessKeyId: requireEnv('TEST_S3_ACCESS_KEY'), secretAccessKey: requireEnv('TEST_S3_SECRET_KEY') },
-    forcePathStyle: true,
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  if (corsOrigin) {
-    await s3.send(
-      new PutBucketCorsCommand({
-        Bucket: bucket,
-        CORSConfiguration: { CORSRules: [{ AllowedOrigins: [corsOrigin], AllowedMethods: ['PUT', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] }] },
-      }),
-    );
-  }
-  s3.destroy();
-  return {
-    STORAGE_DRIVER: 's3',
-    S3_ENDPOINT: requireEnv('TEST_S3_ENDPOINT'),
-    S3_REGION: requireEnv('TEST_S3_REGION'),
-    S3_ACCESS_KEY_ID: requireEnv('TEST_S3_ACCESS_KEY'),
-    S3_SECRET_ACCESS_KEY: requireEnv('TEST_S3_SECRET_KEY'),
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_BUCKET: bucket,
-  };
-}
 
 export interface SdkTestApi {
   api: TestApi;
@@ -63,15 +27,20 @@ export async function startSdkTestApi(
   store: StoreKind,
   options: { env?: Record<string, string>; clock?: { now(): Date }; corsOrigin?: string } = {},
 ): Promise<SdkTestApi> {
-  const storeEnv = store === 's3' ? await s3Env(options.corsOrigin) : {};
-  const api = await startTestApi({ env: { ...storeEnv, ...options.env }, ...(options.clock ? { clock: options.clock } : {}) });
+  const bucket = store === 's3' ? await createTestBucket({ prefix: 'sdk', ...(options.corsOrigin ? { corsOrigin: options.corsOrigin } : {}) }) : undefined;
+  const api = await startTestApi({ env: { ...bucket?.env, ...options.env }, ...(options.clock ? { clock: options.clock } : {}) });
   const anonymous = new Baketsu({ baseUrl: api.url });
   const email = `sdk-${randomUUID()}@example.com`;
   await anonymous.auth.register({ email, password: 'correct horse battery' });
   const { access_token: accessToken } = await anonymous.auth.login({ email, password: 'correct horse battery' });
   const session = new Baketsu({ baseUrl: api.url, accessToken });
   const key = await session.apiKeys.create({ name: 'sdk tests', scopes: ['read', 'write', 'delete'] });
-  return { api, client: new Baketsu({ baseUrl: api.url, apiKey: key.secret }), apiKey: key.secret, accessToken, stop: () => api.stop() };
+  return { api, client: new Baketsu({ baseUrl: api.url, apiKey: key.secret }), apiKey: key.secret, accessToken,
+    async stop() {
+      await api.stop();
+      await bucket?.drop();
+    },
+  };
 }
 
 /** The bytes behind a file's download URL. */

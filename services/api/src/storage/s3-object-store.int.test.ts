@@ -1,11 +1,12 @@
 // The S3 adapter against a real S3 server (versitygw from `scripts/services up`).
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Clock } from '#src/platform/clock.js';
 import { objectStoreContract, send } from '#src/storage/object-store.contract.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
 import { s3ObjectStore } from '#src/storage/s3-object-store.js';
+import { createTestBucket, type TestBucket } from '#src/platform/testing/index.js';
 
 function s3Config(): S3ClientConfig {
   const env = (name: string) => {
@@ -22,7 +23,8 @@ function s3Config(): S3ClientConfig {
 }
 
 // One bucket per test file, so parallel files never see each other's objects.
-const bucket = `baketsu-storage-${randomUUID().slice(0, 8)}`;
+let testBucket: TestBucket;
+let bucket: string;
 let client: S3Client;
 let presignClient: S3Client;
 let store: ObjectStore;
@@ -32,8 +34,14 @@ beforeAll(async () => {
   const config = s3Config();
   client = new S3Client(config);
   presignClient = new S3Client({ ...config, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  testBucket = await createTestBucket({ prefix: 'baketsu-storage' });
+  bucket = testBucket.bucket;
   store = storeAt();
+});
+afterAll(async () => {
+  client?.destroy();
+  presignClient?.destroy();
+  await testBucket?.drop();
 });
 
 objectStoreContract(() => ({ store, storeAt }), {

@@ -1,7 +1,5 @@
 // Helpers for the files integration tests: accounts, a fresh versitygw bucket, and an HTTP client.
 import { createHash, randomUUID } from 'node:crypto';
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { requireTestEnv } from '#src/platform/testing/test-database.js';
 
 export interface Client {
   token: string;
@@ -36,48 +34,7 @@ export function putTo(target: { url: string; headers?: Record<string, string> },
   return fetch(target.url, { method: 'PUT', headers: target.headers ?? {}, body: typeof body === 'string' ? body : new Blob([body as Uint8Array<ArrayBuffer>]) });
 }
 
-export interface TestBucket {
-  env: Record<string, string>;
-  s3: S3Client;
-  bucket: string;
-  keys(): Promise<string[]>;
-  drop(): Promise<void>;
-}
-
-/** A fresh bucket on the test S3 server (versitygw) and the settings that point the API at it. */
-export async function createTestBucket(): Promise<TestBucket> {
-  const env = {
-    STORAGE_DRIVER: 's3',
-    S3_ENDPOINT: requireTestEnv('TEST_S3_ENDPOINT'),
-    S3_REGION: requireTestEnv('TEST_S3_REGION'),
-    S3_ACCESS_KEY_ID: requireTestEnv('TEST_S3_ACCESS_KEY'),
-    S3_SECRET_ACCESS_KEY: requireTestEnv('TEST_S3_SECRET_KEY'),
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_BUCKET: `baketsu-files-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-  };
-  const s3 = new S3Client({
-    endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
-    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
-    forcePathStyle: true,
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: env.S3_BUCKET }));
-  const keys = async () => {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.S3_BUCKET }));
-    return (listed.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
-  };
-  return {
-    env,
-    s3,
-    bucket: env.S3_BUCKET,
-    keys,
-    async drop() {
-      for (const key of await keys()) await s3.send(new DeleteObjectCommand({ Bucket: env.S3_BUCKET, Key: key }));
-      await s3.send(new DeleteBucketCommand({ Bucket: env.S3_BUCKET })).catch(() => undefined);
-      s3.destroy();
-    },
-  };
-}
+export { createTestBucket, type TestBucket } from '#src/platform/testing/test-bucket.js';
 
 /** Presign, PUT and complete; returns the file. */
 export async function uploadFile(
