@@ -107,6 +107,14 @@ describe('webhooks', () => {
     expect(billing.past_due).toBe(false);
     expect(billing.invoices.find((invoice: { id: string }) => invoice.id === 'in_1')).toMatchObject({ status: 'paid', amount_due: '12.34', amount_paid: '12.34' });
 
+    // An invoice that failed and was then voided is owed no more: uploads are allowed again at once.
+    const secondFailure = stripeEvent('invoice.payment_failed', { id: 'in_2', object: 'invoice', customer, status: 'open', currency: 'usd', amount_due: 500, amount_paid: 0, created: t }, at);
+    expect((await postWebhook(api.url, secondFailure, { at })).status).toBe(200);
+    await expect(assertAccountInGoodStanding(database.pool, accountId)).rejects.toMatchObject({ status: 402 });
+    const voided = stripeEvent('invoice.voided', { ...secondFailure.data.object, status: 'void' }, at);
+    expect((await postWebhook(api.url, voided, { at })).status).toBe(200);
+    await expect(assertAccountInGoodStanding(database.pool, accountId)).resolves.toBeUndefined();
+
     const deleted = stripeEvent('customer.subscription.deleted', { id: 'sub_A', object: 'subscription', customer, status: 'canceled', items: { data: [period] } }, new Date((t + 20) * 1000));
     expect((await postWebhook(api.url, deleted, { at })).status).toBe(200);
     billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;

@@ -1,6 +1,7 @@
 // The whole units Stripe's meter sums, and the price per unit derived from the price per GiB-month.
 // Everything is integer arithmetic on bigint; strings only at the edges.
 import type { Config } from '#src/platform/config.js';
+import { minorUnitDigits } from '#src/platform/currency.js';
 
 export type MeterUnitName = Config['BILLING_METER_UNIT'];
 
@@ -15,7 +16,6 @@ const UNIT_BYTES: Record<MeterUnitName, bigint> = { 'KiB-hour': 1n << 10n, 'MiB-
 export const PRICED_MONTH_HOURS = 730n;
 // Stripe accepts at most 12 decimal places in unit_amount_decimal.
 const PRICE_DECIMALS = 12;
-const ZERO_DECIMAL_CURRENCIES = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 export interface MeterUnit {
   name: MeterUnitName;
@@ -38,16 +38,12 @@ export function wholeUnits(byteMs: bigint, unit: MeterUnit): bigint {
   return byteMs <= 0n ? 0n : byteMs / unit.byteMs;
 }
 
-export function minorUnitExponent(currency: string): number {
-  return ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? 0 : 2;
-}
-
 /**
  * Price of one unit in the currency's minor unit (cents), as Stripe's `unit_amount_decimal`:
  * price/GiB-month × unit bytes / GiB × 1 h / 730 h, rounded half up once at 12 decimals.
  */
 export function unitAmountDecimal(pricePerGibMonthMicros: bigint, unit: MeterUnit, currency: string): string {
-  const minor = 10n ** BigInt(minorUnitExponent(currency));
+  const minor = 10n ** BigInt(minorUnitDigits(currency));
   const numerator = pricePerGibMonthMicros * UNIT_BYTES[unit.name] * minor * 10n ** BigInt(PRICE_DECIMALS);
   const denominator = GIB * PRICED_MONTH_HOURS * 1_000_000n;
   const scaled = (2n * numerator + denominator) / (2n * denominator);
@@ -59,7 +55,7 @@ export function unitAmountDecimal(pricePerGibMonthMicros: bigint, unit: MeterUni
 
 /** Minor units (Stripe amounts) as a decimal string in the currency, e.g. 1234 usd → '12.34'. */
 export function formatMinorUnits(amount: number, currency: string): string {
-  const exponent = minorUnitExponent(currency);
+  const exponent = minorUnitDigits(currency);
   if (exponent === 0) return String(amount);
   const negative = amount < 0;
   const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');

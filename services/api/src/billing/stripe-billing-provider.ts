@@ -160,7 +160,8 @@ async function call<T>(operation: () => Promise<T>): Promise<T> {
 export function classifyStripeError(error: unknown): unknown {
   if (!(error instanceof Stripe.errors.StripeError)) return error;
   const status = error.statusCode ?? null;
-  if (error instanceof Stripe.errors.StripeConnectionError || status === 429 || status === null || status >= 500) {
+  // 409 is Stripe's lock_timeout or an idempotency key still in use: the same request succeeds later.
+  if (error instanceof Stripe.errors.StripeConnectionError || status === 409 || status === 429 || status === null || status >= 500) {
     const retryAfter = Number(error.headers?.['retry-after']);
     return new BillingProviderUnavailable(error.message, Number.isFinite(retryAfter) ? retryAfter * 1000 : null, error);
   }

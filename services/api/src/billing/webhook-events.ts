@@ -33,11 +33,14 @@ async function dispatch(tx: DatabaseTransactionConnection, event: VerifiedEvent)
     case 'customer.subscription.deleted':
       return subscriptionChanged(tx, object as unknown as Stripe.Subscription, event);
     case 'invoice.paid':
-    case 'invoice.payment_failed': {
+    case 'invoice.payment_failed':
+    // A voided invoice is owed no more: its status ('void') lifts the past-due block it caused.
+    case 'invoice.voided': {
       const invoice = object as unknown as Stripe.Invoice;
       const accountId = await accountFor(tx, idOf(invoice.customer), invoice.metadata?.account_id);
       if (!accountId || typeof invoice.id !== 'string') return false;
-      await billingRepository.upsertInvoice(tx, accountId, invoiceSummary(invoice, event.created * 1000), event.type === 'invoice.paid' ? 'paid' : 'failed');
+      const mark = event.type === 'invoice.paid' ? 'paid' : event.type === 'invoice.payment_failed' ? 'failed' : null;
+      await billingRepository.upsertInvoice(tx, accountId, invoiceSummary(invoice, event.created * 1000), mark);
       return true;
     }
     default:

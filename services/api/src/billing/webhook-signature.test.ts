@@ -25,6 +25,16 @@ describe('verifyStripeWebhook', () => {
     expect(() => verifyStripeWebhook(Buffer.from(payload), header(payload), secret, 300, now)).toThrow(expect.objectContaining({ status: 400, code }));
   });
 
+  test('an old signed payload cannot be replayed behind a second, fresh timestamp', () => {
+    const payload = JSON.stringify(event);
+    const old = new Date(now.getTime() - 3600_000);
+    const oldSignature = sign(payload, old).split(',').find((item) => item.startsWith('v1='))!;
+    const header = `t=${Math.floor(now.getTime() / 1000)},t=${Math.floor(old.getTime() / 1000)},${oldSignature}`;
+    expect(() => verifyStripeWebhook(Buffer.from(payload), header, secret, 300, now)).toThrow(expect.objectContaining({ status: 400 }));
+    // Stripe's own window check runs on the same clock: a header signed an hour ago is refused.
+    expect(() => verifyStripeWebhook(Buffer.from(payload), sign(payload, old), secret, 300, now)).toThrow(expect.objectContaining({ code: 'webhook_timestamp_out_of_tolerance' }));
+  });
+
   test('a signed body that is not a Stripe event is refused as such', () => {
     for (const payload of ['nope', '[]', '{"id":"evt","type":"x","created":1}']) {
       expect(() => verifyStripeWebhook(Buffer.from(payload), sign(payload), secret, 300, now)).toThrow(expect.objectContaining({ code: 'webhook_payload_invalid' }));

@@ -15,12 +15,16 @@ export interface VerifiedEvent {
  */
 export function verifyStripeWebhook(raw: Buffer, header: string, secret: string, toleranceSeconds: number, now: Date): VerifiedEvent {
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const timestamp = Number(/(?:^|,)\s*t=(\d+)/.exec(header)?.[1]);
+  // Exactly one timestamp: Stripe's parser keeps the last `t=`, so with two, a fresh one could pass
+  // the window check here while an old, replayed signature was checked against the other.
+  const timestamps = header.split(',').filter((item) => item.trim().startsWith('t='));
+  const timestamp = timestamps.length === 1 && /^\s*t=\d+\s*$/.test(timestamps[0]!) ? Number(timestamps[0]!.trim().slice(2)) : NaN;
   if (!Number.isFinite(timestamp)) throw errors.webhookSignatureInvalid();
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) throw errors.webhookTimestampOutOfTolerance(toleranceSeconds);
   let event: unknown;
   try {
-    event = Stripe.webhooks.constructEvent(raw, header, secret, toleranceSeconds, undefined, nowSeconds);
+    // Stripe's own window check as well, from the same clock (it takes milliseconds).
+    event = Stripe.webhooks.constructEvent(raw, header, secret, toleranceSeconds, undefined, now.getTime());
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) throw errors.webhookSignatureInvalid();
     if (error instanceof SyntaxError) throw errors.webhookPayloadInvalid('The body is not JSON.');

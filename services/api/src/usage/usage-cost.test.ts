@@ -56,3 +56,13 @@ describe('month bounds', () => {
     expect(new Date(end).toISOString()).toBe('0100-01-01T00:00:00.000Z');
   });
 });
+
+describe('currency decimals', () => {
+  test('the estimate uses the decimals Stripe invoices in (XOF none, ISK two)', () => {
+    const now = Date.parse('2026-11-15T00:00:00Z');
+    const estimate = (currency: string) =>
+      estimateMonthlyCost({ byteMsMonthToDate: 0n, storedBytes: GIB * 1000n, now, price: { perGibMonth: '3', currency } }).amount;
+    expect(estimate('xof')).toMatch(/^\d+$/);
+    expect(estimate('isk')).toMatch(/^\d+\.\d{2}$/);
+  });
+});

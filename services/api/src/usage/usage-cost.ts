@@ -1,3 +1,5 @@
+import { minorUnitDigits } from '#src/platform/currency.js';
+
 export const GIB = 2n ** 30n;
 export const DAY_MS = 86_400_000;
 
@@ -8,12 +10,6 @@ export interface UsagePrice {
   currency: string;
 }
 
-// Minor units per ISO 4217; the few zero-decimal currencies people are likely to configure.
-const ZERO_DECIMAL = new Set(['JPY', 'KRW', 'VND', 'CLP', 'ISK', 'UGX']);
-
-export function minorUnitDigits(currency: string): number {
-  return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
-}
 
 /** The UTC calendar month containing `at`: its first millisecond and the first of the next. */
 export function monthBounds(at: number): { start: number; end: number } {

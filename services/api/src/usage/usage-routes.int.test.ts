@@ -144,6 +144,9 @@ describe('usage API', () => {
     expect(second.body.next_cursor).toBeUndefined();
     const october = await get('/v1/dashboard/usage/files?month=2026-10');
     expect(october.body).toMatchObject({ byte_ms_total: (GIB * BigInt(7 * DAY)).toString(), items: [{ file_id: fileA }] });
+    // A month that has not begun has no byte-time, and so no files behind it.
+    const future = await get('/v1/dashboard/usage/files?month=2099-01');
+    expect(future.body).toEqual({ month: '2099-01', byte_ms_total: '0', items: [] });
   });
 
   test('families are ordered by bytes as numbers, not as text', async () => {

@@ -63,7 +63,8 @@ export function usageRouter(deps: UsageRouterDependencies): Router {
     const offset = decodeCursor(request.query.cursor);
     // The current month counts up to now; a future month has no byte-time yet.
     const to = Math.max(start, Math.min(end, now));
-    const { total, rows } = await repository.filesBetween(accountId, start, to, { limit: limit + 1, offset });
+    // Nothing has accrued in a month that has not begun (files held now would each show 0).
+    const { total, rows } = to > start ? await repository.filesBetween(accountId, start, to, { limit: limit + 1, offset }) : { total: 0n, rows: [] };
     response.json({
       month,
       byte_ms_total: total.toString(),

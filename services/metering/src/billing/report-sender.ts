@@ -129,6 +129,10 @@ async function sendOne(
         timestampMs: report.hour_start_ms,
       });
     } catch (error) {
+      // 401/403 refuse our credentials, not this event: failing it would fail every customer's
+      // events in turn, and nothing resends a failed row. The pass stops with the rows still
+      // pending, and the next pass (with the key put right) sends them.
+      if (error instanceof BillingProviderRejected && (error.status === 401 || error.status === 403)) throw error;
       if (error instanceof BillingProviderRejected) {
         await markOutcome(pool, report.identifier, 'failed', error.message.slice(0, 1000));
         options.logger.error({ err: error, identifier: report.identifier }, 'Stripe refused a meter event');

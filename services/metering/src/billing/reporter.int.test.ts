@@ -186,6 +186,26 @@ test('429 and 5xx back off and retry; a refusal is recorded as failed; what is l
   expect(rows.filter((row) => row.status === 'sent')).toHaveLength(4);
 });
 
+test('a key Stripe refuses (401/403) stops the pass and fails nothing: the next pass with a good key sends everything', async () => {
+  const accountId = await subscribedAccount('cus_rotated_key');
+  await insertInterval(database.pool, { accountId, size: 3n * MiB, storedAt: T0 });
+  const clock = testClock(new Date(T0 + 3 * HOUR_MS + 900_000));
+  let refusal: number | null = 401;
+  const { sink, sent } = recordingSink({
+    before: () => {
+      if (refusal !== null) throw new BillingProviderRejected('Invalid API Key provided', refusal);
+    },
+  });
+  await expect(runReportingPass(reporter(sink, clock))).rejects.toThrow(/Invalid API Key/);
+  refusal = 403;
+  await expect(runReportingPass(reporter(sink, clock))).rejects.toThrow(/Invalid API Key/);
+  expect((await reports()).map((row) => row.status)).toEqual(['pending', 'pending', 'pending']);
+  refusal = null;
+  await runReportingPass(reporter(sink, clock));
+  expect(sent.map((report) => report.timestampMs)).toEqual([T0, T0 + HOUR_MS, T0 + 2 * HOUR_MS]);
+  expect((await reports()).every((row) => row.status === 'sent')).toBe(true);
+});
+
 test('after downtime it catches up within 35 days and records older hours as expired, not dropped', async () => {
   const startMs = T0 - 40 * 24 * HOUR_MS;
   const accountId = await subscribedAccount('cus_late', startMs);

@@ -74,9 +74,12 @@ function columns(values: Array<ReadonlyArray<string | number | bigint | null>>, 
 // unaccounted. Files it found (and locked) are rewritten through the upsert form, which reaches each
 // through the primary key whatever the planner thinks of the table's size.
 async function write(connection: CommonQueryMethods, added: FileInterval[], changed: FileInterval[], ledger: UsageLedger, table: (name: string) => Identifier): Promise<void> {
-  const accounts = [...ledger.accounts];
-  const families = [...ledger.families.values()];
-  const days = [...ledger.days.values()];
+  // Rows in key order, so two batches upserting the same accounts (an account's events split over
+  // two partitions, as after adding partitions) lock them in the same order and cannot deadlock.
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const accounts = [...ledger.accounts].sort(([a], [b]) => byText(a, b));
+  const families = [...ledger.families.values()].sort((a, b) => byText(a.accountId, b.accountId) || byText(a.family, b.family));
+  const days = [...ledger.days.values()].sort((a, b) => byText(a.accountId, b.accountId) || byText(a.day, b.day));
   const fileColumns = (files: FileInterval[]) =>
     columns(
       [files.map((f) => f.fileId), files.map((f) => f.accountId), files.map((f) => f.sizeBytes), files.map((f) => f.family), files.map((f) => f.storedAt), files.map((f) => f.deletedAt)],
