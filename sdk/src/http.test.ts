@@ -130,6 +130,37 @@ describe('retries', () => {
     expect(keys[1]).toBe(keys[0]);
   });
 
+  it('files.upload waits out a 409 idempotency_key_in_use on a retried presign, as Retry-After says', async () => {
+    const presigned = { upload_id: 'u1', type: 'single', method: 'PUT', url: 'http://storage/o', headers: {}, expires_at: '2030-01-01T00:00:00Z', quote: {} };
+    // The first presign times out while the server is still working on it; the retry, under the
+    // same key, is told to come back in a second; the one after gets the first one's answer.
+    const api = fakeApi((url, init, n) => {
+      if (url.pathname === '/v1/files/presign') {
+        if (n === 1) return hanging(url, init);
+        return n === 2 ? problem(409, 'idempotency_key_in_use', { 'retry-after': '1' }) : json(presigned, 201);
+      }
+      if (url.hostname === 'storage') return new Response(null, { status: 200 });
+      return json({ id: 'f1', name: 'a.bin', size: 1, content_type: 'application/octet-stream', tags: [], created_at: '', updated_at: '' }, 201);
+    });
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, timeout: 30 });
+    const started = Date.now();
+    expect(await client.files.upload(new Uint8Array([1]), { name: 'a.bin' })).toMatchObject({ id: 'f1' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    const presigns = api.calls.filter((call) => call.url.pathname === '/v1/files/presign');
+    expect(presigns).toHaveLength(3);
+    expect(new Set(presigns.map((call) => (call.init.headers as Record<string, string>)['idempotency-key'])).size).toBe(1);
+  });
+
+  it('does not retry any other 409', async () => {
+    const api = fakeApi(() => problem(409, 'upload_not_pending', { 'retry-after': '0' }));
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch });
+    await expect(client.uploads.presign({ name: 'a', size: 1, content_type: 'a/b' }, { idempotencyKey: 'key-1' })).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'upload_not_pending',
+    });
+    expect(api.calls).toHaveLength(1);
+  });
+
   it('lets a request override the client: maxRetries', async () => {
     const api = fakeApi(() => problem(500, 'boom', { 'retry-after': '0' }));
     const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, maxRetries: 4 });

@@ -10,7 +10,10 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 export interface RetryOptions {
   maxRetries: number;
   signal?: AbortSignal | undefined;
-  /** Whether this failure may be retried; the default covers network errors, 408, 429 and 5xx. */
+  /**
+   * Whether this failure may be retried; the default covers network errors, 408, 429, 5xx and a
+   * 409 `idempotency_key_in_use`.
+   */
   retryable?: (error: unknown) => boolean;
 }
 
@@ -37,6 +40,10 @@ export function backoffMs(attempt: number, hinted?: number, random: () => number
 export function isTransient(error: unknown): boolean {
   if (error instanceof ConnectionError) return true;
   if (!(error instanceof BaketsuError) || error.status === undefined) return false;
+  // A retried request whose first attempt the server is still working on (the first timed out or
+  // its connection dropped) is told 409 `idempotency_key_in_use` with a Retry-After: asking again
+  // shortly gets the first attempt's answer. Any other 409 is a real conflict.
+  if (error.status === 409) return error.code === 'idempotency_key_in_use';
   return error.status === 408 || error.status === 429 || error.status >= 500;
 }
 

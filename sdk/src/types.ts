@@ -25,6 +25,7 @@ export type FileListParams = NonNullable<operations['listFiles']['parameters']['
 export type BulkDeleteResult = Schemas['BulkDeleteResponse'];
 export type DownloadUrl = Schemas['DownloadUrl'];
 export type Upload = Schemas['Upload'];
+export type UploadList = Schemas['UploadList'];
 export type Limits = Schemas['Limits'];
 export type LimitsUpdateParams = Schemas['LimitsUpdate'];
 export type Usage = Schemas['Usage'];

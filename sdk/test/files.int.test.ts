@@ -1,4 +1,5 @@
-// The files resource: list as pages and as an async iterator, get, update, delete, deleteMany.
+// The files resource: list as pages and as an async iterator, get, update, delete, deleteMany; and
+// uploads.list, the pending uploads behind them.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NotFoundError, type BaketsuFile } from '../src/index.node.js';
 import { startSdkTestApi, type SdkTestApi } from './support/api.js';
@@ -47,4 +48,16 @@ it('gets, renames, tags, links and deletes files', async () => {
   const result = await t.client.files.deleteMany([b.id, c.id, a.id]);
   expect(result.deleted.sort()).toEqual([b.id, c.id].sort());
   expect(result.not_found).toEqual([a.id]);
+});
+
+it('lists pending uploads, newest first, without completed or aborted ones', async () => {
+  const uploads = t.client.uploads;
+  const older = await uploads.presign({ name: 'older.bin', size: 10, content_type: 'application/octet-stream' });
+  const newer = await uploads.presign({ name: 'newer.bin', size: 20, content_type: 'application/octet-stream' });
+  const { items } = await uploads.list();
+  expect(items.map((u) => u.upload_id)).toEqual([newer.upload_id, older.upload_id]);
+  expect(items[0]).toMatchObject({ name: 'newer.bin', size: 20, type: 'single', status: 'pending', created_at: expect.any(String) });
+
+  await uploads.abort(older.upload_id);
+  expect((await uploads.list()).items.map((u) => u.upload_id)).toEqual([newer.upload_id]);
 });

@@ -1,6 +1,6 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
+import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload, UploadList } from '../types.js';
 import type { SourcePlatform, UploadData } from '../upload/source.js';
 import { Uploader, type UploadApi, type UploadOptions } from '../upload/upload.js';
 
@@ -30,6 +30,14 @@ export class UploadsResource implements UploadApi {
   /** The upload, with the parts storage already holds. */
   get(uploadId: string, options?: RequestOptions): Promise<Upload> {
     return this.http.request({ method: 'GET', path: `/v1/uploads/${encodeId(uploadId)}`, options });
+  }
+
+  /**
+   * The newest 100 pending uploads (not completed, aborted or failed), newest first: how a client
+   * that kept no state finds an interrupted upload again, by name and size, to `resume` it.
+   */
+  list(options?: RequestOptions): Promise<UploadList> {
+    return this.http.request({ method: 'GET', path: '/v1/uploads', options });
   }
 
   /** Signs (or re-signs) URLs for these parts of a multipart upload. */

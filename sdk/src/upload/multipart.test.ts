@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BaketsuError, ConnectionError } from '../errors.js';
 import type { SignedPart } from '../types.js';
 import { uploadParts, type PartsContext } from './multipart.js';
 import { ProgressTracker, type UploadProgress } from './progress.js';
@@ -75,6 +76,45 @@ describe('uploadParts', () => {
     expect(storage.attempts.get(2)).toBe(2);
     expect(storage.attempts.get(5)).toBe(2);
     expect(signCalls[0]![0]).toBe(5);
+  });
+
+  it('without a way to re-sign, reports storage’s 403 at once', async () => {
+    const storage = fakeStorage((part) => (part === 3 ? 403 : 200));
+    const error = await uploadParts(plan({ signed: Array.from({ length: 11 }, (_, i) => signed(i + 1)) }), await toSource(data, undefined, {}), {
+      ...context(storage.fetch, [], data.length, { concurrency: 1 }),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'StorageError', status: 403, code: 'E403' });
+    expect(storage.attempts.get(3)).toBe(1);
+  });
+
+  it('reports a re-sign that fails for good once, and retries one that fails for a moment', async () => {
+    const storage = fakeStorage((part, version) => (part === 2 && version === 1 ? 403 : 200));
+    const signed1 = Array.from({ length: 11 }, (_, i) => signed(i + 1));
+    let signCalls = 0;
+    const gone = new BaketsuError({ message: 'upload gone', status: 404, code: 'upload_not_found' });
+    const error = await uploadParts(plan({ signed: signed1 }), await toSource(data, undefined, {}), {
+      ...context(storage.fetch, [], data.length, { concurrency: 1 }),
+      sign: async () => {
+        signCalls++;
+        throw gone;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(gone);
+    expect(signCalls).toBe(1);
+
+    const storage2 = fakeStorage((part, version) => (part === 2 && version === 1 ? 403 : 200));
+    let signCalls2 = 0;
+    const parts = await uploadParts(plan({ signed: signed1 }), await toSource(data, undefined, {}), {
+      ...context(storage2.fetch, [], data.length, { concurrency: 1, maxRetries: 1 }),
+      sign: async (numbers) => {
+        if (++signCalls2 === 1) throw new ConnectionError({ message: 'down', code: 'connection_error' });
+        return sign(numbers);
+      },
+    });
+    expect(parts).toHaveLength(11);
+    expect(signCalls2).toBe(2);
+    // Sent to the refused URL once, then only to the fresh one.
+    expect(storage2.attempts.get(2)).toBe(2);
   });
 
   it('signs missing or nearly expired URLs in batches before using them', async () => {

@@ -76,8 +76,10 @@ export async function uploadParts(plan: PartsPlan, source: Source, ctx: PartsCon
     let refresh = false;
     return withRetries(
       async () => {
-        const url = await urlFor(n, refresh);
+        // Cleared before signing, so a failed re-sign is judged on its own error, not retried as a 403.
+        const resign = refresh;
         refresh = false;
+        const url = await urlFor(n, resign);
         try {
           const body = bytes ?? (source.kind === 'random' ? source.slice(start, start + length) : new Uint8Array());
           const { etag } = await putObject(ctx.fetch, {
@@ -91,10 +93,14 @@ export async function uploadParts(plan: PartsPlan, source: Source, ctx: PartsCon
           ctx.progress.update(n, length, length);
           return { part_number: n, etag };
         } catch (error) {
-          // 403 from storage on a URL we believed valid: it expired (clock skew, a long stall); sign again.
-          if (error instanceof StorageError && error.status === 403 && resigns < MAX_RESIGNS) {
+          // 403 from storage on a URL we believed valid: it expired (clock skew, a long stall); sign
+          // again. With no way to sign (uploadWithPresigned without signParts), storage's own error
+          // is the one worth reporting, at once.
+          if (error instanceof StorageError && error.status === 403 && resigns < MAX_RESIGNS && ctx.sign) {
             resigns++;
             refresh = true;
+            // Should the re-sign fail and be retried, the refused URL is not sent to again.
+            if (urls.get(n) === url) urls.delete(n);
           }
           throw error;
         }

@@ -14,7 +14,10 @@ export interface PresignedUploadOptions {
   concurrency?: number;
   /** Retries per PUT (default 3). */
   maxRetries?: number;
-  /** More (or fresh) part URLs, from your server's `client.uploads.parts(id, numbers)`. */
+  /**
+   * More (or fresh) part URLs, from your server's `client.uploads.parts(id, numbers)`. Without it, a
+   * part URL storage refuses (403, e.g. expired) fails the upload with storage's error.
+   */
   signParts?: (partNumbers: number[]) => Promise<SignedPart[]>;
   fetch?: typeof fetch;
 }

@@ -22,6 +22,9 @@ export interface PutResult {
 const CHUNK = 64 * 1024;
 
 export async function putObject(fetchImpl: typeof fetch, request: PutRequest): Promise<PutResult> {
+  // An already aborted signal fires no 'abort' event, so XMLHttpRequest would send regardless, and a
+  // caller's own fetch may not look; neither gets to start.
+  if (request.signal.aborted) throw request.signal.reason;
   if (typeof XMLHttpRequest !== 'undefined' && !(request.body instanceof ReadableStream)) return xhrPut(request);
   const headers = { ...request.headers, 'content-length': String(request.size) };
   const counted = request.onBytes !== undefined || request.body instanceof ReadableStream;
