@@ -119,6 +119,8 @@ describe('webhooks', () => {
     expect((await postWebhook(api.url, deleted, { at })).status).toBe(200);
     billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;
     expect(billing.plan.status).toBe('canceled');
+    // Its usage is still reported up to the end it was given (here: when Stripe said so).
+    expect(await database.pool.oneFirst(sql.unsafe`select report_until_ms from billing_accounts where account_id = ${accountId}`)).toBe((t + 20) * 1000);
 
     // Subscribing again bills from the new start, never across the gap.
     await database.pool.query(sql.unsafe`insert into billing_report_cursors (account_id, reported_through_ms, reported_units) values (${accountId}, 0, 5)`);

@@ -75,6 +75,9 @@ async function subscriptionChanged(tx: DatabaseTransactionConnection, subscripti
   const periodStart = seconds(item?.current_period_start);
   const periodEnd = seconds(item?.current_period_end);
   const startedAt = seconds(subscription.start_date) ?? seconds(subscription.created) ?? event.created;
+  // An ended subscription is still reported up to its end (ended_at; else when it was cancelled,
+  // else when Stripe said so); one that is live again is reported on, open-ended.
+  const endedAt = status === 'canceled' ? seconds(subscription.ended_at) ?? seconds(subscription.canceled_at) ?? event.created : null;
   const current = await tx.one(sql.type(z.object({ subscription_id: z.string().nullable(), subscription_event_at: z.number().nullable() }))`
     select subscription_id, subscription_event_at from billing_accounts where account_id = ${accountId} for update`);
   // Stripe does not promise order; an event older than the one last applied changes nothing.
@@ -92,6 +95,7 @@ async function subscriptionChanged(tx: DatabaseTransactionConnection, subscripti
       current_period_start = ${periodStart === null ? null : sql.timestamp(new Date(periodStart * 1000))},
       current_period_end = ${periodEnd === null ? null : sql.timestamp(new Date(periodEnd * 1000))},
       report_from_ms = coalesce(report_from_ms, ${ceilHour(startedAt * 1000)}),
+      report_until_ms = ${endedAt === null ? null : endedAt * 1000},
       updated_at = now()
     where account_id = ${accountId}`);
   return true;

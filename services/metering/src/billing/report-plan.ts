@@ -20,7 +20,8 @@ export interface PlannedReport {
 
 /**
  * `points` are (boundary, cumulative byte-ms) in ascending order, each one hour after the previous,
- * starting at the cursor's boundary when its baseline is unknown, else one hour after it.
+ * starting at the cursor's boundary when its baseline is unknown, else one hour after it. The last
+ * may instead fall inside the hour: an ended subscription's end, whose partial hour is its last.
  */
 export function planHours(
   cursor: CursorState,
@@ -38,11 +39,14 @@ export function planHours(
       reportedThroughMs = point.t;
       continue;
     }
-    if (point.t !== reportedThroughMs + HOUR_MS) throw new Error(`boundary ${point.t} does not follow ${reportedThroughMs}`);
+    const partial = point.t % HOUR_MS !== 0;
+    if (reportedThroughMs % HOUR_MS !== 0 || (partial ? point.t <= reportedThroughMs || point.t > reportedThroughMs + HOUR_MS : point.t !== reportedThroughMs + HOUR_MS)) {
+      throw new Error(`point ${point.t} does not follow ${reportedThroughMs}`);
+    }
     // A late delete can lower the past; nothing negative is sent, the excess is absorbed by later hours.
     const value = units - reportedUnits;
     if (value > 0n) {
-      const hourStartMs = point.t - HOUR_MS;
+      const hourStartMs = reportedThroughMs;
       reports.push({ hourStartMs, value, cumByteMs: point.cumByteMs, status: hourStartMs < oldestSendableHourMs ? 'expired' : 'pending' });
       reportedUnits = units;
     }

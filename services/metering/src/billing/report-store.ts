@@ -5,7 +5,8 @@ import { sql, type CommonQueryMethods, type DatabaseTransactionConnection } from
 import { z } from 'zod';
 import type { CursorState, PlannedReport } from './report-plan.js';
 
-// Stripe only invoices usage of these; a canceled subscription stops being reported.
+// Stripe invoices usage of these. A canceled subscription is reported up to its end
+// (`report_until_ms`), then no more.
 export const REPORTABLE_STATUSES = ['active', 'trialing', 'past_due', 'unpaid'] as const;
 /** One pass reads at most this many boundaries per account; a longer gap is worked off pass after pass. */
 export const MAX_BOUNDARIES_PER_PASS = 24 * 40;
@@ -15,6 +16,8 @@ const dueRow = z.object({
   stripe_customer_id: z.string(),
   reported_through_ms: z.number(),
   reported_units: z.string().nullable(),
+  /** The subscription's end, for a canceled one: the last point reported. */
+  report_until_ms: z.number().nullable(),
 });
 export type DueAccount = z.infer<typeof dueRow>;
 
@@ -30,6 +33,10 @@ const pendingRow = z.object({
 export type PendingReport = z.infer<typeof pendingRow>;
 
 const statuses = sql.array([...REPORTABLE_STATUSES], 'text');
+/** A subscription reported on: live, or ended with usage before its end still to report. */
+const reported = (b: string) =>
+  sql.fragment`(${sql.identifier([b, 'subscription_status'])} = any(${statuses})
+    or (${sql.identifier([b, 'subscription_status'])} = 'canceled' and ${sql.identifier([b, 'report_until_ms'])} is not null))`;
 
 /** Newly subscribed accounts get a cursor at their start; the baseline is read on the first pass. */
 export async function openCursors(db: CommonQueryMethods): Promise<void> {
@@ -37,17 +44,20 @@ export async function openCursors(db: CommonQueryMethods): Promise<void> {
     insert into billing_report_cursors (account_id, reported_through_ms, reported_units)
     select account_id, report_from_ms, null from billing_accounts
     where subscription_id is not null and report_from_ms is not null and stripe_customer_id is not null
-      and subscription_status = any(${statuses})
+      and ${reported('billing_accounts')} and (report_until_ms is null or report_until_ms > report_from_ms)
     on conflict (account_id) do nothing`);
 }
 
 /** Locks the next batch of accounts with closed hours to plan; other reporters skip them. */
 export function lockDueAccounts(tx: DatabaseTransactionConnection, target: number, afterAccountId: string, limit: number) {
   return tx.any(sql.type(dueRow)`
-    select c.account_id, b.stripe_customer_id, c.reported_through_ms, c.reported_units::text as reported_units
+    select c.account_id, b.stripe_customer_id, c.reported_through_ms, c.reported_units::text as reported_units, b.report_until_ms
     from billing_report_cursors c join billing_accounts b using (account_id)
-    where b.subscription_status = any(${statuses}) and b.stripe_customer_id is not null
-      and (c.reported_through_ms + ${HOUR_MS} <= ${target} or (c.reported_units is null and c.reported_through_ms <= ${target}))
+    where ${reported('b')} and b.stripe_customer_id is not null
+      and (c.reported_units is null and c.reported_through_ms <= ${target}
+        -- the next closed hour, or an ended subscription's last, partial one once it is past the grace
+        or c.reported_through_ms < coalesce(b.report_until_ms, 'infinity'::numeric)
+           and least(c.reported_through_ms + ${HOUR_MS}, coalesce(b.report_until_ms, 'infinity'::numeric)) <= ${target})
       and c.account_id > ${afterAccountId}
     order by c.account_id
     limit ${limit}
@@ -57,13 +67,20 @@ export function lockDueAccounts(tx: DatabaseTransactionConnection, target: numbe
 /** Cumulative byte-ms at every boundary each account needs, grouped per account in ascending order. */
 export async function cumulativeAtBoundaries(db: CommonQueryMethods, due: readonly DueAccount[], target: number): Promise<Map<string, Array<{ t: number; cumByteMs: bigint }>>> {
   const firsts = due.map((account) => account.reported_through_ms + (account.reported_units === null ? 0 : HOUR_MS));
-  const lasts = firsts.map((first) => Math.min(target, first + (MAX_BOUNDARIES_PER_PASS - 1) * HOUR_MS));
+  const lasts = firsts.map((first, i) => Math.min(target, due[i]!.report_until_ms ?? Infinity, first + (MAX_BOUNDARIES_PER_PASS - 1) * HOUR_MS));
+  // An ended subscription's end, when it falls inside an hour: its last point, after the boundaries.
+  const ends = due.map((account, i) => {
+    const until = account.report_until_ms;
+    return until !== null && until <= target && until % HOUR_MS !== 0 && until > account.reported_through_ms && until < firsts[i]! + MAX_BOUNDARIES_PER_PASS * HOUR_MS ? until : null;
+  });
   const rows = await db.any(sql.type(z.object({ account_id: z.string(), t: z.number(), cum: z.string() }))`
     with due as (
       select * from unnest(${sql.array(due.map((account) => account.account_id), 'uuid')}, ${sql.array(firsts, 'int8')},
-                           ${sql.array(lasts, 'int8')}) as d(account_id, first_ms, last_ms)
+                           ${sql.array(lasts, 'int8')}, ${sql.array(ends, 'int8')}) as d(account_id, first_ms, last_ms, end_ms)
     ), points as (
       select d.account_id, g.t from due d cross join lateral generate_series(d.first_ms, d.last_ms, ${HOUR_MS}::bigint) as g(t)
+      union all
+      select d.account_id, d.end_ms from due d where d.end_ms is not null
     )
     select p.account_id, p.t, coalesce(sum(${intervalByteMs(sql.fragment`0::bigint`, sql.fragment`p.t`)}), 0)::numeric(40, 0)::text as cum
     from points p

@@ -111,6 +111,33 @@ test('passes at irregular times send Σ values = floor(total / unit) exactly, ea
   expect(sent.every((report) => report.timestampMs % HOUR_MS === 0)).toBe(true);
 });
 
+test('an ended subscription is reported up to its end, last partial hour included, then never again', async () => {
+  const accountId = await subscribedAccount('cus_leaving');
+  const files = [{ size: 700n * MiB, storedAt: T0 - HOUR_MS, deletedAt: null }, { size: 300n * MiB, storedAt: T0 + 30 * 60_000, deletedAt: null }];
+  for (const file of files) await insertInterval(database.pool, { accountId, ...file });
+  const clock = testClock(new Date(T0 + HOUR_MS + 900_000));
+  const { sink, sent } = recordingSink();
+  await runReportingPass(reporter(sink, clock));
+  expect(sent.map((report) => report.timestampMs)).toEqual([T0]);
+
+  // Cancelled at 02:20, with hour 01:00-02:00 closed but still inside its grace period.
+  const endedAt = T0 + 2 * HOUR_MS + 20 * 60_000;
+  await database.pool.query(sql.unsafe`
+    update billing_accounts set subscription_status = 'canceled', report_until_ms = ${endedAt} where account_id = ${accountId}`);
+  clock.set(new Date(T0 + 2 * HOUR_MS + 25 * 60_000));
+  await runReportingPass(reporter(sink, clock));
+  expect(sent.map((report) => report.timestampMs)).toEqual([T0, T0 + HOUR_MS]);
+  // The partial hour once the grace period after the end has passed; afterwards nothing, ever.
+  for (const hours of [2.7, 3, 8, 30]) {
+    clock.set(new Date(T0 + hours * HOUR_MS));
+    await runReportingPass(reporter(sink, clock));
+  }
+  expect(sent.map((report) => report.timestampMs)).toEqual([T0, T0 + HOUR_MS, T0 + 2 * HOUR_MS]);
+  // Exactly the byte-time from the subscription's start to its end, in whole units.
+  const baseline = exactCum(files, T0) / U;
+  expect(total(await reports())).toBe(exactCum(files, endedAt) / U - baseline);
+});
+
 test('a crash between sending and recording resends the same identifier and value, never a new one', async () => {
   const accountId = await subscribedAccount('cus_crash');
   await insertInterval(database.pool, { accountId, size: 10n * MiB, storedAt: T0 });
