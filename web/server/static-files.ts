@@ -1,5 +1,6 @@
 // Serves the built client assets. Fingerprinted files under /assets are cached for a year; text
-// assets are gzipped once and kept in memory (the set is small and fixed per build).
+// assets are gzipped once and kept in memory. Only files that exist are kept, and only a bounded
+// number of them: every path a visitor makes up would otherwise stay in memory for good.
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -22,26 +23,51 @@ interface Entry {
   type: string;
 }
 
-export function staticFiles(root: string): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
-  const cache = new Map<string, Entry | null>();
+export interface StaticFilesOptions {
+  /** Files kept in memory at most; a build has a few dozen. */
+  maxCachedFiles?: number;
+  /** Larger files are read from disk on each request instead of being kept. */
+  maxCachedFileBytes?: number;
+}
+
+export function staticFiles(
+  root: string,
+  { maxCachedFiles = 500, maxCachedFileBytes = 1024 * 1024 }: StaticFilesOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const cache = new Map<string, Entry>();
 
   async function load(pathname: string): Promise<Entry | null> {
-    if (cache.has(pathname)) return cache.get(pathname) ?? null;
-    const file = path.join(root, path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, ''));
-    let entry: Entry | null = null;
-    if (file.startsWith(root + path.sep) && (await stat(file).catch(() => null))?.isFile()) {
-      const body = await readFile(file);
-      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-      const compressible = /^(text\/|application\/json|image\/svg)/.test(type);
-      entry = { body, type, gzipped: compressible ? gzipSync(body) : undefined };
+    const cached = cache.get(pathname);
+    if (cached) return cached;
+    const file = path.join(root, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ''));
+    // A miss is not remembered: stat() is cheap, an ever-growing Map of made-up paths is not.
+    if (!file.startsWith(root + path.sep) || !(await stat(file).catch(() => null))?.isFile()) return null;
+    const body = await readFile(file);
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const cacheable = body.length <= maxCachedFileBytes;
+    // Compressed once, for files kept; a large one read per request is sent as it is.
+    const compressible = cacheable && /^(text\/|application\/json|image\/svg)/.test(type);
+    const entry = { body, type, gzipped: compressible ? gzipSync(body) : undefined };
+    if (cacheable) {
+      // Map keeps insertion order: the first key is the oldest one.
+      if (cache.size >= maxCachedFiles) cache.delete(cache.keys().next().value!);
+      cache.set(pathname, entry);
     }
-    cache.set(pathname, entry);
     return entry;
   }
 
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      // `/%E0` and the like: malformed percent-encoding is the client's mistake, not a 500.
+      res.statusCode = 400;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('Bad request: malformed URL');
+      return true;
+    }
     if (pathname === '/' || pathname.endsWith('/')) return false;
     const entry = await load(pathname);
     if (!entry) return false;

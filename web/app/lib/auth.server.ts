@@ -51,10 +51,23 @@ export async function signOut(request: Request): Promise<Response> {
   return redirect('/login', { headers: { 'Set-Cookie': await destroySession() } });
 }
 
-/** Only same-site paths: `//evil.example` and absolute URLs fall back to the dashboard. */
+// Browsers drop tabs and newlines from a URL and read `\` as `/`, so `/<tab>/evil.example` would
+// leave as `//evil.example`: such characters are refused outright rather than cleaned up.
+const UNSAFE_IN_REDIRECT = /[\u0000-\u001f\u007f\s\\]/;
+const PLACEHOLDER_ORIGIN = 'http://placeholder.invalid';
+
+/** Only same-site paths: `//evil.example`, absolute URLs and anything odd fall back to the dashboard. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/dashboard'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  return to;
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || UNSAFE_IN_REDIRECT.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, PLACEHOLDER_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  // Dot segments can still collapse into a scheme-relative path: `/.//evil.example` → `//evil.example`.
+  if (url.origin !== PLACEHOLDER_ORIGIN || url.pathname.startsWith('//')) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 function loginPath(request: Request): string {

@@ -9,3 +9,6 @@ export const TYPE_FILTERS = [
   ['application/pdf', 'PDF'],
   ['application', 'Other documents'],
 ] as const;
+// The API's limits on the name search and a tag; the form's inputs stop at the same lengths.
+export const QUERY_MAX_LENGTH = 255;
+export const TAG_MAX_LENGTH = 64;

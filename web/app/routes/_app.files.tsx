@@ -5,7 +5,7 @@ import { ConfirmDialog } from '#app/components/confirm-dialog.js';
 import { FileRow } from '#app/components/file-row.js';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
-import { TYPE_FILTERS } from '#app/lib/file-filters.js';
+import { QUERY_MAX_LENGTH, TAG_MAX_LENGTH, TYPE_FILTERS } from '#app/lib/file-filters.js';
 import { forgetFileNames } from '#app/lib/file-names.server.js';
 import { listFiles, parseFileQuery, parseTags } from '#app/lib/files.server.js';
 import { formErrorsFrom } from '#app/lib/problems.server.js';
@@ -103,7 +103,7 @@ export default function Files() {
       <Form method="get" className="card filters" role="search" aria-label="Filter files">
         <div>
           <label htmlFor="q">Search by name</label>
-          <input id="q" type="search" name="q" defaultValue={query.q ?? ''} placeholder="report.pdf" />
+          <input id="q" type="search" name="q" defaultValue={query.q ?? ''} maxLength={QUERY_MAX_LENGTH} placeholder="report.pdf" />
         </div>
         <div>
           <label htmlFor="type">Type</label>
@@ -113,7 +113,7 @@ export default function Files() {
         </div>
         <div>
           <label htmlFor="tag">Tag</label>
-          <input id="tag" type="text" name="tag" defaultValue={query.tag ?? ''} placeholder="invoices" />
+          <input id="tag" type="text" name="tag" defaultValue={query.tag ?? ''} maxLength={TAG_MAX_LENGTH} placeholder="invoices" />
         </div>
         <input type="hidden" name="sort" value={query.sort} />
         {query.order ? <input type="hidden" name="order" value={query.order} /> : null}

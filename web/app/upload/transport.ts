@@ -38,6 +38,12 @@ export function putBytes(
   signal: AbortSignal,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
+    // A listener added to a signal that has already fired never runs: check first, or the PUT would
+    // go ahead after the person pressed Cancel.
+    if (signal.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
     for (const [name, value] of Object.entries(headers)) {
@@ -56,7 +62,7 @@ export function putBytes(
     xhr.onerror = () => reject(new UploadError('The connection to storage failed', undefined, true));
     const abort = () => xhr.abort();
     signal.addEventListener('abort', abort, { once: true });
-    xhr.onabort = () => reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
+    xhr.onabort = () => reject(abortReason(signal));
     xhr.onloadend = () => signal.removeEventListener('abort', abort);
     xhr.send(body);
   });
@@ -64,13 +70,37 @@ export function putBytes(
 
 export async function withRetry<T>(attempt: () => Promise<T>, signal: AbortSignal, tries = 4): Promise<T> {
   for (let round = 1; ; round += 1) {
+    if (signal.aborted) throw abortReason(signal);
     try {
       return await attempt();
     } catch (error) {
       const retryable = error instanceof UploadError && error.retryable;
       if (!retryable || round >= tries || signal.aborted) throw error;
       const delay = Math.min(8_000, 500 * 2 ** round) * (0.5 + Math.random() / 2);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, signal);
     }
   }
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts: a cancelled upload must not wait out a backoff. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('Aborted', 'AbortError');
 }

@@ -1,5 +1,5 @@
 import { resumeStore } from './resume-store.js';
-import { callUploads, putBytes, UploadError, withRetry } from './transport.js';
+import { abortReason, callUploads, putBytes, UploadError, withRetry } from './transport.js';
 
 interface SignedPart {
   part_number: number;
@@ -73,12 +73,19 @@ export async function uploadFile(file: File, callbacks: UploadCallbacks, signal:
 async function findResumable(file: File, signal: AbortSignal): Promise<UploadStatus | null> {
   const saved = resumeStore.find(file);
   if (!saved) return null;
+  let status: UploadStatus;
   try {
-    const status = await callUploads<UploadStatus>('status', { upload_id: saved.uploadId }, signal);
-    if (status.size === file.size && (status.status === 'completed' || (status.status === 'pending' && status.type === 'multipart'))) return status;
+    status = await callUploads<UploadStatus>('status', { upload_id: saved.uploadId }, signal);
   } catch (error) {
-    if (signal.aborted) throw error;
+    // Only the server saying there is no such upload makes the saved one worthless. After a network
+    // failure, a 5xx or an ended session, the parts already stored are still worth resuming.
+    if (error instanceof UploadError && error.status === 404) {
+      resumeStore.remove(file);
+      return null;
+    }
+    throw error;
   }
+  if (status.size === file.size && (status.status === 'completed' || (status.status === 'pending' && status.type === 'multipart'))) return status;
   resumeStore.remove(file);
   return null;
 }
@@ -91,8 +98,16 @@ async function uploadParts(
   firstSigned: SignedPart[],
   held: Array<{ part_number: number; size: number }>,
   callbacks: UploadCallbacks,
-  signal: AbortSignal,
+  caller: AbortSignal,
 ): Promise<{ fileId: string }> {
+  // Stops every part when the caller cancels or when one part fails for good: the upload is lost
+  // either way, and the other workers would only keep sending bytes nobody will complete.
+  const stop = new AbortController();
+  const signal = stop.signal;
+  const forward = () => stop.abort(abortReason(caller));
+  if (caller.aborted) forward();
+  else caller.addEventListener('abort', forward, { once: true });
+
   const sizeOf = (n: number) => (n < partCount ? partSize : file.size - partSize * (partCount - 1));
   const done = new Set(held.filter((part) => part.size === sizeOf(part.part_number)).map((part) => part.part_number));
   const loadedByPart = new Map<number, number>([...done].map((n) => [n, sizeOf(n)]));
@@ -132,14 +147,25 @@ async function uploadParts(
   };
 
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < todo.length) {
+    while (next < todo.length && !signal.aborted) {
       const n = todo[next++]!;
-      await sendPart(n);
+      try {
+        await sendPart(n);
+      } catch (error) {
+        failure ??= { error };
+        stop.abort(error);
+      }
     }
   };
+  // Workers never throw, so every one of them has stopped by the time this settles: nothing is
+  // still sending once the upload has failed.
   await Promise.all(Array.from({ length: Math.min(PART_CONCURRENCY, todo.length) }, worker));
-  return complete(uploadId, file, signal);
+  caller.removeEventListener('abort', forward);
+  if (failure) throw failure.error;
+  if (signal.aborted) throw abortReason(signal);
+  return complete(uploadId, file, caller);
 }
 
 async function complete(uploadId: string, file: File, signal: AbortSignal): Promise<{ fileId: string }> {
