@@ -145,7 +145,7 @@ export class Uploader {
 
   /**
    * Continues an upload with the same data: a multipart upload sends only the parts storage lacks;
-   * a single upload is sent again whole to a fresh URL.
+   * a single upload is completed if storage already holds it, else sent again whole to a fresh URL.
    */
   async resume(uploadId: string, data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
     rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
@@ -157,9 +157,17 @@ export class Uploader {
     const source = await this.source(data, options.size ?? upload.size);
     if (source.size !== upload.size) throw new RangeError(`Baketsu: upload ${uploadId} is ${upload.size} bytes; the data is ${source.size}`);
     if (upload.type !== 'multipart' || !upload.part_size || !upload.part_count) {
-      // One PUT holds the whole file, so it is sent again whole, to a freshly signed URL.
       options.onStart?.({ uploadId, type: 'single' });
       return this.transfer(uploadId, source, options, new Map(), async (signal, progress) => {
+        // The PUT may have reached storage with only `complete` failing (a timeout, a crash): then
+        // completing is all that is left, and sending up to 5 GiB again would be waste. The API
+        // answers 409 `upload_incomplete` when storage holds no object yet.
+        try {
+          return await this.api.complete(uploadId, {}, { ...this.requestOptions(options), signal });
+        } catch (error) {
+          if (!(error instanceof ConflictError && error.code === 'upload_incomplete')) throw error;
+        }
+        // One PUT holds the whole file, so it is sent again whole, to a freshly signed URL.
         const target = await this.api.url(uploadId, { ...this.requestOptions(options), signal });
         await this.putWhole(target, source, options, signal, progress);
       });
@@ -181,14 +189,14 @@ export class Uploader {
     source: Source,
     options: UploadOptions,
     held: ReadonlyMap<number, number>,
-    send: (signal: AbortSignal, progress: ProgressTracker) => Promise<void>,
+    /** Sends the bytes; resolves to the file if sending already completed the upload. */
+    send: (signal: AbortSignal, progress: ProgressTracker) => Promise<BaketsuFile | void>,
   ): Promise<BaketsuFile> {
     const progress = new ProgressTracker(source.size, options.onProgress);
     progress.start(held);
     const signal = options.signal ?? new AbortController().signal;
     try {
-      await send(signal, progress);
-      const file = await this.api.complete(uploadId, {}, this.requestOptions(options));
+      const file = (await send(signal, progress)) ?? (await this.api.complete(uploadId, {}, this.requestOptions(options)));
       progress.finish();
       return file;
     } catch (error) {

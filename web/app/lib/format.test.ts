@@ -22,6 +22,15 @@ describe('formatMoney', () => {
     expect(formatMoney('3', 'eur')).toBe('€3.00');
     expect(formatMoney('nope')).toBe('—');
   });
+
+  it('uses the currency’s own minor unit', () => {
+    expect(formatMoney('1234', 'jpy')).toBe('¥1,234');
+    expect(formatMoney('1234.4', 'jpy')).toBe('¥1,234');
+    expect(formatMoney('0.25', 'jpy')).toBe('¥0.25');
+    expect(formatMoney('0', 'jpy')).toBe('¥0');
+    expect(formatMoney('1234', 'usd')).toBe('$1,234.00');
+    expect(formatMoney('1234.567', 'usd')).toBe('$1,234.57');
+  });
 });
 
 describe('formatByteTime', () => {

@@ -26,17 +26,20 @@ export function formatBytes(bytes: number | bigint | string): string {
 }
 
 /**
- * Money from the API's decimal strings. Amounts under a cent keep enough digits to be non-zero,
- * because storage bills start tiny and "$0.00" would hide that anything is billed at all.
+ * Money from the API's decimal strings, with the currency's own minor unit (2 for USD, 0 for JPY).
+ * Amounts under one minor unit keep enough digits to be non-zero, because storage bills start tiny
+ * and "$0.00" would hide that anything is billed at all.
  */
 export function formatMoney(amount: string | number, currency = 'usd', locale = 'en-US'): string {
   const value = Number(amount);
   if (!Number.isFinite(value)) return '—';
-  const small = value !== 0 && Math.abs(value) < 0.01;
   const code = currency.toUpperCase();
-  const max = small ? 6 : 2;
+  const standard = cached(`currency:${locale}:${code}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency: code }));
+  const digits = standard.resolvedOptions().minimumFractionDigits ?? 2;
+  const small = value !== 0 && Math.abs(value) < 10 ** -digits;
+  const max = small ? Math.max(6, digits) : digits;
   return cached(`money:${locale}:${code}:${max}`, () =>
-    new Intl.NumberFormat(locale, { style: 'currency', currency: code, minimumFractionDigits: 2, maximumFractionDigits: max }),
+    new Intl.NumberFormat(locale, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: max }),
   ).format(value);
 }
 

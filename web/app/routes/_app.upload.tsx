@@ -4,19 +4,22 @@ import { useEffect, useRef, useState } from 'react';
 import { formatBytes, formatMoney } from '#app/lib/format.js';
 import { resumeStore, type PendingUpload } from '#app/upload/resume-store.js';
 import { abortUpload } from '#app/upload/upload-file.js';
-import { useUploads, type UploadItem } from '#app/upload/use-uploads.js';
+import { canRetry, interruptedUploads, useUploads, type UploadItem } from '#app/upload/use-uploads.js';
 
 export const meta: MetaFunction = () => [{ title: 'Upload · Baketsu' }];
 
 export default function Upload() {
-  const { items, add, cancel, retry, clearFinished } = useUploads();
+  const { items, add, cancel, retry, clearFinished, activeUploadIds } = useUploads();
   const [dragging, setDragging] = useState(false);
   const [interrupted, setInterrupted] = useState<PendingUpload[]>([]);
   const input = useRef<HTMLInputElement>(null);
 
   // Interrupted multipart uploads from an earlier visit: choosing the same file again resumes it.
+  // The store also holds the uploads this page is sending, which are left out. Re-read when an
+  // upload is added or settles, not on every progress update.
   const settled = items.filter((item) => item.state !== 'queued' && item.state !== 'uploading').length;
-  useEffect(() => setInterrupted(resumeStore.list()), [items.length, settled]);
+  const listInterrupted = () => interruptedUploads(resumeStore.list(), { uploadIds: activeUploadIds(), items });
+  useEffect(() => setInterrupted(listInterrupted()), [items.length, settled]);
 
   const total = items.filter((i) => i.state !== 'cancelled').reduce((sum, i) => sum + i.file.size, 0);
   const loaded = items.filter((i) => i.state !== 'cancelled').reduce((sum, i) => sum + i.loaded, 0);
@@ -56,7 +59,7 @@ export default function Upload() {
                   type="button"
                   className="ghost small"
                   aria-label={`Discard the interrupted upload of ${u.name}`}
-                  onClick={() => { resumeStore.remove(u); void abortUpload(u.uploadId); setInterrupted(resumeStore.list()); }}
+                  onClick={() => { resumeStore.remove(u); void abortUpload(u.uploadId); setInterrupted(listInterrupted()); }}
                 >
                   Discard
                 </button>
@@ -102,7 +105,7 @@ function UploadRow({ item, onCancel, onRetry }: { item: UploadItem; onCancel(): 
       <progress max={item.file.size} value={item.loaded} aria-label={`Progress of ${item.file.name}`} />
       <span className="row">
         {item.state === 'uploading' || item.state === 'queued' ? <button type="button" className="secondary small" onClick={onCancel} aria-label={`Cancel ${item.file.name}`}>Cancel</button> : null}
-        {item.state === 'error' || item.state === 'cancelled' ? <button type="button" className="small" onClick={onRetry} aria-label={`Retry ${item.file.name}`}>Retry</button> : null}
+        {canRetry(item) ? <button type="button" className="small" onClick={onRetry} aria-label={`Retry ${item.file.name}`}>Retry</button> : null}
       </span>
       <span className="muted" style={{ fontSize: '.8125rem' }}>
         {formatBytes(item.loaded)} of {formatBytes(item.file.size)}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { resumeStore } from './resume-store.js';
+import { fingerprint, resumeStore, type PendingUpload } from './resume-store.js';
 import { abortUpload, uploadFile } from './upload-file.js';
 
 export type UploadState = 'queued' | 'uploading' | 'done' | 'error' | 'cancelled';
@@ -15,6 +15,33 @@ export interface UploadItem {
 }
 
 const FILE_CONCURRENCY = 3;
+
+export const EMPTY_FILE_ERROR = "Empty files can't be uploaded";
+
+/**
+ * Dropped or chosen files as queue entries. An empty file is listed as failed rather than left
+ * out, so the person sees why it was not uploaded (the API refuses 0-byte uploads).
+ */
+export function toItems(files: Iterable<File>, nextKey: () => string): UploadItem[] {
+  return [...files].map((file): UploadItem =>
+    file.size > 0 ? { key: nextKey(), file, state: 'queued', loaded: 0 } : { key: nextKey(), file, state: 'error', loaded: 0, error: EMPTY_FILE_ERROR },
+  );
+}
+
+/** Whether Retry can help: an empty file would only fail again. */
+export function canRetry(item: UploadItem): boolean {
+  return (item.state === 'error' || item.state === 'cancelled') && item.file.size > 0;
+}
+
+/**
+ * Saved multipart uploads nobody is working on. One this page is sending (its id is held by the
+ * queue) or about to send or resume (the same file is queued or uploading) is not interrupted:
+ * offering to discard it would abort a live upload.
+ */
+export function interruptedUploads(saved: PendingUpload[], active: { uploadIds: ReadonlySet<string>; items: readonly UploadItem[] }): PendingUpload[] {
+  const busy = new Set(active.items.filter((item) => item.state === 'queued' || item.state === 'uploading').map((item) => fingerprint(item.file)));
+  return saved.filter((upload) => !active.uploadIds.has(upload.uploadId) && !busy.has(fingerprint(upload)));
+}
 
 /** The upload queue: a few files at a time, each cancellable and retryable. */
 export function useUploads() {
@@ -62,7 +89,7 @@ export function useUploads() {
   }, [items, start]);
 
   const add = useCallback((files: Iterable<File>) => {
-    const added = [...files].filter((file) => file.size > 0).map((file) => ({ key: `u${counter.current++}`, file, state: 'queued' as const, loaded: 0 }));
+    const added = toItems(files, () => `u${counter.current++}`);
     setItems((current) => [...current, ...added]);
   }, []);
 
@@ -80,8 +107,16 @@ export function useUploads() {
     }
   }, []);
 
-  const retry = useCallback((key: string) => update(key, { state: 'queued', error: undefined }), [update]);
+  const retry = useCallback(
+    (key: string) => setItems((current) => current.map((item) => (item.key === key && canRetry(item) ? { ...item, state: 'queued', error: undefined } : item))),
+    [],
+  );
   const clearFinished = useCallback(() => setItems((current) => current.filter((item) => item.state === 'uploading' || item.state === 'queued')), []);
+  /** Server-side ids of the uploads this page is sending now. */
+  const activeUploadIds = useCallback(
+    (): ReadonlySet<string> => new Set([...controllers.current.values()].flatMap((entry) => (entry.uploadId ? [entry.uploadId] : []))),
+    [],
+  );
 
-  return { items, add, cancel, retry, clearFinished };
+  return { items, add, cancel, retry, clearFinished, activeUploadIds };
 }
