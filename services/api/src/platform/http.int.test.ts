@@ -54,6 +54,19 @@ describe('http behaviour', () => {
     expect(await response.json()).toMatchObject({ code: 'method_not_allowed' });
   });
 
+  test('HEAD answers like GET without the body, credentials checked the same way', async () => {
+    const credentials = { email: `head-${Date.now()}@example.com`, password: 'correct horse battery' };
+    const post = (path: string) => fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+    await post('/v1/auth/register');
+    const { access_token: token } = (await (await post('/v1/auth/login')).json()) as { access_token: string };
+    const head = await fetch(`${api.url}/v1/me`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('application/json');
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${api.url}/v1/me`, { method: 'HEAD' })).status).toBe(401);
+    expect((await fetch(`${api.url}/healthz`, { method: 'HEAD' })).status).toBe(200);
+  });
+
   test('security headers are set', async () => {
     const response = await fetch(`${api.url}/healthz`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
