@@ -506,7 +506,9 @@ export interface paths {
          * @description Answers with the URL of a Checkout Session for the metered storage price; Stripe sends the
          *     person back to the dashboard afterwards. Needs a signed-in session (not an API key).
          *     In ledger-only mode the answer is 409 `billing_not_configured`; with a live subscription,
-         *     409 `already_subscribed`.
+         *     409 `already_subscribed`. While a session is open (an hour, and not within its last 15
+         *     minutes) asking again answers with that same session, so two tabs cannot pay for two
+         *     subscriptions.
          */
         post: operations["createBillingCheckout"];
         delete?: never;

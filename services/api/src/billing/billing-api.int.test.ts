@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
 import { assertAccountInGoodStanding } from './standing.js';
-import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, stripeMockEnv, testClock } from './testing/billing-kit.js';
+import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, stripeMock, stripeMockEnv, testClock } from './testing/billing-kit.js';
+import { stripeBillingProvider } from './stripe-billing-provider.js';
 
 const clock = testClock(new Date('2026-11-15T12:00:00Z'));
 let database: TestDatabase;
@@ -47,6 +48,40 @@ describe('checkout and portal (stripe-mock)', () => {
 
     expect((await call('/v1/billing/portal', token, 'POST')).status).toBe(201);
     expect(await customerOf(accountId)).toBe(customer);
+  });
+
+  test('checkout asked again while a session is open gets that session, so one person cannot pay for two subscriptions', async () => {
+    const stripe = stripeBillingProvider(stripeMock());
+    let sessionsCreated = 0;
+    const counting = { ...stripe, createCheckoutSession: (input: Parameters<typeof stripe.createCheckoutSession>[0]) => {
+      sessionsCreated += 1;
+      return stripe.createCheckoutSession(input).then((session) => ({ ...session, id: `${session.id}_${sessionsCreated}` }));
+    } };
+    const counted = await startTestApi({ database, clock, billingProvider: counting, env: { ...stripeMockEnv(), DASHBOARD_URL: 'https://dash.example.com/' } });
+    try {
+      const { token, accountId } = await signIn();
+      const checkout = () => fetch(`${counted.url}/v1/billing/checkout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const answers = await Promise.all([checkout(), checkout(), checkout()]);
+      const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ session_id: string; url: string }>;
+      expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
+      expect(new Set(bodies.map((body) => body.session_id)).size).toBe(1);
+      expect(sessionsCreated).toBe(1);
+
+      // Close to its expiry a session is not handed out again: a fresh one is made.
+      await database.pool.query(sql.unsafe`
+        update billing_accounts set checkout_session_expires_at = ${sql.timestamp(new Date(clock.now().getTime() + 10 * 60_000))}
+        where account_id = ${accountId}`);
+      const renewed = await checkout();
+      expect(renewed.status).toBe(201);
+      expect(((await renewed.json()) as { session_id: string }).session_id).not.toBe(bodies[0]!.session_id);
+      expect(sessionsCreated).toBe(2);
+      // Once paid, the account's next checkout (after a cancellation, say) starts afresh.
+      const completed = stripeEvent('checkout.session.completed', { id: 'cs_paid', object: 'checkout.session', mode: 'subscription', customer: await customerOf(accountId), subscription: 'sub_once', client_reference_id: accountId }, clock.now());
+      expect((await postWebhook(counted.url, completed, { at: clock.now() })).status).toBe(200);
+      expect(await database.pool.oneFirst(sql.unsafe`select checkout_session_id from billing_accounts where account_id = ${accountId}`)).toBeNull();
+    } finally {
+      await counted.stop();
+    }
   });
 
   test('an API key may read billing but not start a subscription', async () => {

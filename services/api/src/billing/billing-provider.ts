@@ -51,6 +51,8 @@ export interface BillingProvider {
     priceId: string;
     successUrl: string;
     cancelUrl: string;
+    /** When the session stops accepting payment (Stripe takes 30 minutes to 24 hours from now). */
+    expiresAt: Date;
   }): Promise<{ id: string; url: string }>;
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   listInvoices(customerId: string): Promise<InvoiceSummary[]>;

@@ -37,7 +37,35 @@ const invoiceRow = z.object({
   created_at: z.number(),
 });
 
+const checkoutStateRow = z.object({
+  subscription_id: z.string().nullable(),
+  subscription_status: z.string().nullable(),
+  checkout_session_id: z.string().nullable(),
+  checkout_session_url: z.string().nullable(),
+  checkout_session_expires_ms: z.number().nullable(),
+});
+
 export const billingRepository = {
+  /** The account's subscription and open Checkout Session, locked so checkouts for it take turns. */
+  lockCheckoutState: (db: CommonQueryMethods, accountId: string) =>
+    db.one(sql.type(checkoutStateRow)`
+      select subscription_id, subscription_status, checkout_session_id, checkout_session_url,
+             (extract(epoch from checkout_session_expires_at) * 1000)::int8 as checkout_session_expires_ms
+      from billing_accounts where account_id = ${accountId} for update`),
+
+  async rememberCheckoutSession(db: CommonQueryMethods, accountId: string, session: { id: string; url: string; expiresAt: Date }): Promise<void> {
+    await db.query(sql.unsafe`
+      update billing_accounts set checkout_session_id = ${session.id}, checkout_session_url = ${session.url},
+        checkout_session_expires_at = ${sql.timestamp(session.expiresAt)}, updated_at = now()
+      where account_id = ${accountId}`);
+  },
+
+  async forgetCheckoutSession(db: CommonQueryMethods, accountId: string): Promise<void> {
+    await db.query(sql.unsafe`
+      update billing_accounts set checkout_session_id = null, checkout_session_url = null, checkout_session_expires_at = null
+      where account_id = ${accountId}`);
+  },
+
   findCatalog: (db: CommonQueryMethods, key: string) =>
     db.maybeOne(sql.type(catalogRow)`
       select key, product_id, meter_id, meter_event_name, price_id, unit, unit_amount_decimal, currency

@@ -19,6 +19,11 @@ export interface BillingDeps {
   logger: Logger;
 }
 
+/** Stripe lets a Checkout Session live 30 minutes to 24 hours; an hour is time enough to pay. */
+const CHECKOUT_SESSION_LIFETIME_MS = 60 * 60_000;
+/** A session with less time than this left is not handed out again; a fresh one is made. */
+const CHECKOUT_REUSE_MIN_LEFT_MS = 15 * 60_000;
+
 // Statuses under which a second subscription would double-bill the same usage.
 const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete']);
 
@@ -44,16 +49,32 @@ export function billingService(deps: BillingDeps) {
       }
       const catalog = await withProvider(() => ensureCatalog(pool, provider, config));
       const customerId = await withProvider(() => ensureCustomer(accountId));
-      const session = await withProvider(() =>
-        provider.createCheckoutSession({
-          accountId,
-          customerId,
-          priceId: catalog.price_id,
-          successUrl: `${dashboard(config)}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-          cancelUrl: `${dashboard(config)}/billing?checkout=cancelled`,
-        }),
-      );
-      return { url: session.url, session_id: session.id };
+      // One open session per account: two sessions (two tabs, a double click) could both be paid,
+      // giving two subscriptions that bill the same usage twice. Checkouts for one account take
+      // turns on its row, and while a session is open with time left to pay, it is the answer.
+      return pool.transaction(async (tx) => {
+        const state = await billingRepository.lockCheckoutState(tx, accountId);
+        if (state.subscription_id && state.subscription_status && LIVE_STATUSES.has(state.subscription_status)) {
+          throw errors.alreadySubscribed(state.subscription_status);
+        }
+        const now = clock.now().getTime();
+        if (state.checkout_session_id && state.checkout_session_url && (state.checkout_session_expires_ms ?? 0) - now >= CHECKOUT_REUSE_MIN_LEFT_MS) {
+          return { url: state.checkout_session_url, session_id: state.checkout_session_id };
+        }
+        const expiresAt = new Date(now + CHECKOUT_SESSION_LIFETIME_MS);
+        const session = await withProvider(() =>
+          provider.createCheckoutSession({
+            accountId,
+            customerId,
+            priceId: catalog.price_id,
+            successUrl: `${dashboard(config)}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+            cancelUrl: `${dashboard(config)}/billing?checkout=cancelled`,
+            expiresAt,
+          }),
+        );
+        await billingRepository.rememberCheckoutSession(tx, accountId, { ...session, expiresAt });
+        return { url: session.url, session_id: session.id };
+      });
     },
 
     async portal(accountId: string): Promise<{ url: string }> {

@@ -49,6 +49,7 @@ export function stripeBillingProvider(stripe: Stripe): BillingProvider {
           metadata: { account_id: input.accountId },
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
+          expires_at: Math.floor(input.expiresAt.getTime() / 1000),
         });
         if (!session.url) throw new BillingProviderRejected('Stripe returned a Checkout Session without a URL', null);
         return { id: session.id, url: session.url };

@@ -54,6 +54,8 @@ async function checkoutCompleted(tx: DatabaseTransactionConnection, session: Str
   const subscriptionId = idOf(session.subscription);
   if (!accountId || !customerId || session.mode !== 'subscription' || !subscriptionId) return false;
   await billingRepository.linkCustomer(tx, accountId, customerId);
+  // Paid: the next checkout (after a cancellation) needs a session of its own.
+  await billingRepository.forgetCheckoutSession(tx, accountId);
   // Subscription events carry the authoritative status; this only fills in what they have not said yet.
   await tx.query(sql.unsafe`
     update billing_accounts set

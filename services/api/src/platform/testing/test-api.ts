@@ -7,6 +7,7 @@ import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import { createLogger } from '#src/platform/logger.js';
 import { loginLimits, loginRateLimitFor } from '#src/auth/login-rate-limit.js';
 import { buildApp } from '#src/app.js';
+import type { BillingProvider } from '#src/billing/billing-provider.js';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
 import type { Clock } from '../clock.js';
@@ -41,6 +42,8 @@ export async function startTestApi(
     metering?: boolean;
     /** Where log lines go (a file descriptor or path) when TEST_LOG_LEVEL or env LOG_LEVEL enables them. */
     logDestination?: number | string;
+    /** Instead of the one the config selects (e.g. to count calls to Stripe). */
+    billingProvider?: BillingProvider;
   } = {},
 ): Promise<TestApi> {
   const database = options.database ?? (await createTestDatabase());
@@ -68,7 +71,10 @@ export async function startTestApi(
   const objectStore = options.wrapObjectStore ? options.wrapObjectStore(built.store) : built.store;
   const storage: StorageSetup = { ...built, store: objectStore };
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
-  const app = buildApp({ config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage, loginRateLimit });
+  const app = buildApp({
+    config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage, loginRateLimit,
+    ...(options.billingProvider ? { billingProvider: options.billingProvider } : {}),
+  });
   server.on('request', app);
   const metering = options.metering
     ? startEmbeddedMetering({ pool: database.pool, logger, intervalMs: 100 })
