@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Every setting metering reads, with its default; `.env.example` lists the same names.
+// Every setting metering reads, with its default (listed in the README's second configuration table).
 export const meteringConfigSchema = z.object({
   DATABASE_URL: z.string().url(),
   /** At least METERING_PARTITION_CONCURRENCY + 2: every batch being folded holds a connection. */
