@@ -67,6 +67,15 @@ describe('staticFiles', () => {
     expect(String((await get(assets, '/favicon.svg')).body)).toBe('<svg>changed</svg>');
   });
 
+  it('keeps one entry per file, however its path is spelled', async () => {
+    const assets = staticFiles(root, { maxCachedFiles: 1 });
+    await get(assets, '/assets/app-1234.js');
+    for (let i = 0; i < 5; i++) expect((await get(assets, `/assets/x${i}%2F..%2Fapp-1234.js`)).handled).toBe(true);
+    // Still the first entry: the other spellings neither pushed it out nor re-read the file.
+    await writeFile(path.join(root, 'assets', 'app-1234.js'), 'changed on disk');
+    expect(String((await get(assets, '/assets/app-1234.js')).body)).toBe('console.log("app")');
+  });
+
   it('answers 400 to malformed percent-encoding instead of throwing', async () => {
     const assets = staticFiles(root);
     for (const url of ['/%E0', '/assets/%zz.js', '/%']) {

@@ -37,9 +37,11 @@ export function staticFiles(
   const cache = new Map<string, Entry>();
 
   async function load(pathname: string): Promise<Entry | null> {
-    const cached = cache.get(pathname);
-    if (cached) return cached;
+    // Keyed by the file, not by how the path was spelled: `/assets/x%2F..%2Fapp.js` and
+    // `/assets/app.js` are one entry, so made-up spellings cannot fill the cache or cost a gzip each.
     const file = path.join(root, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ''));
+    const cached = cache.get(file);
+    if (cached) return cached;
     // A miss is not remembered: stat() is cheap, an ever-growing Map of made-up paths is not.
     if (!file.startsWith(root + path.sep) || !(await stat(file).catch(() => null))?.isFile()) return null;
     const body = await readFile(file);
@@ -51,7 +53,7 @@ export function staticFiles(
     if (cacheable) {
       // Map keeps insertion order: the first key is the oldest one.
       if (cache.size >= maxCachedFiles) cache.delete(cache.keys().next().value!);
-      cache.set(pathname, entry);
+      cache.set(file, entry);
     }
     return entry;
   }

@@ -3,6 +3,7 @@ import { fileName } from './file-names.server.js';
 import { costOf, monthOf, pricePerByteMs, shareOf } from './usage.js';
 
 const COSTLIEST = 5;
+const NAME_UNAVAILABLE = '(name unavailable)';
 
 export async function loadDashboard(api: Baketsu, accountId: string) {
   const now = new Date();
@@ -19,7 +20,12 @@ export async function loadDashboard(api: Baketsu, accountId: string) {
   const costliest = await Promise.all(
     month.items.slice(0, COSTLIEST).map(async (item) => ({
       id: item.file_id,
-      name: await fileName(api, accountId, item.file_id),
+      // A name the API could not give just now (a 5xx, a 429) is no reason to fail the whole page:
+      // the row shows without it. Sign-in redirects (thrown Responses) still go through.
+      name: await fileName(api, accountId, item.file_id).catch((error: unknown) => {
+        if (error instanceof Response) throw error;
+        return NAME_UNAVAILABLE;
+      }),
       type: item.type,
       size: item.size_bytes,
       deleted: item.deleted_at !== null,

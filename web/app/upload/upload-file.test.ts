@@ -50,7 +50,8 @@ describe('uploadFile', () => {
 
   it('stops sending parts once one has failed for good', async () => {
     const route = multipartRoute();
-    const storage = fakeStorage((url): StorageAnswer => (url === partUrl(2) ? { status: 400, after: 1 } : { status: 200, after: 20 }));
+    // The other parts take far longer than part 2's refusal, so they are still in flight when it comes.
+    const storage = fakeStorage((url): StorageAnswer => (url === partUrl(2) ? { status: 400, after: 1 } : { status: 200, after: 400 }));
     install(route, storage);
     await expect(uploadFile(file, callbacks(), controller.signal)).rejects.toMatchObject({ status: 400 });
     await nothingMore();

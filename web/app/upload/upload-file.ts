@@ -77,9 +77,10 @@ async function findResumable(file: File, signal: AbortSignal): Promise<UploadSta
   try {
     status = await callUploads<UploadStatus>('status', { upload_id: saved.uploadId }, signal);
   } catch (error) {
-    // Only the server saying there is no such upload makes the saved one worthless. After a network
-    // failure, a 5xx or an ended session, the parts already stored are still worth resuming.
-    if (error instanceof UploadError && error.status === 404) {
+    // The server refusing the request itself (no such upload, not yours, malformed) makes the saved
+    // one worthless. After a network failure, a 5xx, a 429 or an ended session (401), the parts
+    // already stored are still worth resuming.
+    if (error instanceof UploadError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429) {
       resumeStore.remove(file);
       return null;
     }

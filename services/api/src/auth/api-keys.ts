@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Clock } from '#src/platform/clock.js';
 import { errors } from '#src/platform/errors.js';
+import { CONTROL_CHARACTERS } from '#src/platform/text.js';
 import type { Scope } from './authenticate.js';
 import { accountRow, type AccountRow } from './auth-repository.js';
 
@@ -40,8 +41,6 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
 });
 
-const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
-
 const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
 
 export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
@@ -52,7 +51,7 @@ export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
       const name = input.name.normalize('NFC').trim();
       if (name.length === 0) throw errors.validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
       // NUL cannot be stored in PostgreSQL text, and no control character belongs in a label.
-      if (CONTROL_CHARACTER.test(name)) throw errors.validationFailed([{ path: '/body/name', message: 'must not contain control characters' }]);
+      if (CONTROL_CHARACTERS.test(name)) throw errors.validationFailed([{ path: '/body/name', message: 'must not contain control characters' }]);
       const scopes = [...new Set(input.scopes)].sort();
       const count = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
         select count(*)::int as count from api_keys where account_id = ${accountId} and revoked_at is null`);

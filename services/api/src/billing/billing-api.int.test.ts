@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
 import { assertAccountInGoodStanding } from './standing.js';
 import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, stripeMock, stripeMockEnv, testClock } from './testing/billing-kit.js';
+import type { BillingProvider } from './billing-provider.js';
 import { stripeBillingProvider } from './stripe-billing-provider.js';
 
 const clock = testClock(new Date('2026-11-15T12:00:00Z'));
@@ -18,13 +19,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function signIn(): Promise<{ token: string; accountId: string }> {
+async function signIn(): Promise<{ token: string; accountId: string; signInAgain: () => Promise<string> }> {
   const credentials = { email: `billing-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' };
   const post = (path: string) =>
     fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
   const account = (await (await post('/v1/auth/register')).json()) as { id: string };
-  const token = ((await (await post('/v1/auth/login')).json()) as { access_token: string }).access_token;
-  return { token, accountId: account.id };
+  const signInAgain = async () => ((await (await post('/v1/auth/login')).json()) as { access_token: string }).access_token;
+  return { token: await signInAgain(), accountId: account.id, signInAgain };
 }
 
 const call = (path: string, token: string, method = 'GET') => fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
@@ -52,33 +53,64 @@ describe('checkout and portal (stripe-mock)', () => {
 
   test('checkout asked again while a session is open gets that session, so one person cannot pay for two subscriptions', async () => {
     const stripe = stripeBillingProvider(stripeMock());
-    let sessionsCreated = 0;
-    const counting = { ...stripe, createCheckoutSession: (input: Parameters<typeof stripe.createCheckoutSession>[0]) => {
-      sessionsCreated += 1;
-      return stripe.createCheckoutSession(input).then((session) => ({ ...session, id: `${session.id}_${sessionsCreated}` }));
-    } };
+    const keys: string[] = [];
+    const expired: string[] = [];
+    // Stands in for Stripe's idempotency: the same key gives back the same session.
+    const byKey = new Map<string, Promise<{ id: string; url: string }>>();
+    const counting: BillingProvider = {
+      ...stripe,
+      createCheckoutSession: (input) => {
+        keys.push(input.idempotencyKey);
+        if (!byKey.has(input.idempotencyKey)) {
+          byKey.set(input.idempotencyKey, stripe.createCheckoutSession(input).then((session) => ({ ...session, id: `${session.id}_${byKey.size}` })));
+        }
+        return byKey.get(input.idempotencyKey)!;
+      },
+      expireCheckoutSession: async (id) => {
+        expired.push(id);
+        await stripe.expireCheckoutSession(id);
+      },
+    };
     const counted = await startTestApi({ database, clock, billingProvider: counting, env: { ...stripeMockEnv(), DASHBOARD_URL: 'https://dash.example.com/' } });
     try {
-      const { token, accountId } = await signIn();
+      const { token: firstToken, accountId, signInAgain } = await signIn();
+      let token = firstToken;
       const checkout = () => fetch(`${counted.url}/v1/billing/checkout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
       const answers = await Promise.all([checkout(), checkout(), checkout()]);
       const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Array<{ session_id: string; url: string }>;
       expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201]);
+      // Concurrent requests ask Stripe with one key, so they get one session.
+      expect(new Set(keys).size).toBe(1);
       expect(new Set(bodies.map((body) => body.session_id)).size).toBe(1);
-      expect(sessionsCreated).toBe(1);
+      // Later requests get the remembered session without asking Stripe.
+      const asked = keys.length;
+      expect(((await (await checkout()).json()) as { session_id: string }).session_id).toBe(bodies[0]!.session_id);
+      expect(keys).toHaveLength(asked);
 
-      // Close to its expiry a session is not handed out again: a fresh one is made.
+      // Close to its expiry a session is not handed out again: a fresh one is made and the old one closed.
       await database.pool.query(sql.unsafe`
         update billing_accounts set checkout_session_expires_at = ${sql.timestamp(new Date(clock.now().getTime() + 10 * 60_000))}
         where account_id = ${accountId}`);
-      const renewed = await checkout();
-      expect(renewed.status).toBe(201);
-      expect(((await renewed.json()) as { session_id: string }).session_id).not.toBe(bodies[0]!.session_id);
-      expect(sessionsCreated).toBe(2);
-      // Once paid, the account's next checkout (after a cancellation, say) starts afresh.
-      const completed = stripeEvent('checkout.session.completed', { id: 'cs_paid', object: 'checkout.session', mode: 'subscription', customer: await customerOf(accountId), subscription: 'sub_once', client_reference_id: accountId }, clock.now());
-      expect((await postWebhook(counted.url, completed, { at: clock.now() })).status).toBe(200);
-      expect(await database.pool.oneFirst(sql.unsafe`select checkout_session_id from billing_accounts where account_id = ${accountId}`)).toBeNull();
+      clock.advance(20 * 60_000);
+      try {
+        token = await signInAgain();
+        const renewed = await checkout();
+        expect(renewed.status).toBe(201);
+        const renewedId = ((await renewed.json()) as { session_id: string }).session_id;
+        expect(renewedId).not.toBe(bodies[0]!.session_id);
+        expect(expired).toEqual([bodies[0]!.session_id]);
+        // A late completion of the replaced session does not forget the new one; its own does.
+        const customer = await customerOf(accountId);
+        const completion = (id: string) =>
+          stripeEvent('checkout.session.completed', { id, object: 'checkout.session', mode: 'subscription', customer, subscription: 'sub_once', client_reference_id: accountId }, clock.now());
+        const remembered = () => database.pool.oneFirst(sql.unsafe`select checkout_session_id from billing_accounts where account_id = ${accountId}`);
+        expect((await postWebhook(counted.url, completion(bodies[0]!.session_id), { at: clock.now() })).status).toBe(200);
+        expect(await remembered()).toBe(renewedId);
+        expect((await postWebhook(counted.url, completion(renewedId), { at: clock.now() })).status).toBe(200);
+        expect(await remembered()).toBeNull();
+      } finally {
+        clock.advance(-20 * 60_000);
+      }
     } finally {
       await counted.stop();
     }
@@ -149,12 +181,21 @@ describe('webhooks', () => {
     const voided = stripeEvent('invoice.voided', { ...secondFailure.data.object, status: 'void' }, at);
     expect((await postWebhook(api.url, voided, { at })).status).toBe(200);
     await expect(assertAccountInGoodStanding(database.pool, accountId)).resolves.toBeUndefined();
+    // A late copy of the failure (Stripe redelivers for days) does not undo the void.
+    expect((await postWebhook(api.url, stripeEvent('invoice.payment_failed', { ...secondFailure.data.object }, at), { at })).status).toBe(200);
+    await expect(assertAccountInGoodStanding(database.pool, accountId)).resolves.toBeUndefined();
 
     const deleted = stripeEvent('customer.subscription.deleted', { id: 'sub_A', object: 'subscription', customer, status: 'canceled', items: { data: [period] } }, new Date((t + 20) * 1000));
     expect((await postWebhook(api.url, deleted, { at })).status).toBe(200);
     billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;
     expect(billing.plan.status).toBe('canceled');
     // Its usage is still reported up to the end it was given (here: when Stripe said so).
+    expect(await database.pool.oneFirst(sql.unsafe`select report_until_ms from billing_accounts where account_id = ${accountId}`)).toBe((t + 20) * 1000);
+    // Cancelled is final: a late 'active' of the same subscription, stamped in the same second, changes nothing.
+    const revived = stripeEvent('customer.subscription.updated', { id: 'sub_A', object: 'subscription', customer, status: 'active', items: { data: [period] } }, new Date((t + 20) * 1000));
+    expect((await postWebhook(api.url, revived, { at })).status).toBe(200);
+    billing = (await (await call('/v1/billing', token)).json()) as Record<string, any>;
+    expect(billing.plan.status).toBe('canceled');
     expect(await database.pool.oneFirst(sql.unsafe`select report_until_ms from billing_accounts where account_id = ${accountId}`)).toBe((t + 20) * 1000);
 
     // Subscribing again bills from the new start, never across the gap.

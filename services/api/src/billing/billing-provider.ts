@@ -53,7 +53,11 @@ export interface BillingProvider {
     cancelUrl: string;
     /** When the session stops accepting payment (Stripe takes 30 minutes to 24 hours from now). */
     expiresAt: Date;
+    /** Requests with the same key (and the same input) get the same session back. */
+    idempotencyKey: string;
   }): Promise<{ id: string; url: string }>;
+  /** Closes an open Checkout Session so it can no longer be paid; one already closed is left as it is. */
+  expireCheckoutSession(sessionId: string): Promise<void>;
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   listInvoices(customerId: string): Promise<InvoiceSummary[]>;
   sendMeterEvent(report: MeterEventReport): Promise<void>;

@@ -37,33 +37,36 @@ const invoiceRow = z.object({
   created_at: z.number(),
 });
 
-const checkoutStateRow = z.object({
-  subscription_id: z.string().nullable(),
-  subscription_status: z.string().nullable(),
-  checkout_session_id: z.string().nullable(),
-  checkout_session_url: z.string().nullable(),
-  checkout_session_expires_ms: z.number().nullable(),
+const checkoutSessionRow = z.object({
+  id: z.string(),
+  url: z.string().nullable(),
+  expires_ms: z.number().nullable(),
 });
 
 export const billingRepository = {
-  /** The account's subscription and open Checkout Session, locked so checkouts for it take turns. */
-  lockCheckoutState: (db: CommonQueryMethods, accountId: string) =>
-    db.one(sql.type(checkoutStateRow)`
-      select subscription_id, subscription_status, checkout_session_id, checkout_session_url,
-             (extract(epoch from checkout_session_expires_at) * 1000)::int8 as checkout_session_expires_ms
-      from billing_accounts where account_id = ${accountId} for update`),
+  /** The account's open Checkout Session, if one is remembered. */
+  checkoutSession: (db: CommonQueryMethods, accountId: string) =>
+    db.maybeOne(sql.type(checkoutSessionRow)`
+      select checkout_session_id as id, checkout_session_url as url,
+             (extract(epoch from checkout_session_expires_at) * 1000)::int8 as expires_ms
+      from billing_accounts where account_id = ${accountId} and checkout_session_id is not null`),
 
-  async rememberCheckoutSession(db: CommonQueryMethods, accountId: string, session: { id: string; url: string; expiresAt: Date }): Promise<void> {
-    await db.query(sql.unsafe`
-      update billing_accounts set checkout_session_id = ${session.id}, checkout_session_url = ${session.url},
+  /** Remembers the session; answers the one it replaces (to be closed), if another. */
+  async rememberCheckoutSession(db: CommonQueryMethods, accountId: string, session: { id: string; url: string; expiresAt: Date }): Promise<string | null> {
+    const replaced = await db.maybeOneFirst(sql.type(z.object({ replaced: z.string().nullable() }))`
+      update billing_accounts b set checkout_session_id = ${session.id}, checkout_session_url = ${session.url},
         checkout_session_expires_at = ${sql.timestamp(session.expiresAt)}, updated_at = now()
-      where account_id = ${accountId}`);
+      from (select checkout_session_id as replaced from billing_accounts where account_id = ${accountId} for update) previous
+      where b.account_id = ${accountId}
+      returning previous.replaced`);
+    return replaced !== null && replaced !== session.id ? replaced : null;
   },
 
-  async forgetCheckoutSession(db: CommonQueryMethods, accountId: string): Promise<void> {
+  /** Forgets the session once it is paid, unless another has been remembered since. */
+  async forgetCheckoutSession(db: CommonQueryMethods, accountId: string, sessionId: string): Promise<void> {
     await db.query(sql.unsafe`
       update billing_accounts set checkout_session_id = null, checkout_session_url = null, checkout_session_expires_at = null
-      where account_id = ${accountId}`);
+      where account_id = ${accountId} and checkout_session_id = ${sessionId}`);
   },
 
   findCatalog: (db: CommonQueryMethods, key: string) =>
@@ -127,8 +130,11 @@ export const billingRepository = {
               ${toTimestamp(invoice.createdAtMs)},
               ${mark === 'paid' ? sql.fragment`now()` : null}, ${mark === 'failed' ? sql.fragment`now()` : null})
       on conflict (id) do update set
-        -- A paid invoice stays paid whatever older event arrives after it.
-        status = case when billing_invoices.paid_at is not null and ${mark === 'paid'} is false then billing_invoices.status else excluded.status end,
+        -- A paid invoice stays paid, and a voided one void, whatever older event arrives after it.
+        status = case
+          when billing_invoices.status = 'void' then 'void'
+          when billing_invoices.paid_at is not null and ${mark === 'paid'} is false then billing_invoices.status
+          else excluded.status end,
         amount_due = excluded.amount_due,
         amount_paid = greatest(billing_invoices.amount_paid, excluded.amount_paid),
         period_start = coalesce(excluded.period_start, billing_invoices.period_start),

@@ -19,7 +19,9 @@ export interface BillingDeps {
   logger: Logger;
 }
 
-/** Stripe lets a Checkout Session live 30 minutes to 24 hours; an hour is time enough to pay. */
+/** Checkout requests in one such window share a Stripe idempotency key, and so one session. */
+const CHECKOUT_WINDOW_MS = 15 * 60_000;
+/** Stripe lets a Checkout Session live 30 minutes to 24 hours: this long after its window ends. */
 const CHECKOUT_SESSION_LIFETIME_MS = 60 * 60_000;
 /** A session with less time than this left is not handed out again; a fresh one is made. */
 const CHECKOUT_REUSE_MIN_LEFT_MS = 15 * 60_000;
@@ -49,32 +51,30 @@ export function billingService(deps: BillingDeps) {
       }
       const catalog = await withProvider(() => ensureCatalog(pool, provider, config));
       const customerId = await withProvider(() => ensureCustomer(accountId));
-      // One open session per account: two sessions (two tabs, a double click) could both be paid,
-      // giving two subscriptions that bill the same usage twice. Checkouts for one account take
-      // turns on its row, and while a session is open with time left to pay, it is the answer.
-      return pool.transaction(async (tx) => {
-        const state = await billingRepository.lockCheckoutState(tx, accountId);
-        if (state.subscription_id && state.subscription_status && LIVE_STATUSES.has(state.subscription_status)) {
-          throw errors.alreadySubscribed(state.subscription_status);
-        }
-        const now = clock.now().getTime();
-        if (state.checkout_session_id && state.checkout_session_url && (state.checkout_session_expires_ms ?? 0) - now >= CHECKOUT_REUSE_MIN_LEFT_MS) {
-          return { url: state.checkout_session_url, session_id: state.checkout_session_id };
-        }
-        const expiresAt = new Date(now + CHECKOUT_SESSION_LIFETIME_MS);
-        const session = await withProvider(() =>
-          provider.createCheckoutSession({
-            accountId,
-            customerId,
-            priceId: catalog.price_id,
-            successUrl: `${dashboard(config)}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-            cancelUrl: `${dashboard(config)}/billing?checkout=cancelled`,
-            expiresAt,
-          }),
-        );
-        await billingRepository.rememberCheckoutSession(tx, accountId, { ...session, expiresAt });
-        return { url: session.url, session_id: session.id };
-      });
+      // One payable session per account: two (two tabs, a double click) could both be paid, giving
+      // two subscriptions that bill the same usage twice. A remembered session with time left to
+      // pay is the answer. Otherwise every request in the same quarter hour sends Stripe the same
+      // idempotency key and the same input, so concurrent ones get one session back; and the
+      // session a new one replaces is closed. No lock is held while Stripe answers.
+      const now = clock.now().getTime();
+      const open = await billingRepository.checkoutSession(pool, accountId);
+      if (open?.url && (open.expires_ms ?? 0) - now >= CHECKOUT_REUSE_MIN_LEFT_MS) return { url: open.url, session_id: open.id };
+      const window = Math.floor(now / CHECKOUT_WINDOW_MS) * CHECKOUT_WINDOW_MS;
+      const expiresAt = new Date(window + CHECKOUT_WINDOW_MS + CHECKOUT_SESSION_LIFETIME_MS);
+      const session = await withProvider(() =>
+        provider.createCheckoutSession({
+          accountId,
+          customerId,
+          priceId: catalog.price_id,
+          successUrl: `${dashboard(config)}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+          cancelUrl: `${dashboard(config)}/billing?checkout=cancelled`,
+          expiresAt,
+          idempotencyKey: `baketsu-checkout-${accountId}-${window}`,
+        }),
+      );
+      const replaced = await billingRepository.rememberCheckoutSession(pool, accountId, { ...session, expiresAt });
+      if (replaced) await withProvider(() => provider.expireCheckoutSession(replaced));
+      return { url: session.url, session_id: session.id };
     },
 
     async portal(accountId: string): Promise<{ url: string }> {

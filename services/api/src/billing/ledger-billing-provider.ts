@@ -7,6 +7,7 @@ export const ledgerOnlyBillingProvider: BillingProvider = {
   createCatalog: () => Promise.reject(errors.billingNotConfigured()),
   createCustomer: () => Promise.reject(errors.billingNotConfigured()),
   createCheckoutSession: () => Promise.reject(errors.billingNotConfigured()),
+  expireCheckoutSession: () => Promise.reject(errors.billingNotConfigured()),
   createPortalSession: () => Promise.reject(errors.billingNotConfigured()),
   listInvoices: () => Promise.resolve([]),
   sendMeterEvent: () => Promise.reject(errors.billingNotConfigured()),

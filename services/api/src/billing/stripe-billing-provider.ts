@@ -50,9 +50,19 @@ export function stripeBillingProvider(stripe: Stripe): BillingProvider {
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
           expires_at: Math.floor(input.expiresAt.getTime() / 1000),
-        });
+        }, { idempotencyKey: input.idempotencyKey });
         if (!session.url) throw new BillingProviderRejected('Stripe returned a Checkout Session without a URL', null);
         return { id: session.id, url: session.url };
+      }),
+    expireCheckoutSession: (sessionId) =>
+      call(async () => {
+        try {
+          await stripe.checkout.sessions.expire(sessionId);
+        } catch (error) {
+          // Completed or expired already: it cannot be paid either way.
+          if (error instanceof Stripe.errors.StripeInvalidRequestError) return;
+          throw error;
+        }
       }),
     createPortalSession: ({ customerId, returnUrl }) =>
       call(async () => {

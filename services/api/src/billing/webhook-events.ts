@@ -55,7 +55,7 @@ async function checkoutCompleted(tx: DatabaseTransactionConnection, session: Str
   if (!accountId || !customerId || session.mode !== 'subscription' || !subscriptionId) return false;
   await billingRepository.linkCustomer(tx, accountId, customerId);
   // Paid: the next checkout (after a cancellation) needs a session of its own.
-  await billingRepository.forgetCheckoutSession(tx, accountId);
+  if (typeof session.id === 'string') await billingRepository.forgetCheckoutSession(tx, accountId, session.id);
   // Subscription events carry the authoritative status; this only fills in what they have not said yet.
   await tx.query(sql.unsafe`
     update billing_accounts set
@@ -80,10 +80,17 @@ async function subscriptionChanged(tx: DatabaseTransactionConnection, subscripti
   // An ended subscription is still reported up to its end (ended_at; else when it was cancelled,
   // else when Stripe said so); one that is live again is reported on, open-ended.
   const endedAt = status === 'canceled' ? seconds(subscription.ended_at) ?? seconds(subscription.canceled_at) ?? event.created : null;
-  const current = await tx.one(sql.type(z.object({ subscription_id: z.string().nullable(), subscription_event_at: z.number().nullable() }))`
-    select subscription_id, subscription_event_at from billing_accounts where account_id = ${accountId} for update`);
+  const current = await tx.one(sql.type(z.object({
+    subscription_id: z.string().nullable(),
+    subscription_status: z.string().nullable(),
+    subscription_event_at: z.number().nullable(),
+  }))`
+    select subscription_id, subscription_status, subscription_event_at from billing_accounts where account_id = ${accountId} for update`);
   // Stripe does not promise order; an event older than the one last applied changes nothing.
   if (current.subscription_event_at !== null && current.subscription_event_at > event.created) return true;
+  // Cancelled is final in Stripe: a late event of the same subscription (one stamped in the same
+  // second, say) must not revive it, nor reopen its reporting past the end.
+  if (current.subscription_id === subscription.id && current.subscription_status === 'canceled' && status !== 'canceled') return true;
   // A new subscription after a cancelled one bills from its own start, not across the gap between them.
   if (current.subscription_id !== null && current.subscription_id !== subscription.id) {
     await tx.query(sql.unsafe`update billing_accounts set report_from_ms = null where account_id = ${accountId}`);

@@ -2,10 +2,10 @@
 // chosen by the server), but they travel into Content-Disposition headers, dashboards and exports,
 // so they are normalised and stripped of anything that could be read as a path or a control.
 import { errors } from '#src/platform/errors.js';
+import { CONTROL_CHARACTERS } from '#src/platform/text.js';
 import { partSizeProblem } from './multipart-plan.js';
 
 export const MAX_NAME_BYTES = 255;
-const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/u;
 // Bidi overrides can make `evil.exe` display as `exe.live`.
 const BIDI_OVERRIDE = /[\u202A-\u202E\u2066-\u2069]/u;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -16,7 +16,7 @@ export function validFileName(raw: string, field = '/body/name'): string {
   const name = raw.normalize('NFC');
   if (name.trim().length === 0) throw fail('must not be empty');
   if (name !== name.trim()) throw fail('must not start or end with whitespace');
-  if (CONTROL.test(name)) throw fail('must not contain control characters');
+  if (CONTROL_CHARACTERS.test(name)) throw fail('must not contain control characters');
   if (BIDI_OVERRIDE.test(name)) throw fail('must not contain bidirectional override characters');
   if (/[/\\]/.test(name)) throw fail('must not contain "/" or "\\"');
   if (name === '.' || name === '..') throw fail('must not be "." or ".."');

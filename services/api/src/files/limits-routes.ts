@@ -33,12 +33,15 @@ export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }
     const principal = principalOf(request);
     const accountId = principal.account.id;
     const { monthly_spend_cap: cap } = request.body as { monthly_spend_cap: string | null };
-    const limits = effectiveLimits(await readAccountLimits(deps.pool, accountId), config);
+    const row = await readAccountLimits(deps.pool, accountId);
+    const limits = effectiveLimits(row, config);
     const wanted = cap === null ? null : decimalToMicros(cap);
     // The cap guards the owner against runaway cost: an API key (which may leak with the app that
-    // holds it) can tighten it, but only a signed-in person can loosen or remove it.
-    const capAfter = wanted === null ? limits.ceilingMicros : limits.ceilingMicros !== null && limits.ceilingMicros < wanted ? limits.ceilingMicros : wanted;
-    const loosens = limits.capMicros !== null && (capAfter === null || capAfter > limits.capMicros);
+    // holds it) can tighten the owner's own cap, but only a signed-in person can loosen or remove
+    // it. Judged against the cap the owner set, not the one in force: a lower operator ceiling
+    // hides the owner's cap only until the ceiling is raised.
+    const ownMicros = row.spend_cap_micros === null ? null : BigInt(row.spend_cap_micros);
+    const loosens = ownMicros !== null && (wanted === null || wanted > ownMicros);
     if (loosens && principal.via !== 'access_token') throw errors.limitsSessionRequired();
     // Lowering is self-service; raising above the operator's ceiling is not.
     if (wanted !== null && limits.ceilingMicros !== null && wanted > limits.ceilingMicros) {

@@ -110,5 +110,11 @@ describe('spend cap through an API key', () => {
     }
     expect((await owner.call('GET', '/v1/me/limits')).body.monthly_spend_cap).toBe('0.500000');
     expect((await owner.call('PATCH', '/v1/me/limits', { monthly_spend_cap: null })).body.monthly_spend_cap).toBe('5.000000');
+
+    // An own cap equal to the operator's ceiling is hidden by it, but still the owner's: a key cannot erase it.
+    expect((await owner.call('PATCH', '/v1/me/limits', { monthly_spend_cap: '5.00' })).status).toBe(200);
+    expect((await keyCall({ monthly_spend_cap: null })).status).toBe(403);
+    const ownerId = (await owner.call('GET', '/v1/me')).body.id as string;
+    expect(await api.database.pool.oneFirst(sql.unsafe`select spend_cap_micros::text from accounts where id = ${ownerId}`)).toBe('5000000');
   });
 });

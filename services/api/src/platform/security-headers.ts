@@ -6,8 +6,9 @@ import helmet from 'helmet';
  * that only mean something for pages a browser renders or navigates from, or for plug-ins long
  * gone, are left out; each one costs bytes and work on every response:
  * - Referrer-Policy: a JSON response links nowhere;
- * - Cross-Origin-Resource-Policy: every API response needs an Authorization header, which a
- *   cross-origin no-cors load (the case CORP guards) cannot send;
+ * - Cross-Origin-Resource-Policy: an API response with account data needs an Authorization
+ *   header, which a cross-origin no-cors load (the case CORP guards) cannot send; and the
+ *   embedded store's signed `/storage` URLs are capabilities meant to be loaded from anywhere;
  * - X-Permitted-Cross-Domain-Policies (Flash and PDF plug-ins), COOP and Origin-Agent-Cluster
  *   (documents), DNS prefetch, IE download options, X-XSS-Protection.
  */

@@ -64,5 +64,6 @@ describe('currency decimals', () => {
       estimateMonthlyCost({ byteMsMonthToDate: 0n, storedBytes: GIB * 1000n, now, price: { perGibMonth: '3', currency } }).amount;
     expect(estimate('xof')).toMatch(/^\d+$/);
     expect(estimate('isk')).toMatch(/^\d+\.\d{2}$/);
+    expect(estimate('kwd')).toMatch(/^\d+\.\d{3}$/);
   });
 });

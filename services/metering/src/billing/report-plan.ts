@@ -39,10 +39,7 @@ export function planHours(
       reportedThroughMs = point.t;
       continue;
     }
-    const partial = point.t % HOUR_MS !== 0;
-    if (reportedThroughMs % HOUR_MS !== 0 || (partial ? point.t <= reportedThroughMs || point.t > reportedThroughMs + HOUR_MS : point.t !== reportedThroughMs + HOUR_MS)) {
-      throw new Error(`point ${point.t} does not follow ${reportedThroughMs}`);
-    }
+    if (!followsCursor(point.t, reportedThroughMs)) throw new Error(`point ${point.t} does not follow ${reportedThroughMs}`);
     // A late delete can lower the past; nothing negative is sent, the excess is absorbed by later hours.
     const value = units - reportedUnits;
     if (value > 0n) {
@@ -53,6 +50,13 @@ export function planHours(
     reportedThroughMs = point.t;
   }
   return { reports, cursor: { reportedThroughMs, reportedUnits } };
+}
+
+/** Points come from an hour boundary: the next boundary, or (an ended subscription's end) an instant inside the hour. */
+function followsCursor(t: number, reportedThroughMs: number): boolean {
+  if (reportedThroughMs % HOUR_MS !== 0) return false;
+  if (t % HOUR_MS === 0) return t === reportedThroughMs + HOUR_MS;
+  return t > reportedThroughMs && t < reportedThroughMs + HOUR_MS;
 }
 
 /** Stripe takes meter events up to 35 days old; an hour of margin keeps a slow pass inside the window. */

@@ -48,16 +48,31 @@ export async function openCursors(db: CommonQueryMethods): Promise<void> {
     on conflict (account_id) do nothing`);
 }
 
-/** Locks the next batch of accounts with closed hours to plan; other reporters skip them. */
-export function lockDueAccounts(tx: DatabaseTransactionConnection, target: number, afterAccountId: string, limit: number) {
+/**
+ * How far a pass may report: hours ending at or before `boundary` (the last hour boundary past the
+ * grace period), and an ended subscription's end once `instant` (now minus the grace period) has
+ * passed it, without waiting for the end of its hour.
+ */
+export interface ReportHorizon {
+  boundary: number;
+  instant: number;
+}
+
+/** Locks the next batch of accounts with something to plan; other reporters skip them. */
+export function lockDueAccounts(tx: DatabaseTransactionConnection, horizon: ReportHorizon, afterAccountId: string, limit: number) {
+  const until = sql.fragment`coalesce(b.report_until_ms, 'infinity'::numeric)`;
   return tx.any(sql.type(dueRow)`
     select c.account_id, b.stripe_customer_id, c.reported_through_ms, c.reported_units::text as reported_units, b.report_until_ms
     from billing_report_cursors c join billing_accounts b using (account_id)
     where ${reported('b')} and b.stripe_customer_id is not null
-      and (c.reported_units is null and c.reported_through_ms <= ${target}
-        -- the next closed hour, or an ended subscription's last, partial one once it is past the grace
-        or c.reported_through_ms < coalesce(b.report_until_ms, 'infinity'::numeric)
-           and least(c.reported_through_ms + ${HOUR_MS}, coalesce(b.report_until_ms, 'infinity'::numeric)) <= ${target})
+      and c.reported_through_ms < ${until}
+      and (
+        -- the baseline at the subscription's start
+        c.reported_units is null and c.reported_through_ms <= ${horizon.boundary}
+        -- the next hour, closed and past the grace period
+        or c.reported_units is not null and c.reported_through_ms + ${HOUR_MS} <= least(${horizon.boundary}, ${until})
+        -- an ended subscription's last, partial hour, once its end is past the grace period
+        or c.reported_units is not null and b.report_until_ms < c.reported_through_ms + ${HOUR_MS} and b.report_until_ms <= ${horizon.instant})
       and c.account_id > ${afterAccountId}
     order by c.account_id
     limit ${limit}
@@ -65,13 +80,14 @@ export function lockDueAccounts(tx: DatabaseTransactionConnection, target: numbe
 }
 
 /** Cumulative byte-ms at every boundary each account needs, grouped per account in ascending order. */
-export async function cumulativeAtBoundaries(db: CommonQueryMethods, due: readonly DueAccount[], target: number): Promise<Map<string, Array<{ t: number; cumByteMs: bigint }>>> {
+export async function cumulativeAtBoundaries(db: CommonQueryMethods, due: readonly DueAccount[], horizon: ReportHorizon): Promise<Map<string, Array<{ t: number; cumByteMs: bigint }>>> {
   const firsts = due.map((account) => account.reported_through_ms + (account.reported_units === null ? 0 : HOUR_MS));
-  const lasts = firsts.map((first, i) => Math.min(target, due[i]!.report_until_ms ?? Infinity, first + (MAX_BOUNDARIES_PER_PASS - 1) * HOUR_MS));
+  const lasts = firsts.map((first, i) => Math.min(horizon.boundary, due[i]!.report_until_ms ?? Infinity, first + (MAX_BOUNDARIES_PER_PASS - 1) * HOUR_MS));
   // An ended subscription's end, when it falls inside an hour: its last point, after the boundaries.
   const ends = due.map((account, i) => {
     const until = account.report_until_ms;
-    return until !== null && until <= target && until % HOUR_MS !== 0 && until > account.reported_through_ms && until < firsts[i]! + MAX_BOUNDARIES_PER_PASS * HOUR_MS ? until : null;
+    if (until === null || until % HOUR_MS === 0 || until > horizon.instant || until <= account.reported_through_ms) return null;
+    return until < firsts[i]! + MAX_BOUNDARIES_PER_PASS * HOUR_MS ? until : null;
   });
   const rows = await db.any(sql.type(z.object({ account_id: z.string(), t: z.number(), cum: z.string() }))`
     with due as (

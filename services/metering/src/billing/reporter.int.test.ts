@@ -127,8 +127,12 @@ test('an ended subscription is reported up to its end, last partial hour include
   clock.set(new Date(T0 + 2 * HOUR_MS + 25 * 60_000));
   await runReportingPass(reporter(sink, clock));
   expect(sent.map((report) => report.timestampMs)).toEqual([T0, T0 + HOUR_MS]);
-  // The partial hour once the grace period after the end has passed; afterwards nothing, ever.
-  for (const hours of [2.7, 3, 8, 30]) {
+  // The partial hour as soon as the grace period after the end has passed (02:35), not at the end
+  // of its hour: Stripe holds the final invoice in draft for about an hour. Afterwards nothing, ever.
+  clock.set(new Date(endedAt + 900_000 + 60_000));
+  await runReportingPass(reporter(sink, clock));
+  expect(sent.map((report) => report.timestampMs)).toEqual([T0, T0 + HOUR_MS, T0 + 2 * HOUR_MS]);
+  for (const hours of [3, 8, 30]) {
     clock.set(new Date(T0 + hours * HOUR_MS));
     await runReportingPass(reporter(sink, clock));
   }
@@ -136,6 +140,21 @@ test('an ended subscription is reported up to its end, last partial hour include
   // Exactly the byte-time from the subscription's start to its end, in whole units.
   const baseline = exactCum(files, T0) / U;
   expect(total(await reports())).toBe(exactCum(files, endedAt) / U - baseline);
+});
+
+test('an account whose cursor cannot be planned is skipped, loudly, and every other account is still reported', async () => {
+  const broken = await subscribedAccount('cus_broken');
+  const fine = await subscribedAccount('cus_fine');
+  for (const accountId of [broken, fine]) await insertInterval(database.pool, { accountId, size: 2n * MiB, storedAt: T0 - HOUR_MS });
+  // Off the hour, with the subscription live: no plan can follow it.
+  await database.pool.query(sql.unsafe`
+    insert into billing_report_cursors (account_id, reported_through_ms, reported_units) values (${broken}, ${T0 + 20 * 60_000}, 0)`);
+  const errors: string[] = [];
+  const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(line) });
+  const { sink, sent } = recordingSink();
+  await runReportingPass(reporter(sink, testClock(new Date(T0 + 3 * HOUR_MS + 900_000)), { logger }));
+  expect(new Set(sent.map((report) => report.customerId))).toEqual(new Set(['cus_fine']));
+  expect(errors.join('')).toContain(broken);
 });
 
 test('a crash between sending and recording resends the same identifier and value, never a new one', async () => {

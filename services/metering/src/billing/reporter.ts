@@ -66,20 +66,28 @@ async function reportingPass(deps: ReporterDeps): Promise<PassResult> {
 
 async function planClosedHours(deps: ReporterDeps, nowMs: number) {
   const unit = meterUnit(deps.unit);
-  const target = lastReportableBoundary(nowMs, deps.graceSeconds);
+  const horizon = { boundary: lastReportableBoundary(nowMs, deps.graceSeconds), instant: nowMs - deps.graceSeconds * 1000 };
   const oldest = oldestSendableHour(nowMs);
   const totals = { accountsPlanned: 0, eventsPlanned: 0, expiredPlanned: 0 };
   await openCursors(deps.pool);
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const batch = await deps.pool.transaction(async (tx) => {
-      const due = await lockDueAccounts(tx, target, after, deps.batchSize ?? 1000);
+      const due = await lockDueAccounts(tx, horizon, after, deps.batchSize ?? 1000);
       if (due.length === 0) return null;
-      const points = await cumulativeAtBoundaries(tx, due, target);
+      const points = await cumulativeAtBoundaries(tx, due, horizon);
       const rows: ReportRow[] = [];
-      const cursors = due.map((account) => {
+      const cursors = due.flatMap((account) => {
         const cursor = { reportedThroughMs: account.reported_through_ms, reportedUnits: account.reported_units === null ? null : BigInt(account.reported_units) };
-        const plan = planHours(cursor, points.get(account.account_id) ?? [], unit, oldest);
+        let plan: ReturnType<typeof planHours>;
+        try {
+          plan = planHours(cursor, points.get(account.account_id) ?? [], unit, oldest);
+        } catch (error) {
+          // One account whose cursor makes no sense must not stop every account after it: it is
+          // left as it is, loudly, and the rest are planned.
+          deps.logger.error({ err: error, accountId: account.account_id }, 'reporting cursor cannot be planned; account skipped');
+          return [];
+        }
         for (const report of plan.reports) {
           rows.push({
             ...report,
@@ -89,7 +97,7 @@ async function planClosedHours(deps: ReporterDeps, nowMs: number) {
             eventName: unit.eventName,
           });
         }
-        return { accountId: account.account_id, ...plan.cursor };
+        return [{ accountId: account.account_id, ...plan.cursor }];
       });
       await recordPlan(tx, rows, cursors);
       return { last: due.at(-1)!.account_id, accounts: due.length, rows };
