@@ -33,18 +33,17 @@ const pendingRow = z.object({
 export type PendingReport = z.infer<typeof pendingRow>;
 
 const statuses = sql.array([...REPORTABLE_STATUSES], 'text');
-/** A subscription reported on: live, or ended with usage before its end still to report. */
-const reported = (b: string) =>
-  sql.fragment`(${sql.identifier([b, 'subscription_status'])} = any(${statuses})
-    or (${sql.identifier([b, 'subscription_status'])} = 'canceled' and ${sql.identifier([b, 'report_until_ms'])} is not null))`;
+/** A subscription reported on (`billing_accounts` as `b`): live, or ended with usage before its end still to report. */
+const reported = sql.fragment`(b.subscription_status = any(${statuses})
+  or (b.subscription_status = 'canceled' and b.report_until_ms is not null))`;
 
 /** Newly subscribed accounts get a cursor at their start; the baseline is read on the first pass. */
 export async function openCursors(db: CommonQueryMethods): Promise<void> {
   await db.query(sql.unsafe`
     insert into billing_report_cursors (account_id, reported_through_ms, reported_units)
-    select account_id, report_from_ms, null from billing_accounts
-    where subscription_id is not null and report_from_ms is not null and stripe_customer_id is not null
-      and ${reported('billing_accounts')} and (report_until_ms is null or report_until_ms > report_from_ms)
+    select b.account_id, b.report_from_ms, null from billing_accounts b
+    where b.subscription_id is not null and b.report_from_ms is not null and b.stripe_customer_id is not null
+      and ${reported} and (b.report_until_ms is null or b.report_until_ms > b.report_from_ms)
     on conflict (account_id) do nothing`);
 }
 
@@ -64,7 +63,7 @@ export function lockDueAccounts(tx: DatabaseTransactionConnection, horizon: Repo
   return tx.any(sql.type(dueRow)`
     select c.account_id, b.stripe_customer_id, c.reported_through_ms, c.reported_units::text as reported_units, b.report_until_ms
     from billing_report_cursors c join billing_accounts b using (account_id)
-    where ${reported('b')} and b.stripe_customer_id is not null
+    where ${reported} and b.stripe_customer_id is not null
       and c.reported_through_ms < ${until}
       and (
         -- the baseline at the subscription's start
