@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { configSchema, parseConfig } from './config.js';
 
 interface ComposeService {
+  image?: string;
   environment?: Record<string, string | number>;
   healthcheck?: unknown;
   depends_on?: Record<string, { condition: string }>;
@@ -35,4 +36,14 @@ test('file bytes go to the S3 server, whose bucket the api creates, and file eve
   expect(relay.DATABASE_URL).toBe(api.DATABASE_URL);
   expect(relay.KAFKA_BROKERS).toBe(metering.KAFKA_BROKERS);
   expect(compose.services.relay?.depends_on).toMatchObject({ api: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
+});
+
+test('every image is pinned to a version, never latest or a bare major', () => {
+  const images = Object.entries(compose.services).flatMap(([name, service]) => (service.image ? [[name, service.image] as const] : []));
+  expect(images.length).toBeGreaterThan(0);
+  for (const [name, image] of images) {
+    const tag = /:([^/:@]+)$/.exec(image)?.[1];
+    const digest = image.includes('@sha256:');
+    expect(digest || (tag !== undefined && tag !== 'latest' && /\d+\.\d+/.test(tag)), `${name}: ${image}`).toBe(true);
+  }
 });
