@@ -20,14 +20,14 @@ it('lists one page, then every page through the async iterator', async () => {
   expect(first.next_cursor).toEqual(expect.any(String));
 
   const pages: string[][] = [];
-  for await (const page of t.client.files.list({ limit: 3, sort: 'name' })) pages.push(page.items.map((f) => f.name));
+  for await (const page of t.client.files.list({ limit: 3, sort: 'name' }).pages()) pages.push(page.items.map((f) => f.name));
   expect(pages).toEqual([
     ['note-0.txt', 'note-1.txt', 'note-2.txt'],
     ['note-3.txt', 'note-4.txt', 'note-5.txt'],
     ['note-6.txt'],
   ]);
   const names: string[] = [];
-  for await (const file of t.client.files.list({ limit: 2, q: 'NOTE-', order: 'desc', sort: 'name' }).items()) names.push(file.name);
+  for await (const file of t.client.files.list({ limit: 2, q: 'NOTE-', order: 'desc', sort: 'name' })) names.push(file.name);
   expect(names).toEqual(uploaded.map((f) => f.name).reverse());
 });
 

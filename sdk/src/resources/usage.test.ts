@@ -16,7 +16,7 @@ it('reads usage, the trend and the files behind a month, page by page', async ()
   await client.usage.get();
   await client.usage.trend({ days: 7 });
   const ids: string[] = [];
-  for await (const file of client.usage.files({ month: '2026-11', limit: 1 }).items()) ids.push(file.file_id);
+  for await (const file of client.usage.files({ month: '2026-11', limit: 1 })) ids.push(file.file_id);
   expect(ids).toEqual(['a', 'b']);
   expect(seen).toEqual([
     '/v1/dashboard/usage',
