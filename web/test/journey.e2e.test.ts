@@ -138,7 +138,8 @@ describe('the dashboard journey', () => {
     const rows = await page.locator('section[aria-labelledby=costliest] tbody tr td:first-child').allTextContents();
     expect(rows[0]).toBe('movie.mp4');
     expect(rows).toContain('photo.png');
-    await page.waitForSelector('.recharts-surface');
+    // Both charts drew (by type, and the 30-day trend) once their code arrived after hydration.
+    await expect.poll(() => page.locator('.uplot canvas').count(), { timeout: 10_000 }).toBe(2);
     await screenshot(page, 'dashboard');
   });
 
