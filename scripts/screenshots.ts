@@ -114,9 +114,9 @@ async function seed(): Promise<void> {
 async function uploadWithVisibleProgress(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * MiB });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * MiB });
   await page.setInputFiles('#file-picker', [
-    { name: 'site-photos.zip', mimeType: 'application/zip', buffer: Buffer.alloc(40 * MiB, 7) },
+    { name: 'site-photos.zip', mimeType: 'application/zip', buffer: Buffer.alloc(16 * MiB, 7) },
     { name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Notes\n') },
   ]);
   await page.waitForFunction(() => {
