@@ -6,10 +6,12 @@ import type { Account, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials
 export class AuthResource {
   constructor(private readonly http: HttpClient) {}
 
+  /** Creates an account (201); `ConflictError` when the email is taken, `ValidationError` for a weak password. */
   register(credentials: Credentials, options?: RequestOptions): Promise<Account> {
     return this.http.request({ method: 'POST', path: '/v1/auth/register', body: credentials, anonymous: true, options });
   }
 
+  /** Signs in: a short-lived access token and a single-use refresh token. */
   login(credentials: Credentials, options?: RequestOptions): Promise<TokenPair> {
     return this.http.request({ method: 'POST', path: '/v1/auth/login', body: credentials, anonymous: true, options });
   }
@@ -25,10 +27,12 @@ export class AuthResource {
     });
   }
 
+  /** Ends the sign-in the refresh token belongs to, at once. */
   logout(refreshToken: string, options?: RequestOptions): Promise<void> {
     return this.http.request({ method: 'POST', path: '/v1/auth/logout', body: { refresh_token: refreshToken }, anonymous: true, options });
   }
 
+  /** The account the credentials belong to. */
   me(options?: RequestOptions): Promise<Account> {
     return this.http.request({ method: 'GET', path: '/v1/me', options });
   }
@@ -52,11 +56,13 @@ export class ApiKeysResource {
     return this.http.request({ method: 'POST', path: '/v1/api-keys', body: params, options });
   }
 
+  /** Every key of the account, without secrets. */
   async list(options?: RequestOptions): Promise<ApiKey[]> {
     const page = await this.http.request<{ data: ApiKey[] }>({ method: 'GET', path: '/v1/api-keys', options });
     return page.data;
   }
 
+  /** Revokes a key at once; requests made with it fail with `AuthenticationError` from then on. */
   revoke(id: string, options?: RequestOptions): Promise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/api-keys/${encodeId(id)}`, options });
   }
@@ -66,10 +72,12 @@ export class ApiKeysResource {
 export class LimitsResource {
   constructor(private readonly http: HttpClient) {}
 
+  /** The storage quota and the spend cap in force, with what is used of each. */
   get(options?: RequestOptions): Promise<Limits> {
     return this.http.request({ method: 'GET', path: '/v1/me/limits', options });
   }
 
+  /** Sets or removes the monthly spend cap (an API key may only lower it). */
   update(params: LimitsUpdateParams, options?: RequestOptions): Promise<Limits> {
     return this.http.request({ method: 'PATCH', path: '/v1/me/limits', body: params, idempotent: true, options });
   }

@@ -21,6 +21,10 @@ export class FilesResource {
     return this.uploader.upload(data, options);
   }
 
+  /**
+   * Files of the account, newest first unless sorted otherwise: `await` it for one page, iterate it
+   * for every file (see `Listing`). Filters: `q` (name search), `type`, `tag`, `sort`, `order`, `limit`.
+   */
   list(params: FileListParams = {}, options?: RequestOptions): FileListing {
     const { cursor: start, ...filters } = params;
     return new Listing<FilePage, BaketsuFile>((cursor) =>
@@ -28,6 +32,7 @@ export class FilesResource {
     );
   }
 
+  /** One file's metadata; `NotFoundError` for a deleted file or another account's. */
   get(id: string, options?: RequestOptions): Promise<BaketsuFile> {
     return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(id)}`, options });
   }
@@ -37,6 +42,7 @@ export class FilesResource {
     return this.http.request({ method: 'PATCH', path: `/v1/files/${encodeId(id)}`, body: params, idempotent: true, options });
   }
 
+  /** Deletes the file: its bytes go and its byte-time stops at this instant. */
   delete(id: string, options?: RequestOptions): Promise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/files/${encodeId(id)}`, options });
   }

@@ -30,6 +30,7 @@ export class UsageResource {
 export class BillingResource {
   constructor(private readonly http: HttpClient) {}
 
+  /** The subscription's state, the month's cost so far and recent invoices. */
   get(options?: RequestOptions): Promise<BillingOverview> {
     return this.http.request({ method: 'GET', path: '/v1/billing', options });
   }
