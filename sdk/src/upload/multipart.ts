@@ -34,6 +34,16 @@ export interface UploadedPart {
   etag: string | null;
 }
 
+/**
+ * The parts of a pending multipart upload storage already holds in full, by number, with their
+ * lengths. A part stored at another length (a different file's bytes) is sent again.
+ */
+export function heldParts(upload: { size: number; part_size?: number | undefined; part_count?: number | undefined; parts?: ReadonlyArray<{ part_number: number; size: number }> | undefined }): Map<number, number> {
+  const { size, part_size: partSize = 0, part_count: partCount = 0 } = upload;
+  const lengthOf = (n: number) => (n < partCount ? partSize : size - partSize * (partCount - 1));
+  return new Map((upload.parts ?? []).filter((p) => p.part_number <= partCount && p.size === lengthOf(p.part_number)).map((p) => [p.part_number, p.size]));
+}
+
 // A URL this close to its expiry is re-signed before use rather than risked on a long part.
 const URL_MARGIN_MS = 30_000;
 const SIGN_BATCH = 100;
