@@ -19,7 +19,12 @@ const webTiers = {
 
 // The dashboard compiles the SDK from source (as web/vite.config.ts does), so its tests never
 // depend on sdk/dist having been built.
-const webResolve = { alias: [{ find: /^@baketsu\/sdk$/, replacement: new URL('./sdk/src/index.node.ts', import.meta.url).pathname }] };
+const webResolve = {
+  alias: [
+    { find: /^@baketsu\/sdk$/, replacement: new URL('./sdk/src/index.node.ts', import.meta.url).pathname },
+    { find: /^@baketsu\/sdk\/browser$/, replacement: new URL('./sdk/src/browser.ts', import.meta.url).pathname },
+  ],
+};
 
 const tierOrder = { unit: 0, int: 1, e2e: 2 } as const;
 
