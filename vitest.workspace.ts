@@ -13,7 +13,7 @@ const tiers = {
 // The Remix dashboard keeps its code in app/ and server/ (Remix conventions), not src/.
 const webTiers = {
   unit: { include: ['app/**/*.test.ts', 'server/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts'] },
-  int: { include: ['test/**/*.int.test.ts'], exclude: [] },
+  int: { include: ['app/**/*.int.test.ts', 'server/**/*.int.test.ts', 'test/**/*.int.test.ts'], exclude: [] },
   e2e: { include: ['test/**/*.e2e.test.ts'], exclude: [] },
 } as const;
 

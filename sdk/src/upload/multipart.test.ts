@@ -30,7 +30,8 @@ function fakeStorage(respond: (part: number, version: number, attempt: number) =
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
       const bytes = new Uint8Array(await new Response(init.body as BodyInit).arrayBuffer());
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Answer on a later turn of the event loop, so the other workers' parts are in flight alongside.
+      await new Promise((resolve) => setImmediate(resolve));
       const status = respond(part, Number(url.searchParams.get('v')), attempt);
       if (status !== 200) return new Response(`<Error><Code>E${status}</Code></Error>`, { status });
       received.set(part, bytes);
