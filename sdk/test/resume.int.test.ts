@@ -47,9 +47,11 @@ describe.each(STORES)('resume with the %s store', (store) => {
     };
     const resumer = new Baketsu({ baseUrl: shared.api.api.url, apiKey: shared.api.apiKey }, { fetch: counting });
     const events: UploadProgress[] = [];
-    const file = await resumer.uploads.resume(uploadId, path, { onProgress: (p) => events.push(p) });
+    const starts: UploadStart[] = [];
+    const file = await resumer.uploads.resume(uploadId, path, { onProgress: (p) => events.push(p), onStart: (start) => starts.push(start) });
 
     expect(puts.length).toBe(9 - heldParts);
+    expect(starts).toEqual([{ uploadId, type: 'multipart', partSize: 5 * MIB, partCount: 9, resumedBytes: heldParts * 5 * MIB }]);
     expect(events[0]!.loaded).toBe(heldParts * 5 * MIB);
     expect(events.at(-1)).toEqual({ loaded: size, total: size });
     expect((await shared.api.client.uploads.get(uploadId)).status).toBe('completed');

@@ -152,7 +152,7 @@ describe('uploadFile', () => {
     });
 
     it('sends only the parts the server does not hold yet, and says how much it reused', async () => {
-      const route = multipartRoute((intent, _attempt) => {
+      const route = multipartRoute((intent) => {
         if (intent === 'status') return { body: pendingUpload([1, 2, 3]) };
         if (intent === 'parts') return { body: { parts: Array.from({ length: partCount - 3 }, (_, i) => signed(i + 4)) } };
         return undefined;
