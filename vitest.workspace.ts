@@ -13,13 +13,18 @@ const tiers = {
 // The Remix dashboard keeps its code in app/ and server/ (Remix conventions), not src/.
 const webTiers = {
   unit: { include: ['app/**/*.test.ts', 'server/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts'] },
-  int: { include: ['test/**/*.int.test.ts'], exclude: [] },
+  int: { include: ['app/**/*.int.test.ts', 'server/**/*.int.test.ts', 'test/**/*.int.test.ts'], exclude: [] },
   e2e: { include: ['test/**/*.e2e.test.ts'], exclude: [] },
 } as const;
 
 // The dashboard compiles the SDK from source (as web/vite.config.ts does), so its tests never
 // depend on sdk/dist having been built.
-const webResolve = { alias: [{ find: /^@baketsu\/sdk$/, replacement: new URL('./sdk/src/index.node.ts', import.meta.url).pathname }] };
+const webResolve = {
+  alias: [
+    { find: /^@baketsu\/sdk$/, replacement: new URL('./sdk/src/index.node.ts', import.meta.url).pathname },
+    { find: /^@baketsu\/sdk\/browser$/, replacement: new URL('./sdk/src/browser.ts', import.meta.url).pathname },
+  ],
+};
 
 const tierOrder = { unit: 0, int: 1, e2e: 2 } as const;
 

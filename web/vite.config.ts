@@ -3,9 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { vitePlugin as remix } from '@remix-run/dev';
 import { defineConfig } from 'vite';
 
-// The SDK is compiled into the dashboard's server bundle from its TypeScript source, so building
-// the dashboard never depends on the SDK having been built first.
+// The SDK is compiled into the dashboard's bundles from its TypeScript source (the client for the
+// server, the browser entry for upload pages), so building the dashboard never depends on the SDK
+// having been built first.
 const sdkSource = fileURLToPath(new URL('../sdk/src/index.node.ts', import.meta.url));
+const sdkBrowserSource = fileURLToPath(new URL('../sdk/src/browser.ts', import.meta.url));
 
 declare module '@remix-run/node' {
   interface Future {
@@ -26,7 +28,7 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: { alias: [{ find: /^@baketsu\/sdk$/, replacement: sdkSource }] },
+  resolve: { alias: [{ find: /^@baketsu\/sdk$/, replacement: sdkSource }, { find: /^@baketsu\/sdk\/browser$/, replacement: sdkBrowserSource }] },
   ssr: { noExternal: ['@baketsu/sdk'] },
   build: { target: 'es2022' },
   server: { port: 3000 },

@@ -1,5 +1,15 @@
-// @baketsu/sdk/browser: only what a page needs to send bytes to a URL its server presigned.
-export { uploadWithPresigned, type PresignedUploadOptions, type PresignedUploadResult } from './upload/presigned.js';
-export { BaketsuError, ConnectionError, StorageError } from './errors.js';
+// @baketsu/sdk/browser: only what a page needs to send bytes to URLs its server presigned.
+export {
+  resumeWithPresigned,
+  uploadWithPresigned,
+  type PresignedResumeOptions,
+  type PresignedUploadData,
+  type PresignedUploadOptions,
+  type PresignedUploadResult,
+  type SignParts,
+} from './upload/presigned.js';
+export { BaketsuError, ConflictError, ConnectionError, StorageError } from './errors.js';
+export { withRetries, type RetryOptions } from './retry.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';
-export type { PresignResponse, SignedPart } from './types.js';
+export type { UploadStart } from './upload/upload.js';
+export type { PresignResponse, SignedPart, Upload } from './types.js';

@@ -19,4 +19,13 @@ export type * from './types.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';
 export type { UploadData } from './upload/source.js';
 export type { UploadOptions, UploadStart } from './upload/upload.js';
-export { uploadWithPresigned, type PresignedUploadOptions, type PresignedUploadResult } from './upload/presigned.js';
+export {
+  resumeWithPresigned,
+  uploadWithPresigned,
+  type PresignedResumeOptions,
+  type PresignedUploadData,
+  type PresignedUploadOptions,
+  type PresignedUploadResult,
+  type SignParts,
+} from './upload/presigned.js';
+export { withRetries, type RetryOptions } from './retry.js';

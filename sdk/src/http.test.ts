@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Baketsu } from './client.js';
 import { APIError, AuthenticationError, ConflictError, ConnectionError, NotFoundError, PermissionError, RateLimitError, ValidationError } from './errors.js';
 
@@ -90,6 +90,8 @@ describe('errors', () => {
 });
 
 describe('retries', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('retries 5xx and 429 on idempotent requests, honouring Retry-After', async () => {
     const api = fakeApi((_u, _i, n) => (n === 1 ? problem(503, 'busy', { 'retry-after': '0' }) : n === 2 ? problem(429, 'slow', { 'retry-after': '0' }) : json({ id: 'f' })));
     const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch });
@@ -98,10 +100,14 @@ describe('retries', () => {
   });
 
   it('waits as long as Retry-After says', async () => {
+    vi.useFakeTimers();
     const api = fakeApi((_u, _i, n) => (n === 1 ? problem(429, 'slow', { 'retry-after': '1' }) : json({})));
-    const started = Date.now();
-    await new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch }).files.get('f');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    const pending = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch }).files.get('f');
+    await vi.advanceTimersByTimeAsync(990);
+    expect(api.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(api.calls).toHaveLength(2);
+    expect(await pending).toEqual({});
   });
 
   it('does not retry a non-idempotent POST unless it carries an idempotency key', async () => {
@@ -134,8 +140,11 @@ describe('retries', () => {
     const presigned = { upload_id: 'u1', type: 'single', method: 'PUT', url: 'http://storage/o', headers: {}, expires_at: '2030-01-01T00:00:00Z', quote: {} };
     // The first presign times out while the server is still working on it; the retry, under the
     // same key, is told to come back in a second; the one after gets the first one's answer.
+    vi.useFakeTimers();
+    const presignedAt: number[] = [];
     const api = fakeApi((url, init, n) => {
       if (url.pathname === '/v1/files/presign') {
+        presignedAt.push(Date.now());
         if (n === 1) return hanging(url, init);
         return n === 2 ? problem(409, 'idempotency_key_in_use', { 'retry-after': '1' }) : json(presigned, 201);
       }
@@ -143,9 +152,10 @@ describe('retries', () => {
       return json({ id: 'f1', name: 'a.bin', size: 1, content_type: 'application/octet-stream', tags: [], created_at: '', updated_at: '' }, 201);
     });
     const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: api.fetch, timeout: 30 });
-    const started = Date.now();
-    expect(await client.files.upload(new Uint8Array([1]), { name: 'a.bin' })).toMatchObject({ id: 'f1' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    const uploading = client.files.upload(new Uint8Array([1]), { name: 'a.bin' });
+    await vi.runAllTimersAsync();
+    expect(await uploading).toMatchObject({ id: 'f1' });
+    expect(presignedAt[2]! - presignedAt[1]!).toBeGreaterThanOrEqual(1_000);
     const presigns = api.calls.filter((call) => call.url.pathname === '/v1/files/presign');
     expect(presigns).toHaveLength(3);
     expect(new Set(presigns.map((call) => (call.init.headers as Record<string, string>)['idempotency-key'])).size).toBe(1);
@@ -181,9 +191,11 @@ describe('retries', () => {
 
   it('rejects with the signal’s reason when the caller aborts, without retrying', async () => {
     const controller = new AbortController();
-    const hang = fakeApi(hanging);
+    let reached!: () => void;
+    const sent = new Promise<void>((resolve) => (reached = resolve));
+    const hang = fakeApi((url, init) => (reached(), hanging(url, init)));
     const pending = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: hang.fetch }).files.get('f', { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sent;
     controller.abort(new Error('stop'));
     await expect(pending).rejects.toThrow('stop');
     expect(hang.calls).toHaveLength(1);

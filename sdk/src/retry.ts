@@ -17,6 +17,14 @@ export interface RetryOptions {
   retryable?: (error: unknown) => boolean;
 }
 
+/**
+ * Runs `run` until it succeeds, retrying failures `retryable` accepts up to `maxRetries` times:
+ * exponential backoff with full jitter, or as long as the failure's `Retry-After` says (a longer
+ * hint than a minute fails at once). Rejects with the signal's reason as soon as `signal` aborts,
+ * even mid-wait. Exported so a page can call its own server around an upload (completing it, say)
+ * the way the SDK calls the API: throw a `BaketsuError` carrying `status` and the response's
+ * `headers`, or a `ConnectionError`, and the default `retryable` judges it.
+ */
 export async function withRetries<T>(run: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const retryable = options.retryable ?? isTransient;
   for (let attempt = 0; ; attempt++) {

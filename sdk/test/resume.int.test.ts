@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Baketsu, type UploadProgress } from '../src/index.node.js';
+import { Baketsu, resumeWithPresigned, uploadWithPresigned, type UploadProgress, type UploadStart } from '../src/index.node.js';
 import { SMALL_MULTIPART, STORES, useSdkTestApi } from './support/api.js';
-import { MIB, randomFile, sha256OfUrl } from './support/data.js';
+import { bytesOf, MIB, randomFile, sha256, sha256OfUrl } from './support/data.js';
 
 const child = fileURLToPath(new URL('./fixtures/upload-child.ts', import.meta.url));
 
@@ -28,11 +28,9 @@ describe.each(STORES)('resume with the %s store', (store) => {
     });
 
     // Killed as soon as storage holds two parts, long before the eighth.
-    let held = 0;
-    for (let i = 0; i < 400 && held < 2; i++) {
-      held = (await shared.api.client.uploads.get(uploadId)).parts?.length ?? 0;
-      if (held < 2) await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await expect
+      .poll(async () => (await shared.api.client.uploads.get(uploadId)).parts?.length ?? 0, { interval: 25, timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
     proc.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const before = await shared.api.client.uploads.get(uploadId);
@@ -49,9 +47,11 @@ describe.each(STORES)('resume with the %s store', (store) => {
     };
     const resumer = new Baketsu({ baseUrl: shared.api.api.url, apiKey: shared.api.apiKey }, { fetch: counting });
     const events: UploadProgress[] = [];
-    const file = await resumer.uploads.resume(uploadId, path, { onProgress: (p) => events.push(p) });
+    const starts: UploadStart[] = [];
+    const file = await resumer.uploads.resume(uploadId, path, { onProgress: (p) => events.push(p), onStart: (start) => starts.push(start) });
 
     expect(puts.length).toBe(9 - heldParts);
+    expect(starts).toEqual([{ uploadId, type: 'multipart', partSize: 5 * MIB, partCount: 9, resumedBytes: heldParts * 5 * MIB }]);
     expect(events[0]!.loaded).toBe(heldParts * 5 * MIB);
     expect(events.at(-1)).toEqual({ loaded: size, total: size });
     expect((await shared.api.client.uploads.get(uploadId)).status).toBe('completed');
@@ -59,6 +59,43 @@ describe.each(STORES)('resume with the %s store', (store) => {
     expect(await sha256OfUrl(url)).toEqual({ sha256, size });
     // Resuming a completed upload returns its file.
     expect((await shared.api.client.uploads.resume(uploadId, path)).id).toBe(file.id);
+  });
+
+  it('resumes a server-presigned upload from its id alone, as a page does after a reload', async () => {
+    const uploads = shared.api.client.uploads;
+    const bytes = bytesOf(12 * MIB + 5);
+    const presign = await uploads.presign({ name: 'page.bin', size: bytes.length, content_type: 'application/octet-stream' });
+    expect(presign.part_count).toBe(3);
+    // The page goes away once storage holds the first part (one part at a time).
+    const leaving = new AbortController();
+    const firstPartThenLeave: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      leaving.abort(new Error('page closed'));
+      return response;
+    };
+    await expect(uploadWithPresigned(bytes, presign, { concurrency: 1, signal: leaving.signal, fetch: firstPartThenLeave })).rejects.toThrow('page closed');
+
+    const upload = await uploads.get(presign.upload_id);
+    expect(upload.status).toBe('pending');
+    expect(upload.parts?.map((part) => part.part_number)).toEqual([1]);
+    const puts: string[] = [];
+    const counting: typeof fetch = (input, init) => (puts.push(String(input)), fetch(input, init));
+    const starts: UploadStart[] = [];
+    const events: UploadProgress[] = [];
+    const result = await resumeWithPresigned(new Blob([bytes]), upload, {
+      signParts: (numbers, signal) => uploads.parts(presign.upload_id, numbers, { signal }),
+      onStart: (start) => starts.push(start),
+      onProgress: (progress) => events.push(progress),
+      fetch: counting,
+    });
+
+    expect(result.parts?.map((part) => part.part_number)).toEqual([2, 3]);
+    expect(puts).toHaveLength(2);
+    expect(starts[0]?.resumedBytes).toBe(5 * MIB);
+    expect(events[0]).toEqual({ loaded: 5 * MIB, total: bytes.length });
+    const file = await uploads.complete(presign.upload_id);
+    const { url } = await shared.api.client.files.downloadUrl(file.id);
+    expect(await sha256OfUrl(url)).toEqual({ sha256: sha256(bytes), size: bytes.length });
   });
 
   it('finishes a single-PUT upload that never sent its bytes, under the same upload', async () => {

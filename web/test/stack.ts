@@ -49,7 +49,9 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
 
 export async function ensureFreshBuild(): Promise<void> {
   const built = isBuilt() ? (await stat(path.join(webRoot, 'build', 'server', 'index.js'))).mtimeMs : 0;
-  if (built === 0 || (await newestSource(path.join(webRoot, 'app'))) > built) await buildDashboard();
+  // The build compiles the SDK's source in too (vite.config.ts), so a change there rebuilds as well.
+  const sources = await Promise.all([path.join(webRoot, 'app'), path.join(webRoot, '..', 'sdk', 'src')].map(newestSource));
+  if (built === 0 || Math.max(...sources) > built) await buildDashboard();
 }
 
 async function newestSource(dir: string): Promise<number> {

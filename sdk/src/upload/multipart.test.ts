@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BaketsuError, ConnectionError } from '../errors.js';
 import type { SignedPart } from '../types.js';
 import { uploadParts, type PartsContext } from './multipart.js';
@@ -30,7 +30,8 @@ function fakeStorage(respond: (part: number, version: number, attempt: number) =
     maxInFlight = Math.max(maxInFlight, inFlight);
     try {
       const bytes = new Uint8Array(await new Response(init.body as BodyInit).arrayBuffer());
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // Answer on a later turn of the event loop, so the other workers' parts are in flight alongside.
+      await new Promise((resolve) => setImmediate(resolve));
       const status = respond(part, Number(url.searchParams.get('v')), attempt);
       if (status !== 200) return new Response(`<Error><Code>E${status}</Code></Error>`, { status });
       received.set(part, bytes);
@@ -50,6 +51,15 @@ const data = Uint8Array.from({ length: 100 * KIB + 7 }, (_, i) => i % 251);
 const plan = (extra = {}) => ({ size: data.length, partSize: 10 * KIB, partCount: 11, signed: [] as SignedPart[], held: new Set<number>(), ...extra });
 const sign = async (numbers: number[]) => numbers.map((n) => signed(n, 2));
 
+/** Runs `work` on the fake clock, so retry backoffs pass at once instead of for real. */
+async function onFakeClock<T>(work: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers();
+  const [outcome] = await Promise.all([Promise.allSettled([work()]), vi.runAllTimersAsync()]);
+  if (outcome[0].status === 'rejected') throw outcome[0].reason;
+  return outcome[0].value;
+}
+afterEach(() => vi.useRealTimers());
+
 describe('uploadParts', () => {
   it('sends every part once, at most `concurrency` at a time, with monotonic progress', async () => {
     const storage = fakeStorage();
@@ -68,10 +78,13 @@ describe('uploadParts', () => {
   it('retries a failed part, and re-signs a URL storage refuses with 403', async () => {
     const storage = fakeStorage((part, version, attempt) => (part === 2 && attempt === 1 ? 500 : part === 5 && version === 1 ? 403 : 200));
     const signCalls: number[][] = [];
-    const parts = await uploadParts(plan({ signed: Array.from({ length: 11 }, (_, i) => signed(i + 1)) }), await toSource(data, undefined, {}), {
-      ...context(storage.fetch, [], data.length),
-      sign: async (numbers) => (signCalls.push(numbers), sign(numbers)),
-    });
+    const source = await toSource(data, undefined, {});
+    const parts = await onFakeClock(() =>
+      uploadParts(plan({ signed: Array.from({ length: 11 }, (_, i) => signed(i + 1)) }), source, {
+        ...context(storage.fetch, [], data.length),
+        sign: async (numbers) => (signCalls.push(numbers), sign(numbers)),
+      }),
+    );
     expect(parts).toHaveLength(11);
     expect(storage.attempts.get(2)).toBe(2);
     expect(storage.attempts.get(5)).toBe(2);
@@ -92,25 +105,30 @@ describe('uploadParts', () => {
     const signed1 = Array.from({ length: 11 }, (_, i) => signed(i + 1));
     let signCalls = 0;
     const gone = new BaketsuError({ message: 'upload gone', status: 404, code: 'upload_not_found' });
-    const error = await uploadParts(plan({ signed: signed1 }), await toSource(data, undefined, {}), {
-      ...context(storage.fetch, [], data.length, { concurrency: 1 }),
-      sign: async () => {
-        signCalls++;
-        throw gone;
-      },
-    }).catch((e: unknown) => e);
+    const source = await toSource(data, undefined, {});
+    const error = await onFakeClock(() =>
+      uploadParts(plan({ signed: signed1 }), source, {
+        ...context(storage.fetch, [], data.length, { concurrency: 1 }),
+        sign: async () => {
+          signCalls++;
+          throw gone;
+        },
+      }),
+    ).catch((e: unknown) => e);
     expect(error).toBe(gone);
     expect(signCalls).toBe(1);
 
     const storage2 = fakeStorage((part, version) => (part === 2 && version === 1 ? 403 : 200));
     let signCalls2 = 0;
-    const parts = await uploadParts(plan({ signed: signed1 }), await toSource(data, undefined, {}), {
-      ...context(storage2.fetch, [], data.length, { concurrency: 1, maxRetries: 1 }),
-      sign: async (numbers) => {
-        if (++signCalls2 === 1) throw new ConnectionError({ message: 'down', code: 'connection_error' });
-        return sign(numbers);
-      },
-    });
+    const parts = await onFakeClock(() =>
+      uploadParts(plan({ signed: signed1 }), source, {
+        ...context(storage2.fetch, [], data.length, { concurrency: 1, maxRetries: 1 }),
+        sign: async (numbers) => {
+          if (++signCalls2 === 1) throw new ConnectionError({ message: 'down', code: 'connection_error' });
+          return sign(numbers);
+        },
+      }),
+    );
     expect(parts).toHaveLength(11);
     expect(signCalls2).toBe(2);
     // Sent to the refused URL once, then only to the fresh one.

@@ -4,7 +4,7 @@
 import { BaketsuError, StorageError } from '../errors.js';
 import { isTransient, withRetries } from '../retry.js';
 import { linkSignal } from '../signals.js';
-import type { SignedPart } from '../types.js';
+import type { SignedPart, Upload } from '../types.js';
 import type { ProgressTracker } from './progress.js';
 import type { Source } from './source.js';
 import { putObject } from './transport.js';
@@ -32,6 +32,17 @@ export interface PartsContext {
 export interface UploadedPart {
   part_number: number;
   etag: string | null;
+}
+
+/**
+ * The parts of a pending multipart upload storage already holds in full, by number, with their
+ * lengths. A part stored at another length (a different file's bytes) is sent again.
+ */
+export function heldParts(upload: Pick<Upload, 'size' | 'part_size' | 'part_count' | 'parts'>): Map<number, number> {
+  const { size, part_size: partSize = 0, part_count: partCount = 0 } = upload;
+  const lengthOf = (n: number) => (n < partCount ? partSize : size - partSize * (partCount - 1));
+  const whole = (upload.parts ?? []).filter((part) => part.part_number <= partCount && part.size === lengthOf(part.part_number));
+  return new Map(whole.map((part) => [part.part_number, part.size]));
 }
 
 // A URL this close to its expiry is re-signed before use rather than risked on a long part.

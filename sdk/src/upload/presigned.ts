@@ -1,24 +1,40 @@
 // For a page whose own server presigned the upload (with its secret API key): the browser sends the
 // bytes and never holds a Baketsu credential. The server then completes the upload.
+import { ConflictError } from '../errors.js';
 import { isTransient, withRetries } from '../retry.js';
-import type { PresignResponse, SignedPart } from '../types.js';
-import { uploadParts, type UploadedPart } from './multipart.js';
+import type { PresignResponse, SignedPart, Upload } from '../types.js';
+import { heldParts, uploadParts, type UploadedPart } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
-import { toSource } from './source.js';
+import { toSource, type RandomSource } from './source.js';
 import { putObject } from './transport.js';
+import type { UploadStart } from './upload.js';
+
+/** What a page can send: the bytes are read part by part, never all at once. */
+export type PresignedUploadData = Blob | ArrayBuffer | ArrayBufferView;
+
+/** Asks the page's own server for fresh part URLs (it calls `client.uploads.parts(id, numbers)`). */
+export type SignParts = (partNumbers: number[], signal: AbortSignal) => Promise<SignedPart[]>;
 
 export interface PresignedUploadOptions {
+  /** Progress as bytes leave for storage: at least every 256 KiB or 100 ms, never backwards, ending at `total`. */
   onProgress?: ProgressListener;
+  /**
+   * Stops every PUT in flight and every retry waiting, and rejects with the signal's reason. The
+   * upload stays pending on the server: abort it there, or resume it later with
+   * {@link resumeWithPresigned}.
+   */
   signal?: AbortSignal;
   /** Parts in flight at once (default 4). */
   concurrency?: number;
-  /** Retries per PUT (default 3). */
+  /** Retries per PUT (default 3); a storage `Retry-After` sets the wait. */
   maxRetries?: number;
   /**
    * More (or fresh) part URLs, from your server's `client.uploads.parts(id, numbers)`. Without it, a
-   * part URL storage refuses (403, e.g. expired) fails the upload with storage's error.
+   * part URL storage refuses (403, e.g. expired) fails the upload with storage's error. `signal`
+   * aborts when the upload stops; pass it on to `fetch`. A transient failure (a `BaketsuError` with
+   * status 408, 429 or 5xx, or a `ConnectionError`) is retried like a PUT.
    */
-  signParts?: (partNumbers: number[]) => Promise<SignedPart[]>;
+  signParts?: SignParts;
   fetch?: typeof fetch;
 }
 
@@ -28,42 +44,36 @@ export interface PresignedUploadResult {
   parts?: UploadedPart[];
 }
 
-export async function uploadWithPresigned(
-  data: Blob | ArrayBuffer | ArrayBufferView,
-  presign: PresignResponse,
-  options: PresignedUploadOptions = {},
-): Promise<PresignedUploadResult> {
-  const source = await toSource(data, undefined, {});
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const maxRetries = options.maxRetries ?? 3;
-  const signal = options.signal ?? new AbortController().signal;
+export interface PresignedResumeOptions extends PresignedUploadOptions {
+  /** Required: a resumed upload has no part URLs in hand. */
+  signParts: SignParts;
+  /** Called before any byte is sent; `resumedBytes` says how much storage already holds. */
+  onStart?: (start: UploadStart) => void;
+}
+
+/**
+ * Sends `data` to the URLs of a presign answer your server obtained (`client.uploads.presign`), then
+ * leaves completing to your server (`client.uploads.complete`). Each PUT and part is retried on its
+ * own; in browsers the bytes go through XMLHttpRequest, the one API that reports upload progress.
+ */
+export async function uploadWithPresigned(data: PresignedUploadData, presign: PresignResponse, options: PresignedUploadOptions = {}): Promise<PresignedUploadResult> {
+  const source = await randomSource(data);
   const progress = new ProgressTracker(source.size, options.onProgress);
-  progress.start();
   if (presign.type === 'multipart') {
     const { part_size: partSize = 0, part_count: partCount = 0 } = presign;
     if (Math.ceil(source.size / partSize) !== partCount) {
       throw new RangeError(`Baketsu: the data (${source.size} bytes) does not fit this plan of ${partCount} × ${partSize} bytes`);
     }
-    const signParts = options.signParts;
-    const parts = await uploadParts(
-      { size: source.size, partSize, partCount, signed: presign.parts ?? [], held: new Set() },
-      source,
-      {
-        fetch: fetchImpl,
-        concurrency: options.concurrency ?? 4,
-        maxRetries,
-        signal,
-        progress,
-        sign: signParts && ((numbers) => signParts(numbers)),
-      },
-    );
-    progress.finish();
+    progress.start();
+    const parts = await sendParts(source, { uploadId: presign.upload_id, partSize, partCount, signed: presign.parts ?? [], held: new Map() }, progress, options);
     return { uploadId: presign.upload_id, parts };
   }
-  if (source.kind !== 'random' || !presign.url) throw new TypeError('Baketsu: not a presigned single upload');
+  if (!presign.url) throw new TypeError('Baketsu: not a presigned single upload');
+  progress.start();
+  const signal = options.signal ?? new AbortController().signal;
   await withRetries(
     () =>
-      putObject(fetchImpl, {
+      putObject(fetchOf(options), {
         url: presign.url!,
         headers: presign.headers ?? {},
         body: source.slice(0, source.size),
@@ -71,8 +81,66 @@ export async function uploadWithPresigned(
         signal,
         onBytes: (sent) => progress.update(1, sent, source.size),
       }),
-    { maxRetries, signal, retryable: isTransient },
+    { maxRetries: options.maxRetries ?? 3, signal, retryable: isTransient },
   );
   progress.finish();
   return { uploadId: presign.upload_id };
 }
+
+/**
+ * Continues a pending multipart upload with the same data, sending only the parts storage lacks;
+ * `upload` is what your server's `client.uploads.get(uploadId)` answered. Keep the upload id (never a
+ * credential) in the page's storage to resume after a reload. A single-PUT upload is not resumed
+ * part-wise: send it again with {@link uploadWithPresigned} and a URL from `client.uploads.url(id)`.
+ *
+ * @throws ConflictError `upload_not_pending` when the upload is completed, aborted or failed.
+ * @throws RangeError when `data` is not the size the upload was presigned for.
+ */
+export async function resumeWithPresigned(data: PresignedUploadData, upload: Upload, options: PresignedResumeOptions): Promise<PresignedUploadResult> {
+  if (upload.status !== 'pending') {
+    throw new ConflictError({ message: `Upload ${upload.upload_id} is ${upload.status}; start a new upload`, code: 'upload_not_pending', status: 409 });
+  }
+  const { part_size: partSize, part_count: partCount } = upload;
+  if (upload.type !== 'multipart' || !partSize || !partCount) {
+    throw new TypeError(`Baketsu: upload ${upload.upload_id} is a single PUT; send it again with uploadWithPresigned and a URL from uploads.url`);
+  }
+  const source = await randomSource(data);
+  if (source.size !== upload.size) throw new RangeError(`Baketsu: upload ${upload.upload_id} is ${upload.size} bytes; the data is ${source.size}`);
+  const held = heldParts(upload);
+  const resumedBytes = [...held.values()].reduce((sum, length) => sum + length, 0);
+  options.onStart?.({ uploadId: upload.upload_id, type: 'multipart', partSize, partCount, resumedBytes });
+  const progress = new ProgressTracker(source.size, options.onProgress);
+  progress.start(held);
+  const parts = await sendParts(source, { uploadId: upload.upload_id, partSize, partCount, signed: [], held }, progress, options);
+  return { uploadId: upload.upload_id, parts };
+}
+
+async function sendParts(
+  source: RandomSource,
+  plan: { uploadId: string; partSize: number; partCount: number; signed: readonly SignedPart[]; held: ReadonlyMap<number, number> },
+  progress: ProgressTracker,
+  options: PresignedUploadOptions,
+): Promise<UploadedPart[]> {
+  const parts = await uploadParts(
+    { size: source.size, partSize: plan.partSize, partCount: plan.partCount, signed: plan.signed, held: new Set(plan.held.keys()) },
+    source,
+    {
+      fetch: fetchOf(options),
+      concurrency: Math.max(1, options.concurrency ?? 4),
+      maxRetries: options.maxRetries ?? 3,
+      signal: options.signal,
+      progress,
+      sign: options.signParts,
+    },
+  );
+  progress.finish();
+  return parts;
+}
+
+async function randomSource(data: PresignedUploadData): Promise<RandomSource> {
+  const source = await toSource(data, undefined, {});
+  if (source.kind !== 'random') throw new TypeError('Baketsu: uploadWithPresigned takes a Blob, a File or bytes');
+  return source;
+}
+
+const fetchOf = (options: PresignedUploadOptions): typeof fetch => options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StorageError } from '../errors.js';
+import { fakeXhrStorage } from './testing/fake-xhr.js';
 import { putObject, type PutRequest } from './transport.js';
 
 const aborted = () => {
@@ -15,35 +17,8 @@ const request = (signal: AbortSignal, extra: Partial<PutRequest> = {}): PutReque
   ...extra,
 });
 
-/** An XMLHttpRequest that succeeds on send, whatever the signal says. */
-class FakeXhr {
-  static sent = 0;
-  status = 0;
-  upload = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  ontimeout: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  open() {}
-  setRequestHeader() {}
-  getResponseHeader() {
-    return '"etag"';
-  }
-  abort() {
-    this.onabort?.();
-  }
-  send() {
-    FakeXhr.sent++;
-    this.status = 200;
-    queueMicrotask(() => this.onload?.());
-  }
-}
-
 describe('putObject', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    FakeXhr.sent = 0;
-  });
+  afterEach(() => vi.unstubAllGlobals());
 
   it('sends nothing with fetch when the signal is already aborted, even if that fetch would not look', async () => {
     let calls = 0;
@@ -54,11 +29,29 @@ describe('putObject', () => {
   });
 
   it('sends nothing with XMLHttpRequest when the signal is already aborted', async () => {
-    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    const storage = fakeXhrStorage(() => ({ status: 200, headers: { etag: '"etag"' } }));
+    vi.stubGlobal('XMLHttpRequest', storage.XMLHttpRequest);
     const fetch = (async () => new Response(null, { status: 200 })) as unknown as typeof globalThis.fetch;
     expect(await putObject(fetch, request(new AbortController().signal))).toEqual({ etag: '"etag"' });
-    expect(FakeXhr.sent).toBe(1);
+    expect(storage.log.filter((line) => line.startsWith('put '))).toHaveLength(1);
     await expect(putObject(fetch, request(aborted()))).rejects.toThrow('stopped');
-    expect(FakeXhr.sent).toBe(1);
+    expect(storage.log.filter((line) => line.startsWith('put '))).toHaveLength(1);
+  });
+
+  it('reads only the headers storage exposes: Retry-After and the request id on a refusal, no ETag when hidden', async () => {
+    const storage = fakeXhrStorage((url) =>
+      url.endsWith('/busy')
+        ? { status: 503, headers: { 'Retry-After': '7', 'x-amz-request-id': 'req-9' }, body: '<Error><Code>SlowDown</Code><Message>Reduce your rate</Message></Error>' }
+        : { status: 200 },
+    );
+    vi.stubGlobal('XMLHttpRequest', storage.XMLHttpRequest);
+    const fetch = (async () => new Response(null, { status: 200 })) as unknown as typeof globalThis.fetch;
+    const error = await putObject(fetch, request(new AbortController().signal, { url: 'http://storage/busy' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ status: 503, code: 'SlowDown', detail: 'Reduce your rate', requestId: 'req-9' });
+    expect((error as StorageError).headers?.get('retry-after')).toBe('7');
+    // Storage whose CORS hides the ETag: no value, and no read that a browser would log as an error.
+    expect(await putObject(fetch, request(new AbortController().signal))).toEqual({ etag: null });
+    expect(storage.unexposedReads).toEqual([]);
   });
 });

@@ -91,8 +91,9 @@ function xhrPut(request: PutRequest): Promise<PutResult> {
     const done = () => request.signal.removeEventListener('abort', onAbort);
     xhr.onload = () => {
       done();
-      if (xhr.status >= 200 && xhr.status < 300) resolve({ etag: xhr.getResponseHeader('etag') });
-      else reject(storageError(xhr.status, xhr.responseText, undefined));
+      const headers = responseHeaders(xhr);
+      if (xhr.status >= 200 && xhr.status < 300) resolve({ etag: headers.get('etag') });
+      else reject(storageError(xhr.status, xhr.responseText, headers));
     };
     xhr.onerror = xhr.ontimeout = () => {
       done();
@@ -104,6 +105,20 @@ function xhrPut(request: PutRequest): Promise<PutResult> {
     };
     xhr.send(request.body as Blob);
   });
+}
+
+/**
+ * The response headers storage's CORS exposes, as Headers: Retry-After (a 503 SlowDown says how long
+ * to back off), the request id and the ETag. getAllResponseHeaders lists only exposed ones, whereas
+ * asking getResponseHeader for a hidden one logs an error in the page's console on every PUT.
+ */
+function responseHeaders(xhr: XMLHttpRequest): Headers {
+  const headers = new Headers();
+  for (const line of xhr.getAllResponseHeaders().split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  return headers;
 }
 
 /** S3 (and the local store, which mimics it) answer with `<Error><Code>…</Code><Message>…</Message>`. */

@@ -5,7 +5,7 @@ import { BaketsuError, ConflictError } from '../errors.js';
 import { rejectUnknownKeys, type RequestOptions, type ResolvedConfig } from '../options.js';
 import { isTransient, withRetries } from '../retry.js';
 import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
-import { uploadParts } from './multipart.js';
+import { heldParts, uploadParts } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
 import { putObject } from './transport.js';
@@ -39,6 +39,8 @@ export interface UploadStart {
   type: 'single' | 'multipart';
   partSize?: number | undefined;
   partCount?: number | undefined;
+  /** Bytes storage already held when a multipart upload was resumed; they are not sent again. */
+  resumedBytes?: number | undefined;
 }
 
 const UPLOAD_OPTION_KEYS = ['name', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'partSize', 'concurrency', 'maxRetries'];
@@ -176,11 +178,12 @@ export class Uploader {
     if (options.partSize !== undefined && options.partSize !== partSize) {
       throw new TypeError(`Baketsu: upload ${uploadId} has parts of ${partSize} bytes; a resumed upload keeps its part size`);
     }
-    const lengthOf = (n: number) => (n < partCount ? partSize : upload.size - partSize * (partCount - 1));
-    const held = new Set((upload.parts ?? []).filter((p) => p.size === lengthOf(p.part_number)).map((p) => p.part_number));
-    options.onStart?.({ uploadId, type: 'multipart', partSize, partCount });
-    return this.transfer(uploadId, source, options, new Map([...held].map((n) => [n, lengthOf(n)])), async (signal, progress) => {
-      await uploadParts({ size: upload.size, partSize, partCount, signed: [], held }, source, this.partsContext(uploadId, options, signal, progress));
+    const held = heldParts(upload);
+    const resumedBytes = [...held.values()].reduce((sum, length) => sum + length, 0);
+    options.onStart?.({ uploadId, type: 'multipart', partSize, partCount, resumedBytes });
+    return this.transfer(uploadId, source, options, held, async (signal, progress) => {
+      const parts = { size: upload.size, partSize, partCount, signed: [], held: new Set(held.keys()) };
+      await uploadParts(parts, source, this.partsContext(uploadId, options, signal, progress));
     });
   }
 

@@ -2,7 +2,7 @@ import { appendToOutbox, ensureTopic, kafkaPublisher, outboxRelay, relayMigratio
 import { createTestDatabase, requireTestEnv, type TestDatabase } from '@baketsu/api/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { sql, type DatabasePool } from 'slonik';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { applyBatch } from '#src/consumer/apply-batch.js';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
 import { meteringMigrations } from '#src/embedded.js';
@@ -38,13 +38,14 @@ function dyingPool(pool: DatabasePool): DatabasePool {
   });
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Polls `condition` until it holds, failing after 45 s. */
+const waitFor = (condition: () => Promise<boolean>) =>
+  vi.waitFor(
+    async () => {
+      if (!(await condition())) throw new Error('still waiting');
+    },
+    { timeout: 45_000, interval: 50 },
+  );
 
 describe('outbox → relay → Kafka → metering', () => {
   test('byte-time is exact despite reordering, duplicates and a consumer killed mid-batch', async () => {

@@ -38,12 +38,9 @@ test('embedded metering folds the outbox on PGlite, in the background, sharing t
         file_id: '0190a0a0-0000-7000-8000-00000000f001', account_id: accountId, size_bytes: 5000, deleted_at: '2026-11-27T00:00:01.000Z',
       }));
     });
-    let row: { closed_byte_ms: string } | null = null;
-    for (let attempt = 0; attempt < 100 && row === null; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      row = (await database.pool.maybeOne(sql.unsafe`select closed_byte_ms from metering.account_usage where account_id = ${accountId}`)) as typeof row;
-    }
-    expect(row).toEqual({ closed_byte_ms: '5000000' });
+    await expect
+      .poll(() => database.pool.maybeOne(sql.unsafe`select closed_byte_ms from metering.account_usage where account_id = ${accountId}`), { interval: 20, timeout: 10_000 })
+      .toEqual({ closed_byte_ms: '5000000' });
   } finally {
     await metering.stop();
   }

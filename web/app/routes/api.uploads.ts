@@ -38,6 +38,9 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof BaketsuError && error.status !== undefined && error.status < 500) {
       const message = error.problem?.detail ?? error.problem?.title ?? error.message;
+      // A 429 the SDK could not wait out says when to come back; the page's retry waits that long.
+      const retryAfter = error.headers?.get('retry-after');
+      if (retryAfter) headers.set('retry-after', retryAfter);
       return data({ error: message, code: error.code }, { status: error.status, headers });
     }
     throw error;

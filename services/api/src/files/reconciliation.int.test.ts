@@ -118,11 +118,9 @@ describe('local store notifications (embedded mode)', () => {
       const alice = await signUp(api.url);
       const target = (await alice.call('POST', '/v1/files/presign', { name: 'n.txt', size: 2, content_type: 'text/plain' })).body;
       expect((await putTo(target, 'hi')).status).toBe(200);
-      const deadline = Date.now() + 10_000;
-      while ((await alice.call('GET', `/v1/uploads/${target.upload_id}`)).body.status !== 'completed') {
-        if (Date.now() > deadline) throw new Error('not adopted');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await expect
+        .poll(async () => (await alice.call('GET', `/v1/uploads/${target.upload_id}`)).body.status, { interval: 20, timeout: 10_000 })
+        .toBe('completed');
     } finally {
       await api.stop();
     }

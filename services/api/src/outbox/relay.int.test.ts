@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, Kafka, logLevel, type KafkaMessage } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { fileEvent } from '#src/events/file-events.js';
 import { createTestDatabase, requireTestEnv, type TestDatabase } from '#src/platform/testing/index.js';
 import { ensureTopic, kafkaPublisher } from './kafka-publisher.js';
@@ -22,17 +22,31 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function consumeAll(expected: number): Promise<Array<KafkaMessage & { partition: number }>> {
+/**
+ * Every record the topic holds, read back once its high watermarks say all of them have arrived.
+ * The relay is done publishing, so those watermarks are final: a duplicate would be counted there.
+ */
+async function consumeAll(): Promise<{ stored: number; messages: Array<KafkaMessage & { partition: number }> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const stored = offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
   const consumer = kafka.consumer({ groupId: `relay-test-${suffix}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const messages: Array<KafkaMessage & { partition: number }> = [];
   await consumer.run({ eachMessage: async ({ message, partition }) => void messages.push({ ...message, partition }) });
-  const deadline = Date.now() + 30_000;
-  while (messages.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  await new Promise((resolve) => setTimeout(resolve, 500)); // would-be duplicates get a chance to show up
-  await consumer.disconnect();
-  return messages;
+  try {
+    await vi.waitFor(
+      () => {
+        if (messages.length < stored) throw new Error(`${messages.length} of ${stored} records consumed`);
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+  return { stored, messages };
 }
 
 describe('outbox relay', () => {
@@ -71,7 +85,8 @@ describe('outbox relay', () => {
     await publisher.disconnect();
     expect(await relayBacklog(database.pool)).toBe(0);
 
-    const messages = await consumeAll(60);
+    const { stored, messages } = await consumeAll();
+    expect(stored).toBe(60);
     expect(messages).toHaveLength(60);
     for (const accountId of accounts) {
       const mine = messages.filter((message) => message.key?.toString() === accountId);

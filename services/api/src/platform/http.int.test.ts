@@ -1,7 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startTestApi, type TestApi } from './testing/index.js';
 
 let api: TestApi;
@@ -142,15 +142,16 @@ describe('logs', () => {
       await send('/v1/me', 'trace-refused');
 
       // Writes are asynchronous: wait for both requests' lines to land.
-      const linesFor = async (requestId: string, count: number) => {
-        for (let attempt = 0; attempt < 50; attempt++) {
-          const lines = (await readFile(logFile, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-          const mine = lines.filter((line) => line.reqId === requestId);
-          if (mine.length >= count) return { lines, mine };
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        throw new Error(`fewer than ${count} log lines for ${requestId}`);
-      };
+      const linesFor = (requestId: string, count: number) =>
+        vi.waitFor(
+          async () => {
+            const lines = (await readFile(logFile, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+            const mine = lines.filter((line) => line.reqId === requestId);
+            if (mine.length < count) throw new Error(`fewer than ${count} log lines for ${requestId}`);
+            return { lines, mine };
+          },
+          { timeout: 5_000, interval: 20 },
+        );
       const refused = await linesFor('trace-refused', 2);
       expect(refused.mine.map((line) => line.msg)).toEqual(['request refused', 'request answered']);
       expect(refused.mine[1]).toMatchObject({ method: 'GET', route: '/v1/me', status: 401 });

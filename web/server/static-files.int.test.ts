@@ -1,3 +1,4 @@
+// The static file handler over a real temp directory: disk I/O, so the integration tier.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';

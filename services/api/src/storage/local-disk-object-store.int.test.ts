@@ -1,7 +1,7 @@
-// The local disk store behind its router on a real HTTP server (ephemeral port, temp dir):
-// no external services, so it runs with the unit tier.
+// The local disk store behind its router on a real HTTP server (ephemeral port, temp dir). No
+// external services, but a disk and sockets: the integration tier.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,7 @@ objectStoreContract(() => ({ store, storeAt }), {
 
 describe('local disk specifics', () => {
   const tmpFiles = async () => readdir(path.join(rootDir, 'tmp')).catch(() => []);
+  const tmpSizes = async () => Promise.all((await tmpFiles()).map(async (name) => (await stat(path.join(rootDir, 'tmp', name))).size));
 
   test('refused and interrupted uploads leave no temp files', async () => {
     const key = `local/${randomUUID()}`;
@@ -73,20 +74,21 @@ describe('local disk specifics', () => {
 
     // A client that declares the signed length, sends part of it, then disconnects.
     const url = new URL(request.url);
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => {
-        socket.write(
-          `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\ncontent-type: text/plain\r\n` +
-            `x-amz-checksum-sha256: ${request.headers['x-amz-checksum-sha256']}\r\ncontent-length: 10\r\n\r\n01234`,
-        );
-        setTimeout(() => socket.destroy(), 100);
-      });
+    const socket = connect(Number(url.port), url.hostname);
+    const closed = new Promise<void>((resolve, reject) => {
       socket.on('close', () => resolve());
       socket.on('error', reject);
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.write(
+      `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\ncontent-type: text/plain\r\n` +
+        `x-amz-checksum-sha256: ${request.headers['x-amz-checksum-sha256']}\r\ncontent-length: 10\r\n\r\n01234`,
+    );
+    // Disconnect once the store holds the first five bytes in its temp file.
+    await expect.poll(tmpSizes, { interval: 10, timeout: 5_000 }).toEqual([5]);
+    socket.destroy();
+    await closed;
+    await expect.poll(tmpFiles, { interval: 10, timeout: 5_000 }).toEqual([]);
     expect(await store.headObject(key)).toBeNull();
-    expect(await tmpFiles()).toEqual([]);
   });
 
   test('uploads with a JSON content type reach the disk intact', async () => {
