@@ -5,7 +5,7 @@ import type { PresignResponse, SignedPart } from '../types.js';
 import { uploadParts, type UploadedPart } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { toSource } from './source.js';
-import { putObject } from './transport.js';
+import { putObject, putUnlessStored } from './transport.js';
 
 export interface PresignedUploadOptions {
   onProgress?: ProgressListener;
@@ -61,17 +61,20 @@ export async function uploadWithPresigned(
     return { uploadId: presign.upload_id, parts };
   }
   if (source.kind !== 'random' || !presign.url) throw new TypeError('Baketsu: not a presigned single upload');
-  await withRetries(
-    () =>
-      putObject(fetchImpl, {
-        url: presign.url!,
-        headers: presign.headers ?? {},
-        body: source.slice(0, source.size),
-        size: source.size,
-        signal,
-        onBytes: (sent) => progress.update(1, sent, source.size),
-      }),
-    { maxRetries, signal, retryable: isTransient },
+  // A 412 means storage already holds an object at this key; the server's complete verifies it.
+  await putUnlessStored(() =>
+    withRetries(
+      () =>
+        putObject(fetchImpl, {
+          url: presign.url!,
+          headers: presign.headers ?? {},
+          body: source.slice(0, source.size),
+          size: source.size,
+          signal,
+          onBytes: (sent) => progress.update(1, sent, source.size),
+        }),
+      { maxRetries, signal, retryable: isTransient },
+    ),
   );
   progress.finish();
   return { uploadId: presign.upload_id };

@@ -63,7 +63,12 @@ export async function uploadFile(file: File, callbacks: UploadCallbacks, signal:
   callbacks.onUploadId(presigned.upload_id);
   if (presigned.quote) callbacks.onQuote?.(presigned.quote);
   if (presigned.type === 'single') {
-    await withRetry(() => putBytes(presigned.url!, presigned.headers ?? {}, file, callbacks.onProgress, signal), signal);
+    await withRetry(() => putBytes(presigned.url!, presigned.headers ?? {}, file, callbacks.onProgress, signal), signal).catch((error: unknown) => {
+      // The PUT is create-only (If-None-Match: * among the signed headers): a 412 says storage already
+      // holds the object, i.e. an earlier attempt arrived though its answer did not. Completing checks it.
+      if (!(error instanceof UploadError && error.status === 412)) throw error;
+      callbacks.onProgress(file.size);
+    });
     return complete(presigned.upload_id, file, signal);
   }
   resumeStore.save(file, presigned.upload_id);
