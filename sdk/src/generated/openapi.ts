@@ -742,7 +742,12 @@ export interface components {
              * @description single: where to PUT the bytes.
              */
             url?: string;
-            /** @description single: headers to send verbatim (they are signed). Content-Length must equal the declared size. */
+            /**
+             * @description single: headers to send verbatim (they are signed). Content-Length must equal the declared size.
+             *     They include `If-None-Match: *`: storage keeps the first object written and answers any
+             *     later PUT to the key (before or after complete) with 412 PreconditionFailed. A 412 on a
+             *     retried PUT means the bytes are already stored; complete then verifies them.
+             */
             headers?: {
                 [key: string]: string;
             };
@@ -770,7 +775,11 @@ export interface components {
             name: string;
             size: number;
             content_type: string;
-            /** @description Hex SHA-256, present when storage confirmed it. */
+            /**
+             * @description Hex SHA-256 of the stored bytes, present when storage confirmed or computed it: always in
+             *     embedded mode, and with S3 when the upload declared `sha256` (S3 reports no SHA-256 for
+             *     other uploads). The bytes behind a file never change after complete.
+             */
             sha256?: string;
             tags: string[];
             /**
@@ -845,7 +854,7 @@ export interface components {
             method: "PUT";
             /** Format: uri */
             url: string;
-            /** @description Headers to send verbatim (they are signed). Content-Length must equal the declared size. */
+            /** @description Headers to send verbatim (they are signed), `If-None-Match` included. Content-Length must equal the declared size. */
             headers: {
                 [key: string]: string;
             };

@@ -6,7 +6,7 @@ import type { PresignResponse, SignedPart, Upload } from '../types.js';
 import { heldParts, uploadParts, type UploadedPart } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { toSource, type RandomSource } from './source.js';
-import { putObject } from './transport.js';
+import { putObject, putUnlessStored } from './transport.js';
 import type { UploadStart } from './upload.js';
 
 /** What a page can send: the bytes are read part by part, never all at once. */
@@ -71,17 +71,20 @@ export async function uploadWithPresigned(data: PresignedUploadData, presign: Pr
   if (!presign.url) throw new TypeError('Baketsu: not a presigned single upload');
   progress.start();
   const signal = options.signal ?? new AbortController().signal;
-  await withRetries(
-    () =>
-      putObject(fetchOf(options), {
-        url: presign.url!,
-        headers: presign.headers ?? {},
-        body: source.slice(0, source.size),
-        size: source.size,
-        signal,
-        onBytes: (sent) => progress.update(1, sent, source.size),
-      }),
-    { maxRetries: options.maxRetries ?? 3, signal, retryable: isTransient },
+  // A 412 means storage already holds an object at this key; the server's complete verifies it.
+  await putUnlessStored(() =>
+    withRetries(
+      () =>
+        putObject(fetchOf(options), {
+          url: presign.url!,
+          headers: presign.headers ?? {},
+          body: source.slice(0, source.size),
+          size: source.size,
+          signal,
+          onBytes: (sent) => progress.update(1, sent, source.size),
+        }),
+      { maxRetries: options.maxRetries ?? 3, signal, retryable: isTransient },
+    ),
   );
   progress.finish();
   return { uploadId: presign.upload_id };

@@ -121,6 +121,20 @@ function responseHeaders(xhr: XMLHttpRequest): Headers {
   return headers;
 }
 
+/**
+ * A single upload's PUT is create-only (its signed headers carry `If-None-Match: *`), so storage
+ * answers 412 when the key already holds an object: in practice this same PUT, sent before by an
+ * attempt whose answer was lost, or by another resume. Then the bytes count as sent: completing
+ * checks what storage holds against the declared size (and checksum) and refuses anything else.
+ */
+export async function putUnlessStored(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof StorageError && error.status === 412)) throw error;
+  }
+}
+
 /** S3 (and the local store, which mimics it) answer with `<Error><Code>…</Code><Message>…</Message>`. */
 function storageError(status: number, text: string, headers: Headers | undefined): StorageError {
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];

@@ -64,3 +64,75 @@ describe('Uploader.resume, single upload', () => {
     expect(calls).toEqual(['get', 'complete']);
   });
 });
+
+describe('a single PUT is create-only', () => {
+  const plan = {
+    upload_id: UPLOAD_ID,
+    type: 'single',
+    method: 'PUT',
+    url: 'http://storage.test/object?sig=1',
+    headers: { 'content-type': 'text/plain', 'if-none-match': '*' },
+    expires_at: new Date(Date.now() + 60_000).toISOString(),
+  };
+
+  /** Storage as S3 with If-None-Match: *: the first PUT stores, any later one is answered 412. */
+  function createOnlyStorage(options: { loseFirstAnswer: boolean }) {
+    const calls: string[] = [];
+    let stored = false;
+    const fetch = (async (_input: string | URL, init: RequestInit = {}) => {
+      calls.push(`put ${new Headers(init.headers).get('if-none-match')}`);
+      await new Response(init.body as BodyInit).arrayBuffer();
+      if (stored) {
+        return new Response('<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold.</Message></Error>', { status: 412 });
+      }
+      stored = true;
+      // The bytes arrived, but the connection dropped before the answer did.
+      if (options.loseFirstAnswer) throw new TypeError('fetch failed: socket hang up');
+      return new Response(null, { status: 200 });
+    }) as typeof globalThis.fetch;
+    const file = { id: 'file-1' } as unknown as BaketsuFile;
+    const api = {
+      presign: async () => (calls.push('presign'), plan),
+      complete: async () => (calls.push('complete'), file),
+      abort: async () => void calls.push('abort'),
+    } as unknown as UploadApi;
+    const config = resolveConfig({ baseUrl: 'http://api.test', apiKey: 'key' }, { fetch, maxRetries: 1 });
+    return { uploader: new Uploader(api, config, {}), calls, file };
+  }
+
+  it('sends the signed condition, and takes a 412 on a retried PUT as "already stored", then completes', async () => {
+    const { uploader, calls, file } = createOnlyStorage({ loseFirstAnswer: true });
+    await expect(uploader.upload(data, { name: 'notes.txt', contentType: 'text/plain' })).resolves.toBe(file);
+    expect(calls).toEqual(['presign', 'put *', 'put *', 'complete']);
+  });
+
+  it('resuming, takes a 412 as the bytes another attempt stored since complete looked, and completes', async () => {
+    const calls: string[] = [];
+    let completions = 0;
+    const file = { id: 'file-1' } as unknown as BaketsuFile;
+    const api = {
+      get: async () => (calls.push('get'), { upload_id: UPLOAD_ID, type: 'single', status: 'pending', size: data.length } as unknown as Upload),
+      url: async () => (calls.push('url'), plan),
+      complete: async () => {
+        calls.push('complete');
+        if (completions++ === 0) throw new ConflictError({ message: 'Nothing stored yet', status: 409, code: 'upload_incomplete' });
+        return file;
+      },
+    } as unknown as UploadApi;
+    const fetch = (async (_input: string | URL, init: RequestInit = {}) => {
+      calls.push('put');
+      await new Response(init.body as BodyInit).arrayBuffer();
+      return new Response('<Error><Code>PreconditionFailed</Code></Error>', { status: 412 });
+    }) as typeof globalThis.fetch;
+    const uploader = new Uploader(api, resolveConfig({ baseUrl: 'http://api.test', apiKey: 'key' }, { fetch, maxRetries: 0 }), {});
+    await expect(uploader.resume(UPLOAD_ID, data)).resolves.toBe(file);
+    expect(calls).toEqual(['get', 'complete', 'url', 'put', 'complete']);
+  });
+
+  it('still reports other refusals of the PUT', async () => {
+    const fetch = (async () => new Response('<Error><Code>SignatureDoesNotMatch</Code></Error>', { status: 403 })) as unknown as typeof globalThis.fetch;
+    const api = { presign: async () => plan, abort: async () => {} } as unknown as UploadApi;
+    const uploader = new Uploader(api, resolveConfig({ baseUrl: 'http://api.test', apiKey: 'key' }, { fetch, maxRetries: 0 }), {});
+    await expect(uploader.upload(data, { name: 'notes.txt' })).rejects.toMatchObject({ name: 'StorageError', status: 403, uploadId: UPLOAD_ID });
+  });
+});

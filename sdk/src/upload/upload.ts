@@ -8,7 +8,7 @@ import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, SignedPut
 import { heldParts, uploadParts } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
-import { putObject } from './transport.js';
+import { putObject, putUnlessStored } from './transport.js';
 
 export interface UploadOptions {
   /** Display name; defaults to the File's name or the path's base name. */
@@ -131,17 +131,19 @@ export class Uploader {
   ): Promise<void> {
     const bytes = source.kind === 'stream' ? await source.read(source.size) : undefined;
     if (source.kind === 'stream') await source.assertEnded();
-    await withRetries(
-      () =>
-        putObject(this.config.fetch, {
-          url: target.url,
-          headers: target.headers,
-          body: bytes ?? (source as Extract<Source, { kind: 'random' }>).slice(0, source.size),
-          size: source.size,
-          signal,
-          onBytes: (sent) => progress.update(1, sent, source.size),
-        }),
-      { maxRetries: options.maxRetries ?? this.config.maxRetries, signal, retryable: isTransient },
+    await putUnlessStored(() =>
+      withRetries(
+        () =>
+          putObject(this.config.fetch, {
+            url: target.url,
+            headers: target.headers,
+            body: bytes ?? (source as Extract<Source, { kind: 'random' }>).slice(0, source.size),
+            size: source.size,
+            signal,
+            onBytes: (sent) => progress.update(1, sent, source.size),
+          }),
+        { maxRetries: options.maxRetries ?? this.config.maxRetries, signal, retryable: isTransient },
+      ),
     );
   }
 

@@ -45,7 +45,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     ? startEmbeddedMetering({ pool: database.pool, logger: logger.child({ service: 'metering' }), intervalMs: 250, registry: metricsRegistry })
     : undefined;
   const filesDeps = { pool: database.pool, store: storage.store, clock: systemClock, config, logger };
-  const jobs = startPeriodic(fileJobs(filesDeps), logger);
+  const jobs = startPeriodic(fileJobs(filesDeps, metricsRegistry), logger);
   const followers = startStorageFollowers(filesDeps, storage);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));

@@ -123,6 +123,21 @@ describe('uploadFile', () => {
     expect(route.intents).not.toContain('complete');
   });
 
+  it('takes a 412 on a retried single PUT as the bytes already stored, and completes', async () => {
+    const url = 'http://storage.test/object';
+    const route = fakeUploadsRoute((intent) => {
+      if (intent === 'presign') return { body: { upload_id: UPLOAD_ID, type: 'single', url, headers: { 'content-type': 'text/plain', 'if-none-match': '*' } } };
+      if (intent === 'complete') return { body: { id: 'file-1' } };
+      return { status: 400, body: { error: `unexpected ${intent}` } };
+    });
+    // The first attempt's bytes arrive but its answer is a 502; storage then refuses to write the key again.
+    const storage = fakeStorage((_url, attempt): StorageAnswer => ({ status: attempt === 1 ? 502 : 412 }));
+    install(route, storage);
+    expect(await settle(uploadFile(file, callbacks(), controller.signal))).toEqual({ status: 'fulfilled', value: { fileId: 'file-1' } });
+    expect(storage.log).toEqual([`put ${url}`, `502 ${url}`, `put ${url}`, `412 ${url}`]);
+    expect(route.intents).toEqual(['presign', 'complete']);
+  });
+
   describe('resuming a saved upload', () => {
     const saved = () => ({
       'baketsu.pending-uploads': JSON.stringify({

@@ -1,7 +1,9 @@
 // Periodic work of the files feature, started by the composition root.
+import type { Registry } from 'prom-client';
 import { pruneIdempotencyKeys } from '#src/platform/idempotency.js';
 import type { FilesDeps } from './files-deps.js';
 import { sweepDeletions } from './file-deletion.js';
+import { createIntegrityMetrics } from './integrity.js';
 import { reconcile } from './reconciliation.js';
 
 export interface PeriodicJob {
@@ -10,10 +12,12 @@ export interface PeriodicJob {
   run(): Promise<unknown>;
 }
 
-export function fileJobs(deps: FilesDeps): PeriodicJob[] {
+/** `registry`: where reconciliation's integrity metrics are exposed (the API's /metrics). */
+export function fileJobs(deps: FilesDeps, registry?: Registry): PeriodicJob[] {
+  const integrity = registry && createIntegrityMetrics(registry);
   return [
     { name: 'deletion sweep', intervalSeconds: deps.config.DELETE_SWEEP_INTERVAL_SECONDS, run: () => sweepDeletions(deps) },
-    { name: 'storage reconciliation', intervalSeconds: deps.config.RECONCILE_INTERVAL_SECONDS, run: () => reconcile(deps) },
+    { name: 'storage reconciliation', intervalSeconds: deps.config.RECONCILE_INTERVAL_SECONDS, run: () => reconcile(deps, integrity) },
     // Hourly is plenty: expired keys are already ignored; this only keeps the table small.
     { name: 'idempotency key expiry', intervalSeconds: 3600, run: () => pruneIdempotencyKeys(deps) },
   ];

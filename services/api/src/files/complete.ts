@@ -26,15 +26,23 @@ export async function completeUpload(
   if (upload.status !== 'pending') throw errors.uploadNotPending(upload.id, upload.status);
 
   if (upload.multipart_id !== null) await finishMultipart(deps, upload, input.parts);
-  const sha256 = await verifyObject(deps, upload);
-  return adopt(deps, upload, sha256);
+  return adopt(deps, upload, await verifyObject(deps, upload));
+}
+
+/** What storage vouched for when an object was verified; recorded on the file for reconciliation. */
+export interface VerifiedObject {
+  /** Base64 SHA-256 of the bytes, when storage reported or confirmed one. */
+  sha256: string | null;
+  /** `<algorithm>:<base64>`, the strongest whole-object checksum storage reported. */
+  checksum: string | null;
+  etag: string | null;
 }
 
 /**
  * Records a verified object as a file (also used by reconciliation to adopt an upload nobody
- * completed). `sha256` is the checksum storage confirmed, if any.
+ * completed).
  */
-export async function adopt(deps: FilesDeps, upload: UploadRow, sha256: string | null): Promise<{ file: FileRow; created: boolean }> {
+export async function adopt(deps: FilesDeps, upload: UploadRow, verified: VerifiedObject): Promise<{ file: FileRow; created: boolean }> {
   const storedAt = deps.clock.now();
   const fileId = uuidv7();
   const file = await deps.pool.transaction(async (tx) => {
@@ -48,9 +56,9 @@ export async function adopt(deps: FilesDeps, upload: UploadRow, sha256: string |
       name: upload.name,
       size_bytes: upload.size_bytes,
       content_type: upload.content_type,
-      sha256,
+      sha256: verified.sha256,
       created_at: storedAt.getTime(),
-    });
+    }, verified);
     await appendToOutbox(
       tx,
       fileEvent('file.stored', uuidv7(), {
@@ -102,30 +110,35 @@ async function finishMultipart(deps: FilesDeps, upload: UploadRow, given: Comple
     await deps.store.completeMultipartUpload(upload.object_key, target.multipartId, parts);
   } catch (error) {
     if (!(error instanceof ObjectStoreError)) throw error;
-    // A concurrent completion may have assembled it a moment ago.
-    if (error.code === 'NoSuchUpload' && (await deps.store.headObject(upload.object_key))) return;
+    // A concurrent completion may have assembled it a moment ago (storage never replaces an object,
+    // so what is there is verified next like any other).
+    if ((error.code === 'NoSuchUpload' || error.code === 'ObjectExists') && (await deps.store.headObject(upload.object_key))) return;
     if (error.code === 'NoSuchUpload') throw errors.uploadNotPending(upload.id, 'aborted');
     throw errors.invalidParts(error.message);
   }
 }
 
 /** Confirms size (and checksum) with storage; a mismatch removes the object and fails the upload. */
-export async function verifyObject(deps: FilesDeps, upload: UploadRow): Promise<string | null> {
+export async function verifyObject(deps: FilesDeps, upload: UploadRow): Promise<VerifiedObject> {
   const head = await deps.store.headObject(upload.object_key);
   if (!head) throw errors.uploadIncomplete('Storage holds no object for this upload yet: PUT the bytes to the presigned URL first.');
   let mismatch: string | null = null;
   if (head.size !== upload.size_bytes) mismatch = `Storage holds ${head.size} bytes; ${upload.size_bytes} were declared.`;
   else if (upload.sha256 !== null && head.sha256Base64 !== undefined && head.sha256Base64 !== upload.sha256) {
     mismatch = 'The stored bytes do not have the declared SHA-256.';
-  } else if (upload.sha256 !== null && head.sha256Base64 === undefined && upload.multipart_id === null) {
-    // A single PUT with a declared checksum was bound to it by the signature, so storage verified it.
-    return upload.sha256;
   }
   if (mismatch !== null) {
     await uploadRepository.finish(deps.pool, upload.id, 'failed', deps.clock.now());
     await deps.store.deleteObject(upload.object_key);
     throw errors.uploadMismatch(mismatch);
   }
-  // Only a checksum storage confirmed is recorded (S3 cannot confirm one for a multipart object).
-  return upload.sha256 !== null && head.sha256Base64 === upload.sha256 ? upload.sha256 : null;
+  // A single PUT with a declared checksum was bound to it by the signature, so storage verified it
+  // even when it does not report it back. Otherwise only what storage reports is recorded (S3
+  // knows no SHA-256 of a multipart object, nor of a PUT that declared none: then its CRC64NVME).
+  const boundBySignature = upload.sha256 !== null && upload.multipart_id === null;
+  return {
+    sha256: head.sha256Base64 ?? (boundBySignature ? upload.sha256 : null),
+    checksum: head.checksum ?? null,
+    etag: head.etag ?? null,
+  };
 }

@@ -48,13 +48,18 @@ function likePattern(text: string): string {
 
 export const fileRepository = {
   /** Also adds the bytes to the account's `stored_bytes`, in the same statement. */
-  async insert(db: CommonQueryMethods, file: Omit<FileRow, 'status' | 'updated_at' | 'deleted_at' | 'tags'>): Promise<FileRow> {
+  async insert(
+    db: CommonQueryMethods,
+    file: Omit<FileRow, 'status' | 'updated_at' | 'deleted_at' | 'tags'>,
+    object: { checksum: string | null; etag: string | null },
+  ): Promise<FileRow> {
     const at = sql.timestamp(new Date(file.created_at));
     return db.one(sql.type(fileRow)`
       with inserted as (
-        insert into files (id, account_id, upload_id, object_key, name, size_bytes, content_type, sha256, created_at, updated_at)
+        insert into files (id, account_id, upload_id, object_key, name, size_bytes, content_type, sha256, object_checksum, object_etag,
+          created_at, updated_at)
         values (${file.id}, ${file.account_id}, ${file.upload_id}, ${file.object_key}, ${file.name}, ${file.size_bytes},
-          ${file.content_type}, ${file.sha256}, ${at}, ${at})
+          ${file.content_type}, ${file.sha256}, ${object.checksum}, ${object.etag}, ${at}, ${at})
         returning ${columns}
       ), counted as (
         update accounts set stored_bytes = stored_bytes + ${file.size_bytes} where id = ${file.account_id}

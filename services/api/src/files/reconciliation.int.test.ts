@@ -48,7 +48,7 @@ describe.each(['local', 's3'] as const)('reconciliation (%s store)', (mode) => {
     expect((await alice.call('GET', '/v1/files')).body.items.map((f: { name: string }) => f.name)).toContain('forgot-to-complete.bin');
     // The client completing late gets the same file; a second pass changes nothing.
     expect((await alice.call('POST', '/v1/files/complete', { upload_id: target.upload_id })).status).toBe(200);
-    expect(await reconcile(deps)).toEqual({ adopted: 0, removed: 0, aborted: 0 });
+    expect(await reconcile(deps)).toEqual({ adopted: 0, removed: 0, aborted: 0, mismatched: 0 });
     expect(await storedEvents()).toBe((before as number) + 1);
   });
 

@@ -1,9 +1,11 @@
 // Periodic comparison of storage with the database, so nothing stored goes unbilled and nothing
 // lingers unpaid: adopt objects of pending uploads, remove unknown objects after a grace period,
-// abort uploads nobody finished in time (multipart included; never billed).
+// abort uploads nobody finished in time (multipart included; never billed), and flag stored files
+// whose object no longer is the one verified at completion (integrity.ts).
 import { sql } from 'slonik';
 import { z } from 'zod';
 import type { FilesDeps } from './files-deps.js';
+import { checkStoredObject, recordedObject, type IntegrityMetrics } from './integrity.js';
 import { discardUploadBytes } from './multipart-parts.js';
 import { adoptIfStored } from './storage-events.js';
 import { uploadRepository } from './upload-repository.js';
@@ -12,16 +14,18 @@ export interface ReconcileReport {
   adopted: number;
   removed: number;
   aborted: number;
+  /** Stored files newly flagged because their object changed (see integrity.ts). */
+  mismatched: number;
 }
 
 const PAGE = 1000;
 
-export async function reconcile(deps: FilesDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { adopted: 0, removed: 0, aborted: 0 };
+export async function reconcile(deps: FilesDeps, metrics?: IntegrityMetrics): Promise<ReconcileReport> {
+  const report: ReconcileReport = { adopted: 0, removed: 0, aborted: 0, mismatched: 0 };
   const now = deps.clock.now().getTime();
   const graceCutoff = new Date(now - deps.config.ORPHAN_GRACE_SECONDS * 1000);
   await expirePendingUploads(deps, new Date(now - deps.config.PENDING_UPLOAD_MAX_AGE_SECONDS * 1000), report);
-  await sweepObjects(deps, graceCutoff, report);
+  await sweepObjects(deps, graceCutoff, report, metrics);
   await sweepMultipartUploads(deps, graceCutoff, report);
   return report;
 }
@@ -48,20 +52,30 @@ const knownRow = z.object({
   upload_id: z.string(),
   upload_status: z.string(),
   file_status: z.string().nullable(),
+  // The file's columns; null when there is no file.
+  recorded: recordedObject.nullable(),
 });
 
-async function sweepObjects(deps: FilesDeps, graceCutoff: Date, report: ReconcileReport): Promise<void> {
+async function sweepObjects(deps: FilesDeps, graceCutoff: Date, report: ReconcileReport, metrics?: IntegrityMetrics): Promise<void> {
   let startAfter: string | undefined;
   do {
     const page = await deps.store.listObjects('', { limit: PAGE, ...(startAfter ? { startAfter } : {}) });
     const keys = page.objects.map((o) => o.key);
     const known = keys.length === 0 ? [] : await deps.pool.any(sql.type(knownRow)`
-      select u.object_key, u.id as upload_id, u.status as upload_status, f.status as file_status
+      select u.object_key, u.id as upload_id, u.status as upload_status, f.status as file_status,
+        case when f.id is null then null else json_build_object(
+          'file_id', f.id, 'account_id', f.account_id, 'size_bytes', f.size_bytes, 'sha256', f.sha256,
+          'object_checksum', f.object_checksum, 'object_etag', f.object_etag,
+          'integrity_mismatch_at', (extract(epoch from f.integrity_mismatch_at) * 1000)::bigint) end as recorded
       from uploads u left join files f on f.upload_id = u.id
       where u.object_key = any(${sql.array(keys, 'text')})`);
     const byKey = new Map(known.map((row) => [row.object_key, row]));
     for (const object of page.objects) {
       const row = byKey.get(object.key);
+      if (row?.file_status === 'stored' && row.recorded) {
+        if (await checkStoredObject(deps, object, row.recorded, metrics)) report.mismatched++;
+        continue;
+      }
       if (row?.file_status === 'stored' || row?.file_status === 'deleting') continue; // billed, or the sweeper's
       if (row?.upload_status === 'pending') {
         const upload = await uploadRepository.findByKey(deps.pool, object.key);

@@ -14,8 +14,7 @@ export async function adoptIfStored(deps: FilesDeps, upload: UploadRow): Promise
   if (upload.status !== 'pending') return 'not-pending';
   // A multipart upload becomes an object only when completed; until then there is nothing to adopt.
   try {
-    const sha256 = await verifyObject(deps, upload);
-    await adopt(deps, upload, sha256);
+    await adopt(deps, upload, await verifyObject(deps, upload));
     return 'adopted';
   } catch (error) {
     if (!(error instanceof Problem)) throw error;

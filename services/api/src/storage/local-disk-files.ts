@@ -2,16 +2,20 @@
 // its router.
 //
 //   <root>/objects/<key>          object bytes, one file per key
-//   <root>/meta/<key>.json        { size, contentType, sha256Base64 } of that object
+//   <root>/meta/<key>.json        { size, mtimeMs, contentType, sha256Base64, md5Hex } of that object
 //   <root>/uploads/<id>/          a multipart upload: upload.json and its part files
 //   <root>/tmp/                   bytes being received; renamed into place only when whole
 //
-// Bytes always land in tmp/ first and are renamed into objects/ only after their length
+// Bytes always land in tmp/ first and are linked into objects/ only after their length
 // and checksum are verified, so a refused or interrupted upload never becomes visible.
-// tmp/ shares the root's file system, which is what makes rename atomic.
+// tmp/ shares the root's file system, which is what makes link and rename atomic.
+//
+// Keys are write-once, as if every PUT carried S3's `If-None-Match: *`: an object is
+// published with link(2), which fails when the name exists, so of two writers racing for
+// one key exactly one wins and stored bytes never change afterwards.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -68,8 +72,21 @@ export const metaPath = (layout: Layout, key: string) => pathInside(layout.meta,
 
 export interface ObjectMeta {
   size: number;
+  /**
+   * The bytes' modification time when published. Meta describes the file only while size and
+   * mtime still match: bytes changed behind the store's back must not borrow the old checksum.
+   * Absent in meta written before it was recorded; such meta is trusted on its size alone.
+   */
+  mtimeMs?: number;
   contentType: string;
   sha256Base64: string;
+  /** The object's ETag (without quotes); absent in meta written before it was recorded. */
+  md5Hex?: string;
+}
+
+/** Whether `meta` still describes the file with these stats. */
+export function metaDescribes(meta: ObjectMeta | null, stats: { size: number; mtimeMs: number }): meta is ObjectMeta {
+  return meta !== null && meta.size === stats.size && (meta.mtimeMs === undefined || meta.mtimeMs === stats.mtimeMs);
 }
 
 export async function readJson<T>(file: string): Promise<T | null> {
@@ -104,10 +121,42 @@ export async function renameInto(from: string, to: string): Promise<void> {
   }
 }
 
-/** Makes a verified tmp file the object at `key`: metadata first, then the bytes. */
-export async function publishObject(layout: Layout, key: string, tmpFile: string, meta: ObjectMeta): Promise<void> {
-  await writeFileAtomic(layout, metaPath(layout, key), JSON.stringify(meta));
-  await renameInto(tmpFile, objectPath(layout, key));
+export class ObjectExistsError extends Error {
+  override readonly name = 'ObjectExistsError';
+}
+
+/**
+ * Makes a verified tmp file the object at `key`, unless the key already holds one
+ * (ObjectExistsError): the bytes are linked in first, which is the atomic claim of the key,
+ * then their metadata is written. A reader between the two sees bytes without metadata and
+ * hashes them itself. The tmp file is left for the caller to remove.
+ */
+export async function publishObject(layout: Layout, key: string, tmpFile: string, meta: Omit<ObjectMeta, 'mtimeMs'>): Promise<void> {
+  const target = objectPath(layout, key);
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(path.dirname(target), { recursive: true });
+    try {
+      await link(tmpFile, target);
+      break;
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) throw new ObjectExistsError(`an object already exists at ${JSON.stringify(key)}`);
+      // A concurrent delete pruned the folder just made; once more.
+      if (!isCode(error, 'ENOENT') || attempt > 0) throw error;
+    }
+  }
+  const { mtimeMs } = await stat(target);
+  await writeFileAtomic(layout, metaPath(layout, key), JSON.stringify({ ...meta, mtimeMs }));
+}
+
+/** SHA-256 and MD5 of a stored file, for when its metadata no longer describes it. */
+export async function hashFile(file: string): Promise<{ sha256Base64: string; md5Hex: string }> {
+  const sha256 = createHash('sha256');
+  const md5 = createHash('md5');
+  for await (const chunk of createReadStream(file)) {
+    sha256.update(chunk as Buffer);
+    md5.update(chunk as Buffer);
+  }
+  return { sha256Base64: sha256.digest('base64'), md5Hex: md5.digest('hex') };
 }
 
 export interface Received {
@@ -161,10 +210,10 @@ export async function removeAndPrune(base: string, file: string): Promise<void> 
   }
 }
 
-export async function statFile(file: string): Promise<{ size: number; mtime: Date } | null> {
+export async function statFile(file: string): Promise<{ size: number; mtime: Date; mtimeMs: number } | null> {
   try {
     const s = await stat(file);
-    return s.isFile() ? { size: s.size, mtime: s.mtime } : null;
+    return s.isFile() ? { size: s.size, mtime: s.mtime, mtimeMs: s.mtimeMs } : null;
   } catch (error) {
     if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return null;
     throw error;

@@ -4,7 +4,7 @@
 // and skips folders that hold no key under the prefix or after `startAfter`.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { isCode, statFile, type Layout } from '#src/storage/local-disk-files.js';
+import { isCode, metaDescribes, metaPath, readJson, statFile, type Layout, type ObjectMeta } from '#src/storage/local-disk-files.js';
 import type { ListedObject, ObjectPage } from '#src/storage/object-store.js';
 
 /** S3 orders keys by their UTF-8 bytes, which differs from JS string order past U+FFFF. */
@@ -24,7 +24,7 @@ export async function listObjectPage(
   const pageSize = Math.max(1, Math.min(limit, MAX_PAGE));
   const objects: ListedObject[] = [];
   // One more than a page tells whether another page follows.
-  for await (const object of walk(layout.objects, '', prefix, startAfter)) {
+  for await (const object of walk(layout, layout.objects, '', prefix, startAfter)) {
     if (objects.length === pageSize) return { objects, nextStartAfter: objects.at(-1)!.key };
     objects.push(object);
   }
@@ -32,6 +32,7 @@ export async function listObjectPage(
 }
 
 async function* walk(
+  layout: Layout,
   dir: string,
   keyPrefix: string,
   prefix: string,
@@ -58,12 +59,17 @@ async function* walk(
       if (startAfter !== undefined && !startAfter.startsWith(entry.key) && compareKeys(entry.key, startAfter) < 0) {
         continue;
       }
-      yield* walk(path.join(dir, entry.name), entry.key, prefix, startAfter);
+      yield* walk(layout, path.join(dir, entry.name), entry.key, prefix, startAfter);
     } else {
       if (!entry.key.startsWith(prefix)) continue;
       if (startAfter !== undefined && compareKeys(entry.key, startAfter) <= 0) continue;
       const stats = await statFile(path.join(dir, entry.name));
-      if (stats) yield { key: entry.key, size: stats.size, lastModified: stats.mtime };
+      if (!stats) continue;
+      // The ETag only while the metadata still describes these bytes: otherwise there is none
+      // to vouch for, and a caller that cares asks headObject, which hashes the bytes.
+      const meta = await readJson<ObjectMeta>(metaPath(layout, entry.key));
+      const etag = metaDescribes(meta, stats) ? meta.md5Hex : undefined;
+      yield { key: entry.key, size: stats.size, ...(etag === undefined ? {} : { etag }), lastModified: stats.mtime };
     }
   }
 }

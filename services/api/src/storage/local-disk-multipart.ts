@@ -18,6 +18,8 @@ import {
 } from '#src/storage/object-store.js';
 import {
   isCode,
+  ObjectExistsError,
+  objectPath,
   publishObject,
   readJson,
   statFile,
@@ -121,6 +123,8 @@ export async function completeUpload(
   minPartSize: number,
 ): Promise<void> {
   const record = await requireUpload(layout, key, multipartId);
+  // Fails fast; publishing below is what decides, should another writer get there meanwhile.
+  if (await statFile(objectPath(layout, key))) throw new ObjectStoreError('ObjectExists', `an object already exists at ${JSON.stringify(key)}`);
   const available = await partFiles(layout, multipartId);
   if (parts.length === 0) throw new ObjectStoreError('InvalidPart', 'at least one part is required');
   const chosen = parts.map((wanted, index) => {
@@ -138,6 +142,7 @@ export async function completeUpload(
 
   const target = tmpPath(layout);
   const sha256 = createHash('sha256');
+  const md5 = createHash('md5');
   let size = 0;
   await mkdir(layout.tmp, { recursive: true });
   const out = await open(target, 'wx');
@@ -145,6 +150,7 @@ export async function completeUpload(
     for (const part of chosen) {
       for await (const chunk of createReadStream(part.file)) {
         sha256.update(chunk as Buffer);
+        md5.update(chunk as Buffer);
         size += (chunk as Buffer).length;
         await out.write(chunk as Buffer);
       }
@@ -154,11 +160,17 @@ export async function completeUpload(
       size,
       contentType: record.contentType,
       sha256Base64: sha256.digest('base64'),
+      md5Hex: md5.digest('hex'),
     });
   } catch (error) {
     await out.close().catch(() => {});
-    await rm(target, { force: true });
+    if (error instanceof ObjectExistsError) {
+      // S3 with If-None-Match: * refuses the same way; the object there stays as it was.
+      throw new ObjectStoreError('ObjectExists', error.message);
+    }
     throw error;
+  } finally {
+    await rm(target, { force: true }); // linked into place, or refused
   }
   await rm(uploadDir(layout, multipartId), { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // The local disk store behind its router on a real HTTP server (ephemeral port, temp dir). No
 // external services, but a disk and sockets: the integration tier.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,7 @@ afterEach(() => {
 });
 
 const storeAt = (clock?: Clock) => localDiskObjectStore({ ...options, baseUrl, clock });
+const md5Hex = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 objectStoreContract(() => ({ store, storeAt }), {
   signature: 'X-Baketsu-Signature',
@@ -80,8 +81,9 @@ describe('local disk specifics', () => {
       socket.on('error', reject);
     });
     socket.write(
-      `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\ncontent-type: text/plain\r\n` +
-        `x-amz-checksum-sha256: ${request.headers['x-amz-checksum-sha256']}\r\ncontent-length: 10\r\n\r\n01234`,
+      `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n` +
+        Object.entries(request.headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+        'content-length: 10\r\n\r\n01234',
     );
     // Disconnect once the store holds the first five bytes in its temp file.
     await expect.poll(tmpSizes, { interval: 10, timeout: 5_000 }).toEqual([5]);
@@ -146,6 +148,31 @@ describe('local disk specifics', () => {
     await store.completeMultipartUpload(key, multipartId, parts);
     expect(await store.headObject(key)).toMatchObject({ size: 7, sha256Base64: sha256Base64(Buffer.from('second!')) });
     expect(await readdir(path.join(rootDir, 'uploads'))).not.toContain(multipartId);
+  });
+
+  test('bytes changed behind the store\'s back get their own checksum and ETag, not the recorded ones', async () => {
+    const key = `local/${randomUUID()}`;
+    const bytes = Buffer.from('original');
+    const request = await store.presignPut(key, { size: bytes.length, contentType: 'text/plain', expiresInSeconds: 60 });
+    expect((await send(request, bytes)).status).toBe(200);
+    const before = await store.headObject(key);
+    expect(before).toMatchObject({ sha256Base64: sha256Base64(bytes), etag: md5Hex(bytes) });
+    expect((await store.listObjects(key, { limit: 1 })).objects[0]?.etag).toBe(md5Hex(bytes));
+
+    const altered = Buffer.from('ORIGINAL'); // same length: only the content tells
+    await writeFile(path.join(rootDir, 'objects', key), altered);
+    expect(await store.headObject(key)).toMatchObject({ size: bytes.length, sha256Base64: sha256Base64(altered), etag: md5Hex(altered) });
+    // A listing reads no bytes, so it has no ETag to vouch for.
+    expect((await store.listObjects(key, { limit: 1 })).objects).toEqual([{ key, size: bytes.length, lastModified: expect.any(Date) }]);
+  });
+
+  test('an object whose metadata was never written (a crash) still reports its checksum', async () => {
+    const key = `local/${randomUUID()}`;
+    const bytes = Buffer.from('no meta');
+    expect((await send(await store.presignPut(key, { size: bytes.length, contentType: 'text/plain', expiresInSeconds: 60 }), bytes)).status).toBe(200);
+    await rm(path.join(rootDir, 'meta', `${key}.json`));
+    expect(await store.headObject(key)).toMatchObject({ size: bytes.length, sha256Base64: sha256Base64(bytes), etag: md5Hex(bytes) });
+    expect((await store.headObject(key))?.contentType).toBeUndefined();
   });
 
   test('notifies created and removed objects', async () => {

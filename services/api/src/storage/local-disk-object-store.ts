@@ -5,13 +5,17 @@
 //   app.use('/storage', localDiskRouter(storage));          // before any body parser
 //   const objectStore = localDiskObjectStore({ ...storage, baseUrl: `${publicUrl}/storage` });
 //
-// Known differences from S3: no Range requests, and a key cannot also be the folder of
-// another key (`a` and `a/b`), which server-chosen keys never need.
+// Known differences from S3: no Range requests; a key cannot also be the folder of
+// another key (`a` and `a/b`), which server-chosen keys never need; and every key is
+// write-once, whether or not a PUT asks for it with `If-None-Match: *` (see local-disk-files).
 import { systemClock, type Clock } from '#src/platform/clock.js';
 import { attachmentDisposition } from '#src/storage/content-disposition.js';
 import {
+  hashFile,
+  isCode,
   keySegments,
   layoutOf,
+  metaDescribes,
   metaPath,
   objectPath,
   readJson,
@@ -30,12 +34,18 @@ import {
 } from '#src/storage/local-disk-multipart.js';
 import { encodeKeyPath, signedQuery, type SignedRequest } from '#src/storage/local-disk-signing.js';
 import {
+  CREATE_ONLY,
   MAX_PART_NUMBER,
   MAX_PRESIGN_SECONDS,
   MIN_PART_SIZE,
   type ObjectHead,
   type ObjectStore,
 } from '#src/storage/object-store.js';
+
+const gone = (error: unknown): null => {
+  if (isCode(error, 'ENOENT')) return null;
+  throw error;
+};
 
 /** What happened to an object, as S3 event notifications would report it. */
 export type LocalDiskNotification =
@@ -104,7 +114,7 @@ export function localDiskObjectStore(options: LocalDiskObjectStoreOptions): Obje
   return {
     async presignPut(key, { size, contentType, sha256Base64, expiresInSeconds }) {
       checkSize(size);
-      const headers: Record<string, string> = { 'content-type': contentType };
+      const headers: Record<string, string> = { 'content-type': contentType, ...CREATE_ONLY };
       if (sha256Base64 !== undefined) headers['x-amz-checksum-sha256'] = sha256Base64;
       const signed = presign(
         { method: 'PUT', key, headers: { ...headers, 'content-length': String(size) } },
@@ -143,14 +153,16 @@ export function localDiskObjectStore(options: LocalDiskObjectStoreOptions): Obje
     async headObject(key) {
       const stats = await statFile(objectPath(layout, key));
       if (!stats) return null;
-      const head: ObjectHead = { size: stats.size, lastModified: stats.mtime };
       const meta = await readJson<ObjectMeta>(metaPath(layout, key));
-      // Metadata is written just before the bytes are renamed in; if a crash or an
-      // overwrite left it describing other bytes, report only what the file itself says.
-      if (meta && meta.size === stats.size) {
-        head.contentType = meta.contentType;
-        head.sha256Base64 = meta.sha256Base64;
-      }
+      const head: ObjectHead = { size: stats.size, lastModified: stats.mtime };
+      if (metaDescribes(meta, stats)) head.contentType = meta.contentType;
+      // Metadata is written just after the bytes are linked in; if a crash left none, or the
+      // bytes were changed behind the store's back, the checksums come from the bytes themselves.
+      const sums = metaDescribes(meta, stats) && meta.md5Hex !== undefined ? meta : await hashFile(objectPath(layout, key)).catch(gone);
+      if (sums === null) return null; // deleted meanwhile
+      head.sha256Base64 = sums.sha256Base64;
+      head.checksum = `sha256:${sums.sha256Base64}`;
+      head.etag = sums.md5Hex;
       return head;
     },
 

@@ -11,12 +11,15 @@ import {
   BodyTooLargeError,
   InvalidKeyError,
   keySegments,
+  metaDescribes,
   metaPath,
+  ObjectExistsError,
   objectPath,
   publishObject,
   readJson,
   receive,
   isCode,
+  statFile,
   type ObjectMeta,
   type Received,
 } from '#src/storage/local-disk-files.js';
@@ -77,6 +80,8 @@ async function put(disk: ResolvedLocalDisk, req: Request, res: Response): Promis
   const declared = Number(lengthHeader);
   if (declared > MAX_PUT_SIZE) throw new S3Refusal(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
   if (uploadId !== undefined) await requireUploadOrRefuse(disk, key, uploadId);
+  // Fails fast, before receiving up to 5 GiB; publishing is what decides (a racing writer).
+  else if (await statFile(objectPath(disk.layout, key))) throw objectExists();
 
   const received = await receiveOrRefuse(disk, req, declared);
   try {
@@ -90,12 +95,15 @@ async function put(disk: ResolvedLocalDisk, req: Request, res: Response): Promis
       res.setHeader('ETag', await storePart(disk.layout, uploadId, partNumber, received).catch(refuseNoSuchUpload));
     } else {
       const contentType = req.headers['content-type'] ?? 'application/octet-stream';
-      await publishObject(disk.layout, key, received.file, { size: received.size, contentType, sha256Base64: received.sha256Base64 });
+      const meta = { size: received.size, contentType, sha256Base64: received.sha256Base64, md5Hex: received.md5Hex };
+      await publishObject(disk.layout, key, received.file, meta).catch((error: unknown) => {
+        throw error instanceof ObjectExistsError ? objectExists() : error;
+      });
       disk.notify({ type: 'ObjectCreated', key, size: received.size, at: disk.now() });
       res.setHeader('ETag', `"${received.md5Hex}"`);
     }
   } finally {
-    await rm(received.file, { force: true }); // already renamed away unless refused
+    await rm(received.file, { force: true }); // linked into place (or refused): the tmp name goes
   }
   res.setHeader('x-amz-checksum-sha256', received.sha256Base64);
   res.status(200).end();
@@ -121,7 +129,7 @@ async function get(disk: ResolvedLocalDisk, req: Request, res: Response): Promis
     const meta = await readJson<ObjectMeta>(metaPath(disk.layout, key));
     res.status(200);
     res.setHeader('Content-Length', String(stats.size));
-    res.setHeader('Content-Type', meta?.size === stats.size ? meta.contentType : 'application/octet-stream');
+    res.setHeader('Content-Type', metaDescribes(meta, stats) ? meta.contentType : 'application/octet-stream');
     res.setHeader('Last-Modified', stats.mtime.toUTCString());
     if (disposition !== undefined) res.setHeader('Content-Disposition', disposition);
     // User content served from the API's own origin: never sniffed, never run as a page.
@@ -192,6 +200,14 @@ function refuseNoSuchUpload(error: unknown): never {
     throw new S3Refusal(404, 'NoSuchUpload', 'The specified multipart upload does not exist.');
   }
   throw error;
+}
+
+/**
+ * Keys are write-once (see local-disk-files): S3's answer to a PUT with `If-None-Match: *` on a
+ * key that holds an object, which the local store gives to every PUT of an existing key.
+ */
+function objectExists(): S3Refusal {
+  return new S3Refusal(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.');
 }
 
 function parsePartNumber(value: string | null): number {

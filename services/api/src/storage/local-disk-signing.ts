@@ -1,8 +1,8 @@
 // Signed URLs for the local disk store, shaped like S3 presigned URLs: the URL carries an
 // absolute expiry, the names of the headers the signature binds, and an HMAC-SHA256 over
 // everything that decides what may be stored or served. The client sends the bound
-// headers (Content-Length, Content-Type, x-amz-checksum-sha256) exactly as for S3, so the
-// SDK treats both stores the same.
+// headers (Content-Length, Content-Type, x-amz-checksum-sha256, If-None-Match) exactly as
+// for S3, so the SDK treats both stores the same.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const QUERY = {
@@ -14,7 +14,7 @@ export const QUERY = {
   disposition: 'response-content-disposition',
 } as const;
 
-export const BINDABLE_HEADERS = ['content-length', 'content-type', 'x-amz-checksum-sha256'] as const;
+export const BINDABLE_HEADERS = ['content-length', 'content-type', 'x-amz-checksum-sha256', 'if-none-match'] as const;
 export type BindableHeader = (typeof BINDABLE_HEADERS)[number];
 
 export interface SignedRequest {

@@ -57,12 +57,18 @@ export function objectStoreContract(
       const key = newKey();
       const request = await put(store, key);
       expect(request.method).toBe('PUT');
-      expect(request.headers).toEqual({ 'content-type': 'text/plain', 'x-amz-checksum-sha256': sha256Base64(body) });
+      expect(request.headers).toEqual({ 'content-type': 'text/plain', 'x-amz-checksum-sha256': sha256Base64(body), 'if-none-match': '*' });
       expect(request.expiresAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
       expect((await send(request, body)).status).toBe(200);
 
       const head = await store.headObject(key);
-      expect(head).toMatchObject({ size: body.length, contentType: 'text/plain', sha256Base64: sha256Base64(body) });
+      expect(head).toMatchObject({
+        size: body.length,
+        contentType: 'text/plain',
+        sha256Base64: sha256Base64(body),
+        checksum: `sha256:${sha256Base64(body)}`,
+        etag: expect.stringMatching(/^[^"]+$/),
+      });
       expect(Math.abs(head!.lastModified.getTime() - Date.now())).toBeLessThan(60_000);
 
       const name = 'résumé "final".pdf';
@@ -77,9 +83,53 @@ export function objectStoreContract(
       const { store } = fixture();
       const key = newKey();
       const request = await put(store, key, body, false);
-      expect(request.headers).toEqual({ 'content-type': 'text/plain' });
+      expect(request.headers).toEqual({ 'content-type': 'text/plain', 'if-none-match': '*' });
       expect((await send(request, body)).status).toBe(200);
-      expect(await store.headObject(key)).toMatchObject({ size: body.length, contentType: 'text/plain' });
+      const head = await store.headObject(key);
+      // Storage still knows a checksum of its own choosing (S3: CRC64NVME; local: SHA-256).
+      expect(head).toMatchObject({ size: body.length, contentType: 'text/plain', checksum: expect.stringMatching(/^[a-z0-9]+:.+/) });
+      const listed = await store.listObjects(key, { limit: 10 });
+      expect(listed.objects).toEqual([{ key, size: body.length, etag: head!.etag, lastModified: expect.any(Date) }]);
+    });
+
+    describe('stored bytes are final', () => {
+      const other = Buffer.from(body).fill(0x42); // same length, other bytes
+
+      test.each([
+        ['with a checksum', true],
+        ['without a checksum', false],
+      ])('a second PUT %s, through the same URL or a fresh one, is refused and changes nothing', async (_name, sha) => {
+        const { store } = fixture();
+        const key = newKey();
+        const first = await put(store, key, body, sha);
+        expect((await send(first, body)).status).toBe(200);
+        const before = await store.headObject(key);
+
+        const again = await send(first, body);
+        expect(again.status).toBe(412);
+        expect(again.text).toContain('<Code>PreconditionFailed</Code>');
+        const fresh = await put(store, key, other, sha);
+        expect((await send(fresh, other)).status).toBe(412);
+        // Dropping the condition breaks the signature rather than turning the PUT into an overwrite.
+        const { 'if-none-match': _dropped, ...unconditional } = fresh.headers;
+        expect((await send(fresh, other, unconditional)).status).toBe(403);
+
+        expect(await store.headObject(key)).toEqual(before);
+        const got = await download((await store.presignGet(key, { downloadFileName: 'a.txt', expiresInSeconds: 60 })).url);
+        expect(got.bytes.equals(body)).toBe(true);
+      });
+
+      test('of two PUTs racing for a key, exactly one is stored', async () => {
+        const { store } = fixture();
+        const key = newKey();
+        const [a, b] = [await put(store, key, body, false), await put(store, key, other, false)];
+        const statuses = await Promise.all([send(a, body), send(b, other)].map((p) => p.then((r) => r.status)));
+        expect([...statuses].sort()).toEqual([200, 412]);
+        const winner = statuses[0] === 200 ? body : other;
+        const got = await download((await store.presignGet(key, { downloadFileName: 'a.txt', expiresInSeconds: 60 })).url);
+        expect(got.bytes.equals(winner)).toBe(true);
+        expect((await store.headObject(key))?.size).toBe(body.length);
+      });
     });
 
     test('stores an empty object', async () => {
@@ -221,6 +271,44 @@ export function objectStoreContract(
       expect(got.bytes.length).toBe(MIN_PART_SIZE + 1);
       expect(sha256Base64(got.bytes)).toBe(sha256Base64(Buffer.concat(bytes)));
       expect(await store.listMultipartUploads(key)).toEqual([]);
+    });
+
+    test('after completion, neither a late part nor another completion changes the object', async () => {
+      const { store } = fixture();
+      const key = newKey();
+      const bytes = partsOf();
+      const { multipartId } = await store.createMultipartUpload(key, { contentType: 'text/plain' });
+      const requests = [];
+      for (const [index, part] of bytes.entries()) {
+        const request = await store.presignUploadPart(key, multipartId, index + 1, { size: part.length, expiresInSeconds: 60 });
+        expect((await send(request, part)).status).toBe(200);
+        requests.push(request);
+      }
+      const listed = await store.listParts(key, multipartId);
+      await store.completeMultipartUpload(key, multipartId, listed);
+      const before = await store.headObject(key);
+      expect(before).toMatchObject({ size: MIN_PART_SIZE + 1, etag: expect.any(String) });
+
+      // The upload id is spent: a part sent with a URL still within its lifetime finds no upload.
+      const late = Buffer.from(bytes[1]!).fill(0x43);
+      expect((await send(requests[1]!, late)).status).toBe(404);
+      // Completing the same upload id again is a no-op success (versitygw, as an idempotent retry)
+      // or a refusal (AWS: NoSuchUpload; local store); either way the object stays as it was.
+      const again = await store.completeMultipartUpload(key, multipartId, listed).catch((e: unknown) => e);
+      if (again !== undefined) expect(again).toMatchObject({ name: 'ObjectStoreError', code: expect.stringMatching(/^(NoSuchUpload|ObjectExists)$/) });
+
+      // Nor can another multipart upload be completed onto the key.
+      const second = await store.createMultipartUpload(key, { contentType: 'text/plain' });
+      const request = await store.presignUploadPart(key, second.multipartId, 1, { size: 5, expiresInSeconds: 60 });
+      expect((await send(request, Buffer.from('other'))).status).toBe(200);
+      await expect(
+        store.completeMultipartUpload(key, second.multipartId, await store.listParts(key, second.multipartId)),
+      ).rejects.toMatchObject({ code: 'ObjectExists' });
+      await store.abortMultipartUpload(key, second.multipartId);
+
+      expect(await store.headObject(key)).toEqual(before);
+      const got = await download((await store.presignGet(key, { downloadFileName: 'big.txt', expiresInSeconds: 60 })).url);
+      expect(sha256Base64(got.bytes)).toBe(sha256Base64(Buffer.concat(bytes)));
     });
 
     test('refuses a part of another size than signed, and expired or tampered part URLs', async () => {

@@ -5,7 +5,11 @@
 // length, the type and, when the client gave one, the SHA-256 — so storage itself refuses
 // other bytes and `headObject` at completion only confirms what was already enforced.
 //
-// Keys are chosen by the server (never by users), e.g. `<account id>/<upload id>`.
+// Keys are chosen by the server (never by users), e.g. `<account id>/<upload id>`, and are
+// write-once: a presigned PUT carries S3's conditional `If-None-Match: *` (signed, so it
+// cannot be dropped), and completing a multipart upload never replaces an object either. So
+// once `complete` has verified an object, no holder of a URL can change the bytes behind
+// the file's size, checksum and bill.
 // Adapters: `s3ObjectStore` (any S3: AWS, R2, versitygw, MinIO) and
 // `localDiskObjectStore` + `localDiskRouter` (embedded mode: the API serves the URLs).
 
@@ -14,7 +18,9 @@ export interface PresignedRequest {
   method: 'PUT' | 'GET';
   url: string;
   /**
-   * Headers the client must send verbatim (they are part of the signature).
+   * Headers the client must send verbatim (they are part of the signature). A single PUT
+   * includes `if-none-match: *`: storage answers 412 PreconditionFailed when the key
+   * already holds an object, which for a retried PUT means "already stored".
    * `Content-Length` is signed too but is NOT listed: browsers forbid setting it and fetch
    * derives it from the body, so the body must have a known length (Blob, Buffer, file),
    * not a stream sent with chunked encoding.
@@ -65,12 +71,21 @@ export interface ObjectHead {
    * here); the local disk store always knows it.
    */
   sha256Base64?: string;
+  /**
+   * The strongest whole-object checksum storage reports, as `<algorithm>:<base64>` (e.g.
+   * `sha256:…`, or `crc64nvme:…`, which S3 computes for every upload that declared none).
+   */
+  checksum?: string;
+  /** Storage's ETag, without quotes: it changes whenever other bytes are written. */
+  etag?: string;
   lastModified: Date;
 }
 
 export interface ListedObject {
   key: string;
   size: number;
+  /** As in `ObjectHead`; absent when the listing cannot vouch for it. */
+  etag?: string;
   lastModified: Date;
 }
 
@@ -101,7 +116,10 @@ export interface ObjectStore {
   ): Promise<PresignedRequest & { method: 'PUT' }>;
   /** All uploaded parts (every page), ascending by part number. Throws NoSuchUpload. */
   listParts(key: string, multipartId: string): Promise<UploadedPart[]>;
-  /** Parts ascending, etags as listed. Throws NoSuchUpload / InvalidPart / EntityTooSmall. */
+  /**
+   * Parts ascending, etags as listed. Throws NoSuchUpload / InvalidPart / EntityTooSmall, and
+   * ObjectExists when the key already holds an object (which is then left unchanged).
+   */
   completeMultipartUpload(key: string, multipartId: string, parts: CompletedPart[]): Promise<void>;
   /** Idempotent: aborting an unknown or finished upload is not an error. */
   abortMultipartUpload(key: string, multipartId: string): Promise<void>;
@@ -121,7 +139,7 @@ export interface ObjectStore {
   listObjects(prefix: string, options: { startAfter?: string; limit: number }): Promise<ObjectPage>;
 }
 
-export type ObjectStoreErrorCode = 'NoSuchUpload' | 'InvalidPart' | 'EntityTooSmall';
+export type ObjectStoreErrorCode = 'NoSuchUpload' | 'InvalidPart' | 'EntityTooSmall' | 'ObjectExists';
 
 /**
  * The few storage refusals callers act on (e.g. a client completing with a wrong etag is
@@ -142,3 +160,9 @@ export class ObjectStoreError extends Error {
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 export const MAX_PART_NUMBER = 10_000;
+
+/** The conditional header that makes a PUT create-only (S3's name and value). */
+export const CREATE_ONLY = { 'if-none-match': '*' } as const;
+
+/** `"abc"` and `W/"abc"` → `abc`: ETags compared as values. */
+export const bareEtag = (etag: string) => etag.replace(/^(W\/)?"|"$/g, '');

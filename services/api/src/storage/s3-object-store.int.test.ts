@@ -50,7 +50,7 @@ objectStoreContract(() => ({ store, storeAt }), {
 });
 
 describe('S3 specifics', () => {
-  test('URLs sign content-length, content-type and the checksum as headers', async () => {
+  test('URLs sign content-length, content-type, the checksum and the create-only condition as headers', async () => {
     const request = await store.presignPut(`s3/${randomUUID()}`, {
       size: 3,
       contentType: 'text/plain',
@@ -58,7 +58,7 @@ describe('S3 specifics', () => {
       expiresInSeconds: 60,
     });
     const query = new URL(request.url).searchParams;
-    expect(query.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;x-amz-checksum-sha256');
+    expect(query.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match;x-amz-checksum-sha256');
     // Not hoisted into the query: S3 only verifies a checksum sent as a header.
     expect(query.has('x-amz-checksum-sha256')).toBe(false);
     expect(query.get('X-Amz-Expires')).toBe('60');

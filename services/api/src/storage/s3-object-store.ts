@@ -11,12 +11,15 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { systemClock, type Clock } from '#src/platform/clock.js';
 import { attachmentDisposition } from '#src/storage/content-disposition.js';
 import {
+  bareEtag,
+  CREATE_ONLY,
   MAX_PRESIGN_SECONDS,
   ObjectStoreError,
   type ObjectStore,
@@ -42,9 +45,12 @@ export interface S3ObjectStoreOptions {
 
 // Headers to bind. S3's presigner always drops content-type unless told otherwise;
 // content-length (what makes storage refuse another size) is signed whenever ContentLength
-// is set, listed to say so. Parts bind only their length: the SDK gives UploadPart a
-// default content-type the client would have to repeat, and a part's type means nothing.
-const SIGNED_PUT = new Set(['content-type', 'content-length']);
+// is set, listed to say so. if-none-match makes the PUT create-only (AWS S3, versitygw ≥ 1.0
+// and MinIO answer 412 PreconditionFailed when the key holds an object); signed, so a client
+// cannot drop it to overwrite a completed file. Parts bind only their length: the SDK gives
+// UploadPart a default content-type the client would have to repeat, and a part's type
+// means nothing. A part cannot change a completed object: its upload id is gone.
+const SIGNED_PUT = new Set(['content-type', 'content-length', 'if-none-match']);
 const SIGNED_PART = new Set(['content-length']);
 // Left as a header (not hoisted into the query) so S3 verifies the body against it.
 const UNHOISTED = new Set(['x-amz-checksum-sha256']);
@@ -84,9 +90,10 @@ export function s3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
         ContentLength: size,
         ContentType: contentType,
         ChecksumSHA256: sha256Base64,
+        IfNoneMatch: CREATE_ONLY['if-none-match'],
       });
       const { url, expiresAt } = await presign(expiresInSeconds, SIGNED_PUT, (o) => getSignedUrl(presignClient, command, o));
-      const headers: Record<string, string> = { 'content-type': contentType };
+      const headers: Record<string, string> = { 'content-type': contentType, ...CREATE_ONLY };
       if (sha256Base64 !== undefined) headers['x-amz-checksum-sha256'] = sha256Base64;
       return { method: 'PUT', url, headers, expiresAt };
     },
@@ -138,13 +145,16 @@ export function s3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
               Key: key,
               UploadId: multipartId,
               MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+              // Never replaces an object: a second completion of the same upload id, which
+              // versitygw would otherwise accept again, is refused like any other writer.
+              IfNoneMatch: CREATE_ONLY['if-none-match'],
             }),
           ),
         );
       } catch (error) {
         // versitygw answers InvalidPart for an upload that is gone (AWS: NoSuchUpload). A
         // retried completion whose first attempt succeeded depends on telling them apart.
-        if (error instanceof ObjectStoreError && error.code !== 'NoSuchUpload') {
+        if (error instanceof ObjectStoreError && error.code !== 'NoSuchUpload' && error.code !== 'ObjectExists') {
           await mapErrors(
             client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: multipartId, MaxParts: 1 })),
           );
@@ -187,10 +197,14 @@ export function s3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
     async headObject(key) {
       try {
         const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+        const sha256Base64 = fullObject(out.ChecksumSHA256, out.ChecksumType);
+        const checksum = strongestChecksum(out);
         return {
           size: out.ContentLength ?? 0,
           contentType: out.ContentType,
-          sha256Base64: fullObjectSha256(out.ChecksumSHA256, out.ChecksumType),
+          ...(sha256Base64 === undefined ? {} : { sha256Base64 }),
+          ...(checksum === undefined ? {} : { checksum }),
+          ...(out.ETag === undefined ? {} : { etag: bareEtag(out.ETag) }),
           lastModified: out.LastModified ?? new Date(0),
         };
       } catch (error) {
@@ -229,7 +243,9 @@ export function s3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
         }),
       );
       const objects = (out.Contents ?? []).flatMap((o) =>
-        o.Key ? [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) }] : [],
+        o.Key
+          ? [{ key: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: bareEtag(o.ETag) } : {}), lastModified: o.LastModified ?? new Date(0) }]
+          : [],
       );
       const last = objects.at(-1)?.key;
       return out.IsTruncated && last !== undefined ? { objects, nextStartAfter: last } : { objects };
@@ -237,11 +253,29 @@ export function s3ObjectStore(options: S3ObjectStoreOptions): ObjectStore {
   };
 }
 
-// A multipart object's checksum is a checksum of part checksums ("…-3"), not the SHA-256
-// of its bytes; reporting it as one would make every verification against it fail.
-function fullObjectSha256(value: string | undefined, type: string | undefined): string | undefined {
+// A composite checksum of a multipart object is a checksum of part checksums ("…-3"), not
+// one of its bytes; reporting it as one would make every comparison against it fail.
+function fullObject(value: string | undefined, type: string | undefined): string | undefined {
   if (value === undefined || type === 'COMPOSITE' || value.includes('-')) return undefined;
   return value;
+}
+
+// Strongest first. Without a declared SHA-256, AWS S3 (since 2024-12) and versitygw compute a
+// full-object CRC64NVME of every upload, so there is nearly always one to record.
+const CHECKSUMS = [
+  ['sha256', 'ChecksumSHA256'],
+  ['sha1', 'ChecksumSHA1'],
+  ['crc64nvme', 'ChecksumCRC64NVME'],
+  ['crc32c', 'ChecksumCRC32C'],
+  ['crc32', 'ChecksumCRC32'],
+] as const satisfies ReadonlyArray<readonly [string, keyof HeadObjectCommandOutput]>;
+
+function strongestChecksum(out: HeadObjectCommandOutput): string | undefined {
+  for (const [algorithm, field] of CHECKSUMS) {
+    const value = fullObject(out[field], out.ChecksumType);
+    if (value !== undefined) return `${algorithm}:${value}`;
+  }
+  return undefined;
 }
 
 async function checkPresignClient(presignClient: S3Client): Promise<void> {
@@ -264,6 +298,7 @@ const MAPPED: Record<string, ObjectStoreErrorCode> = {
   InvalidPart: 'InvalidPart',
   InvalidPartOrder: 'InvalidPart',
   EntityTooSmall: 'EntityTooSmall',
+  PreconditionFailed: 'ObjectExists',
 };
 
 async function mapErrors<T>(promise: Promise<T>): Promise<T> {
