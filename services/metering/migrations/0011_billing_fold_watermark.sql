@@ -12,11 +12,11 @@ create table billing_fold_watermark (
   updated_at timestamptz not null default now()
 );
 
--- Written by each reporting pass: every transaction committed by at_ms has an id below xmax. Once
--- the verified position has passed every outbox row below xmax, at_ms is the new watermark.
+-- Written by each reporting pass: every transaction committed by at_ms has an id below snapshot_xmax. Once
+-- the verified position has passed every outbox row below snapshot_xmax, at_ms is the new watermark.
 create table billing_fold_checkpoints (
   at_ms bigint primary key,
-  xmax xid8 not null
+  snapshot_xmax xid8 not null
 );
 
 -- Down Migration

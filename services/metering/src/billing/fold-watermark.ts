@@ -32,7 +32,7 @@ const stateRow = z.object({ transaction_id: z.string(), position: z.number(), fo
 export async function advanceFoldWatermark(pool: DatabasePool, nowMs: number, options: { maxRows?: number } = {}): Promise<FoldWatermark> {
   await pool.query(sql.unsafe`insert into billing_fold_watermark default values on conflict do nothing`);
   await pool.query(sql.unsafe`
-    insert into billing_fold_checkpoints (at_ms, xmax) values (${nowMs}, pg_snapshot_xmax(pg_current_snapshot())) on conflict do nothing`);
+    insert into billing_fold_checkpoints (at_ms, snapshot_xmax) values (${nowMs}, pg_snapshot_xmax(pg_current_snapshot())) on conflict do nothing`);
   const state = await pool.one(sql.type(stateRow)`
     select verified_transaction_id::text as transaction_id, verified_position as position, folded_through_ms from billing_fold_watermark`);
   let verifiedTo: OutboxCursor = { transactionId: state.transaction_id, position: state.position };
@@ -60,7 +60,7 @@ export async function advanceFoldWatermark(pool: DatabasePool, nowMs: number, op
       order by o.transaction_id, o.position limit 1
     ), proven as (
       select max(c.at_ms) as at_ms from billing_fold_checkpoints c
-      where not exists (select 1 from first_unverified f where f.transaction_id < c.xmax)
+      where not exists (select 1 from first_unverified f where f.transaction_id < c.snapshot_xmax)
     ), moved as (
       update billing_fold_watermark w set
         verified_transaction_id = ${verifiedTo.transactionId}::xid8, verified_position = ${verifiedTo.position},
