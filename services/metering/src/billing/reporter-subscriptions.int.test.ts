@@ -1,6 +1,8 @@
 // Per-subscription reporting: a resubscribe keeps the previous subscription's last hours, a duplicate
 // subscription is never reported on, the unit cannot change under live cursors, and no value sent
 // reaches 15 significant digits.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { HOUR_MS, meterUnit, stripeBillingProvider, type MeterEventReport } from '@baketsu/api/billing';
 import { insertAccount, insertInterval, insertSubscription, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
 import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
@@ -96,6 +98,14 @@ test('changing BILLING_METER_UNIT under subscriptions still reported is refused,
   clock.advance(2 * HOUR_MS);
   await expect(runReportingPass(reporter(clock, sent, { unit: 'KiB-hour' }))).rejects.toThrow(/BILLING_METER_UNIT/);
   expect(await database.pool.anyFirst(sql.unsafe`select distinct meter_event_name from billing_meter_reports`)).toEqual(['baketsu_storage_mib_hours']);
+
+  // At start, the CLI (as metering) exits 78 with the setting's name before it sends anything.
+  const cli = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./billing-main.ts', import.meta.url)), 'report', '--once'], {
+      env: { NODE_ENV: 'test', PATH: process.env.PATH, DATABASE_URL: database.connectionUrl, BILLING_METER_UNIT: 'KiB-hour', STRIPE_SECRET_KEY: 'sk_test_123', LOG_LEVEL: 'silent' },
+    }, (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? null : 0, stderr }));
+  });
+  expect(cli).toEqual({ code: 78, stderr: expect.stringContaining('BILLING_METER_UNIT is KiB-hour') });
 
   // Once the subscription has ended and is reported to its end, another unit is allowed.
   await database.pool.query(sql.unsafe`update billing_subscriptions set status = 'canceled', report_until_ms = ${T0 + 3 * HOUR_MS}`);
