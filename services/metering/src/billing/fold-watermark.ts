@@ -87,12 +87,8 @@ export async function advanceFoldWatermark(pool: DatabasePool, nowMs: number, op
  * file id are read, in SQL; an event without a file id changes no usage (metering dead-letters it).
  */
 function walkOutbox(db: CommonQueryMethods, after: OutboxCursor, limit: number) {
-  return db.one(sql.type(walkRow)`${walkOutboxQuery(after, limit)}`);
-}
-
-export function walkOutboxQuery(after: OutboxCursor, limit: number) {
   const fileId = sql.fragment`o.event -> 'data' ->> 'file_id'`;
-  return sql.fragment`
+  return db.one(sql.type(walkRow)`
     with span as (
       -- Positions first (an index-only scan in read order), the events' contents only for those.
       select o.transaction_id, o.position from outbox o
@@ -118,5 +114,5 @@ export function walkOutboxQuery(after: OutboxCursor, limit: number) {
     )
     select (select count(*)::int from candidates) as scanned, (select count(*)::int from before_blocked) as verified,
            (select transaction_id::text from verified) as verified_transaction_id, (select position from verified) as verified_position,
-           (select transaction_id::text from blocked) as blocked_transaction_id, (select position from blocked) as blocked_position`;
+           (select transaction_id::text from blocked) as blocked_transaction_id, (select position from blocked) as blocked_position`);
 }
