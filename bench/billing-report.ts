@@ -25,9 +25,14 @@ try {
       insert into accounts (id, email, password_hash) select id, 'bench-' || n || '@example.com', 'x' from a returning id
     ), billing_in as (
       insert into billing_accounts (account_id, stripe_customer_id, subscription_id, subscription_status, report_from_ms)
-      select id, 'cus_bench_' || replace(id::text, '-', ''), 'sub_bench', 'active', ${T0} from accounts_in returning account_id
+      select id, 'cus_bench_' || replace(id::text, '-', ''), 'sub_bench_' || replace(id::text, '-', ''), 'active', ${T0} from accounts_in
+      returning account_id, stripe_customer_id, subscription_id
+    ), subscriptions_in as (
+      insert into billing_subscriptions (subscription_id, account_id, stripe_customer_id, status, event_at, report_from_ms)
+      select subscription_id, account_id, stripe_customer_id, 'active', 1, ${T0} from billing_in returning subscription_id, account_id
     ), cursors_in as (
-      insert into billing_report_cursors (account_id, reported_through_ms, reported_units) select account_id, ${T0}, 0 from billing_in
+      insert into billing_report_cursors (subscription_id, account_id, reported_through_ms, reported_units, unit)
+      select subscription_id, account_id, ${T0}, 0, 'MiB-hour' from subscriptions_in
     )
     insert into metering.file_intervals (file_id, account_id, size_bytes, family, stored_at_ms, deleted_at_ms)
     select gen_random_uuid(), a.id, (1 + (random() * 500)::int) * 1048576 + f, 'other', ${T0}::bigint - 86400000 * f,
@@ -55,7 +60,7 @@ try {
     console.log(
       `pass ${index + 1} (concurrency ${concurrency}): ${(ms / 1000).toFixed(1)} s, ${requests.toLocaleString('en-US')} Stripe requests ` +
         `(${Math.round((requests * 1000) / ms).toLocaleString("en-US")}/s; planning ${(result.planMs / 1000).toFixed(1)} s, sending ${(result.sendMs / 1000).toFixed(1)} s), planned ${result.eventsPlanned.toLocaleString('en-US')} events for ` +
-        `${result.accountsPlanned.toLocaleString('en-US')} accounts, sent ${result.sent.toLocaleString('en-US')}, failed ${result.failed}, deferred ${result.deferred}`,
+        `${result.subscriptionsPlanned.toLocaleString('en-US')} subscriptions, sent ${result.sent.toLocaleString('en-US')}, failed ${result.failed}, deferred ${result.deferred}`,
     );
   }
 } finally {

@@ -5,6 +5,7 @@ import { ensureTopic } from '@baketsu/api/outbox';
 import { Kafka, logLevel } from 'kafkajs';
 import { pino } from 'pino';
 import { parseBillingProcessConfig, type BillingProcessConfig } from '#src/billing/billing-config.js';
+import { assertMeterUnitUnchanged, MeterUnitChangedError } from '#src/billing/reporter.js';
 import { startReporterLoop } from '#src/billing/reporter-loop.js';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
 import { EMBEDDED_CONSUMER, migrateMetering } from '#src/embedded.js';
@@ -43,6 +44,16 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'run') {
     console.error(`unknown command "${command}"; use "run" or "rebuild [--swap]"`);
     process.exit(64);
+  }
+
+  // A changed BILLING_METER_UNIT is a configuration error: refused before anything runs.
+  if (billingConfig.STRIPE_SECRET_KEY) {
+    await assertMeterUnitUnchanged(database.pool, billingConfig.BILLING_METER_UNIT).catch(async (error: unknown) => {
+      if (!(error instanceof MeterUnitChangedError)) throw error;
+      console.error(error.message);
+      await database.close();
+      process.exit(78);
+    });
   }
 
   let log: EventLog;

@@ -198,14 +198,22 @@ describe('webhooks', () => {
     expect(billing.plan.status).toBe('canceled');
     expect(await database.pool.oneFirst(sql.unsafe`select report_until_ms from billing_accounts where account_id = ${accountId}`)).toBe((t + 20) * 1000);
 
-    // Subscribing again bills from the new start, never across the gap.
-    await database.pool.query(sql.unsafe`insert into billing_report_cursors (account_id, reported_through_ms, reported_units) values (${accountId}, 0, 5)`);
+    // Subscribing again bills from the new start, never across the gap; the first subscription's
+    // reporting state stays, so its last hours are still reported.
+    await database.pool.query(sql.unsafe`
+      insert into billing_report_cursors (subscription_id, account_id, reported_through_ms, reported_units) values ('sub_A', ${accountId}, 0, 5)`);
     const again = stripeEvent('customer.subscription.created', { id: 'sub_B', object: 'subscription', customer, status: 'active', start_date: t + 3_000, items: { data: [period] } }, new Date((t + 3_000) * 1000));
     expect((await postWebhook(api.url, again, { at })).status).toBe(200);
-    const state = await database.pool.one(sql.type(z.object({ report_from_ms: z.number().nullable(), cursors: z.number() }))`
-      select report_from_ms, (select count(*)::int from billing_report_cursors where account_id = ${accountId}) as cursors
+    const state = await database.pool.one(sql.type(z.object({ report_from_ms: z.number().nullable(), subscription_id: z.string(), cursors: z.number() }))`
+      select report_from_ms, subscription_id, (select count(*)::int from billing_report_cursors where account_id = ${accountId}) as cursors
       from billing_accounts where account_id = ${accountId}`);
-    expect(state).toEqual({ report_from_ms: Math.ceil(((t + 3_000) * 1000) / 3_600_000) * 3_600_000, cursors: 0 });
+    expect(state).toEqual({ report_from_ms: Math.ceil(((t + 3_000) * 1000) / 3_600_000) * 3_600_000, subscription_id: 'sub_B', cursors: 1 });
+    const subscriptions = await database.pool.any(sql.type(z.object({ subscription_id: z.string(), status: z.string(), report_until_ms: z.number().nullable() }))`
+      select subscription_id, status, report_until_ms from billing_subscriptions where account_id = ${accountId} order by subscription_id`);
+    expect(subscriptions).toEqual([
+      { subscription_id: 'sub_A', status: 'canceled', report_until_ms: (t + 20) * 1000 },
+      { subscription_id: 'sub_B', status: 'active', report_until_ms: null },
+    ]);
   });
 
   test('events for unknown customers and of unhandled types are acknowledged and ignored', async () => {

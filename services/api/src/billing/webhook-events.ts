@@ -5,7 +5,7 @@ import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slon
 import { z } from 'zod';
 import type { Logger } from '#src/platform/logger.js';
 import { billingRepository } from './billing-repository.js';
-import { ceilHour } from './meter-unit.js';
+import { applySubscriptionChange } from './subscriptions.js';
 import { invoiceSummary } from './stripe-billing-provider.js';
 import type { VerifiedEvent } from './webhook-signature.js';
 
@@ -17,21 +17,21 @@ export async function applyWebhookEvent(pool: DatabasePool, event: VerifiedEvent
       insert into billing_webhook_events (id, type, stripe_created_at) values (${event.id}, ${event.type}, ${event.created})
       on conflict (id) do nothing returning id`);
     if (fresh === null) return 'duplicate';
-    const applied = await dispatch(tx, event);
+    const applied = await dispatch(tx, event, logger);
     if (!applied) logger.info({ eventId: event.id, type: event.type }, 'stripe event ignored');
     return applied ? 'applied' : 'ignored';
   });
 }
 
-async function dispatch(tx: DatabaseTransactionConnection, event: VerifiedEvent): Promise<boolean> {
+async function dispatch(tx: DatabaseTransactionConnection, event: VerifiedEvent, logger: Logger): Promise<boolean> {
   const object = event.data.object;
   switch (event.type) {
     case 'checkout.session.completed':
-      return checkoutCompleted(tx, object as unknown as Stripe.Checkout.Session, event.created);
+      return checkoutCompleted(tx, object as unknown as Stripe.Checkout.Session, event.created, logger);
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted':
-      return subscriptionChanged(tx, object as unknown as Stripe.Subscription, event);
+      return subscriptionChanged(tx, object as unknown as Stripe.Subscription, event, logger);
     case 'invoice.paid':
     case 'invoice.payment_failed':
     // A voided invoice is owed no more: its status ('void') lifts the past-due block it caused.
@@ -48,7 +48,7 @@ async function dispatch(tx: DatabaseTransactionConnection, event: VerifiedEvent)
   }
 }
 
-async function checkoutCompleted(tx: DatabaseTransactionConnection, session: Stripe.Checkout.Session, created: number): Promise<boolean> {
+async function checkoutCompleted(tx: DatabaseTransactionConnection, session: Stripe.Checkout.Session, created: number, logger: Logger): Promise<boolean> {
   const customerId = idOf(session.customer);
   const accountId = await accountFor(tx, customerId, session.client_reference_id ?? session.metadata?.account_id);
   const subscriptionId = idOf(session.subscription);
@@ -56,18 +56,19 @@ async function checkoutCompleted(tx: DatabaseTransactionConnection, session: Str
   await billingRepository.linkCustomer(tx, accountId, customerId);
   // Paid: the next checkout (after a cancellation) needs a session of its own.
   if (typeof session.id === 'string') await billingRepository.forgetCheckoutSession(tx, accountId, session.id);
-  // Subscription events carry the authoritative status; this only fills in what they have not said yet.
-  await tx.query(sql.unsafe`
-    update billing_accounts set
-      subscription_id = case when subscription_event_at is null then ${subscriptionId} else subscription_id end,
-      subscription_status = case when subscription_event_at is null then 'active' else subscription_status end,
-      report_from_ms = coalesce(report_from_ms, ${ceilHour(created * 1000)}),
-      updated_at = now()
-    where account_id = ${accountId}`);
+  // Subscription events carry the authoritative status; this only fills in what they have not said yet
+  // (stamped 0, so any subscription event, whenever it arrives, wins).
+  const known = await tx.exists(sql.unsafe`select 1 from billing_subscriptions where subscription_id = ${subscriptionId}`);
+  if (!known) {
+    await applySubscriptionChange(tx, {
+      accountId, customerId, subscriptionId, status: 'active', eventAt: 0,
+      startedAtMs: created * 1000, endedAtMs: null, periodStartMs: null, periodEndMs: null,
+    }, logger);
+  }
   return true;
 }
 
-async function subscriptionChanged(tx: DatabaseTransactionConnection, subscription: Stripe.Subscription, event: VerifiedEvent): Promise<boolean> {
+async function subscriptionChanged(tx: DatabaseTransactionConnection, subscription: Stripe.Subscription, event: VerifiedEvent, logger: Logger): Promise<boolean> {
   const customerId = idOf(subscription.customer);
   const accountId = await accountFor(tx, customerId, subscription.metadata?.account_id);
   if (!accountId || !customerId || typeof subscription.id !== 'string') return false;
@@ -78,35 +79,19 @@ async function subscriptionChanged(tx: DatabaseTransactionConnection, subscripti
   const periodEnd = seconds(item?.current_period_end);
   const startedAt = seconds(subscription.start_date) ?? seconds(subscription.created) ?? event.created;
   // An ended subscription is still reported up to its end (ended_at; else when it was cancelled,
-  // else when Stripe said so); one that is live again is reported on, open-ended.
+  // else when Stripe said so).
   const endedAt = status === 'canceled' ? seconds(subscription.ended_at) ?? seconds(subscription.canceled_at) ?? event.created : null;
-  const current = await tx.one(sql.type(z.object({
-    subscription_id: z.string().nullable(),
-    subscription_status: z.string().nullable(),
-    subscription_event_at: z.number().nullable(),
-  }))`
-    select subscription_id, subscription_status, subscription_event_at from billing_accounts where account_id = ${accountId} for update`);
-  // Stripe does not promise order; an event older than the one last applied changes nothing.
-  if (current.subscription_event_at !== null && current.subscription_event_at > event.created) return true;
-  // Cancelled is final in Stripe: a late event of the same subscription (one stamped in the same
-  // second, say) must not revive it, nor reopen its reporting past the end.
-  if (current.subscription_id === subscription.id && current.subscription_status === 'canceled' && status !== 'canceled') return true;
-  // A new subscription after a cancelled one bills from its own start, not across the gap between them.
-  if (current.subscription_id !== null && current.subscription_id !== subscription.id) {
-    await tx.query(sql.unsafe`update billing_accounts set report_from_ms = null where account_id = ${accountId}`);
-    await tx.query(sql.unsafe`delete from billing_report_cursors where account_id = ${accountId}`);
-  }
-  await tx.query(sql.unsafe`
-    update billing_accounts set
-      subscription_id = ${subscription.id},
-      subscription_status = ${status},
-      subscription_event_at = ${event.created},
-      current_period_start = ${periodStart === null ? null : sql.timestamp(new Date(periodStart * 1000))},
-      current_period_end = ${periodEnd === null ? null : sql.timestamp(new Date(periodEnd * 1000))},
-      report_from_ms = coalesce(report_from_ms, ${ceilHour(startedAt * 1000)}),
-      report_until_ms = ${endedAt === null ? null : endedAt * 1000},
-      updated_at = now()
-    where account_id = ${accountId}`);
+  await applySubscriptionChange(tx, {
+    accountId,
+    customerId,
+    subscriptionId: subscription.id,
+    status,
+    eventAt: event.created,
+    startedAtMs: startedAt * 1000,
+    endedAtMs: endedAt === null ? null : endedAt * 1000,
+    periodStartMs: periodStart === null ? null : periodStart * 1000,
+    periodEndMs: periodEnd === null ? null : periodEnd * 1000,
+  }, logger);
   return true;
 }
 

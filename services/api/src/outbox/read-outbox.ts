@@ -29,7 +29,7 @@ const outboxRow = z.object({ transaction_id: z.string(), position: z.number(), a
  * transaction ended meanwhile, the session is hidden from our role), it still holds the reader back,
  * which only delays rows, never skips one. Prepared transactions name their database themselves.
  */
-const outboxHorizon = sql.fragment`(
+export const outboxHorizon = sql.fragment`(
   with elsewhere (xid) as (
     select l.transactionid
     from pg_locks l join pg_stat_get_activity(null) a on a.pid = l.pid

@@ -11,6 +11,9 @@ export const billingProcessConfigSchema = z.object({
   PRICE_PER_GIB_MONTH: shared.PRICE_PER_GIB_MONTH,
   CURRENCY: shared.CURRENCY,
   ...billingConfigShape,
+  // How long past its grace period an hour waits for metering to fold everything committed before
+  // its end; then it is billed as the projection stands and late usage follows as a correction.
+  BILLING_REPORT_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
 });
 export type BillingProcessConfig = Readonly<z.infer<typeof billingProcessConfigSchema>>;
 

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { meteringMigrations } from '#src/embedded.js';
 import { parseBillingProcessConfig } from './billing-config.js';
 import { formatReconciliation, reconcile } from './reconcile.js';
-import { runReportingPass } from './reporter.js';
+import { assertMeterUnitUnchanged, MeterUnitChangedError, runReportingPass } from './reporter.js';
 import { startReporterLoop } from './reporter-loop.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -39,6 +39,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'report') {
+      try {
+        await assertMeterUnitUnchanged(database.pool, config.BILLING_METER_UNIT);
+      } catch (error) {
+        if (!(error instanceof MeterUnitChangedError)) throw error;
+        console.error(error.message);
+        return 78;
+      }
       if (flags.includes('--once')) {
         const result = await runReportingPass({
           pool: database.pool,
@@ -47,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
           logger,
           unit: config.BILLING_METER_UNIT,
           graceSeconds: config.BILLING_REPORT_GRACE_SECONDS,
+          maxWaitSeconds: config.BILLING_REPORT_MAX_WAIT_SECONDS,
           concurrency: config.BILLING_REPORT_CONCURRENCY,
         });
         console.log(result === null ? 'another reporter is running a pass' : JSON.stringify(result));

@@ -1,5 +1,5 @@
 import { HOUR_MS, stripeBillingProvider, utcMonthBounds } from '@baketsu/api/billing';
-import { insertAccount, insertInterval, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
+import { insertAccount, insertInterval, insertSubscription, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
 import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
 import { pino } from 'pino';
 import { sql } from 'slonik';
@@ -22,9 +22,7 @@ test('reconciliation matches exact usage to what was reported, per month, and pr
   for (const customer of ['cus_r1', 'cus_r2']) {
     const accountId = await insertAccount(database.pool);
     accounts.push(accountId);
-    await database.pool.query(sql.unsafe`
-      insert into billing_accounts (account_id, stripe_customer_id, subscription_id, subscription_status, report_from_ms)
-      values (${accountId}, ${customer}, ${`sub_${customer}`}, 'active', ${T0})`);
+    await insertSubscription(database.pool, { accountId, customerId: customer, subscriptionId: `sub_${customer}`, reportFromMs: T0 });
     // 1.5 MiB from before the subscription, so the month boundary splits a fraction.
     await insertInterval(database.pool, { accountId, size: (3n * MiB) / 2n, storedAt: T0 - 30 * 60_000 });
   }
@@ -38,15 +36,17 @@ test('reconciliation matches exact usage to what was reported, per month, and pr
   expect(october.map((row) => [row.expectedUnits, row.sent, row.differences])).toEqual([[6n, 6n, []], [6n, 6n, []]]);
   expect(november.map((row) => [row.expectedUnits, row.sent, row.differences])).toEqual([[9n, 9n, []], [9n, 9n, []]]);
   expect(november[0]!.byteMs).toBe(((3n * MiB) / 2n) * 6n * BigInt(HOUR_MS));
+  // Over the whole subscription: 10 h × 1.5 MiB = 15, all reported.
+  expect(november.map((row) => [row.exactTotal, row.reportedTotal, row.difference])).toEqual([[15n, 15n, 0n], [15n, 15n, 0n]]);
 
   // A lost report and one Stripe refused are both differences.
   await database.pool.query(sql.unsafe`delete from billing_meter_reports where account_id = ${accounts[0]!} and hour_start_ms = ${T0 + 5 * HOUR_MS}`);
   await database.pool.query(sql.unsafe`update billing_meter_reports set status = 'failed' where account_id = ${accounts[1]!} and hour_start_ms = ${T0 + 6 * HOUR_MS}`);
   const broken = await reconcile(database.pool, { month: utcMonthBounds(clock.now()), unit: 'MiB-hour' });
   const text = formatReconciliation(broken);
-  expect(text).toMatch(/recorded [78] units, exact usage is 9/);
+  expect(text).toMatch(/reported 1[34] units net since the subscription started, exact usage is 15 \(difference [12]\)/);
   expect(text).toMatch(/units refused by Stripe/);
-  expect(text).toMatch(/2 accounts, 2 with differences/);
+  expect(text).toMatch(/2 subscriptions, 2 with differences/);
 
   // With Stripe, its meter event summaries are compared too (stripe-mock answers a fixed summary).
   const withStripe = await reconcile(database.pool, {

@@ -1,13 +1,16 @@
-// Pure: turns one account's cumulative byte-time at consecutive hour boundaries into meter events.
-// The value for the hour ending at t is floor(cum(t)/unit) − the most units reported so far, so what
-// Stripe sums is floor(cum/unit) at the last boundary, exactly, whatever happened in between.
+// Pure: turns one subscription's cumulative byte-time at consecutive hour boundaries into meter events.
+// The units due at boundary t are floor(cum(t)/unit) − floor(cum(start)/unit), both read from the
+// projection as it is now; the event for the hour ending at t carries what is due minus what has
+// been reported so far (signed). So what Stripe sums is always floor(cum/unit) over the subscription
+// up to the last boundary, exactly, and usage folded after its hour was reported (a late event) is
+// corrected in the next hour, up or down.
 import { HOUR_MS, wholeUnits, type MeterUnit } from '@baketsu/api/billing';
 
 export interface CursorState {
-  /** Hours ending at or before this instant are done. */
+  /** Hours ending at or before this instant are done (the subscription's start before the first). */
   reportedThroughMs: number;
-  /** Most whole units ever reported; null until the first boundary (the subscription start) is read. */
-  reportedUnits: bigint | null;
+  /** Net whole units reported for the subscription so far (every recorded report, signed). */
+  reportedUnits: bigint;
 }
 
 export interface PlannedReport {
@@ -19,37 +22,45 @@ export interface PlannedReport {
 }
 
 /**
+ * Stripe refuses meter values of more than 15 significant digits (since 2026-04-22). One hour of the
+ * largest account (2^53 − 1 bytes, the quota ceiling) is under 2^43 KiB-hours, 13 digits; only a
+ * correction covering many hours could pass the limit. What is over it waits for the next hour, so
+ * sums still converge.
+ */
+export const MAX_METER_VALUE = 10n ** 15n - 1n;
+
+/**
  * `points` are (boundary, cumulative byte-ms) in ascending order, each one hour after the previous,
- * starting at the cursor's boundary when its baseline is unknown, else one hour after it. The last
- * may instead fall inside the hour: an ended subscription's end, whose partial hour is its last.
+ * the first one hour after the cursor. The last may instead fall inside the hour: an ended
+ * subscription's end, whose partial hour is its last. `baselineCumByteMs` is the cumulative byte-ms
+ * at the subscription's start: usage before it is not billed.
  */
 export function planHours(
   cursor: CursorState,
+  baselineCumByteMs: bigint,
   points: ReadonlyArray<{ t: number; cumByteMs: bigint }>,
   unit: MeterUnit,
   oldestSendableHourMs: number,
 ): { reports: PlannedReport[]; cursor: CursorState } {
   let { reportedThroughMs, reportedUnits } = cursor;
+  const baseline = wholeUnits(baselineCumByteMs, unit);
   const reports: PlannedReport[] = [];
   for (const point of points) {
-    const units = wholeUnits(point.cumByteMs, unit);
-    if (reportedUnits === null) {
-      // Usage before the subscription started is not billed: the first boundary is the baseline.
-      reportedUnits = units;
-      reportedThroughMs = point.t;
-      continue;
-    }
     if (!followsCursor(point.t, reportedThroughMs)) throw new Error(`point ${point.t} does not follow ${reportedThroughMs}`);
-    // A late delete can lower the past; nothing negative is sent, the excess is absorbed by later hours.
-    const value = units - reportedUnits;
-    if (value > 0n) {
+    const due = wholeUnits(point.cumByteMs, unit) - baseline;
+    const value = clamp(due - reportedUnits, MAX_METER_VALUE);
+    if (value !== 0n) {
       const hourStartMs = reportedThroughMs;
       reports.push({ hourStartMs, value, cumByteMs: point.cumByteMs, status: hourStartMs < oldestSendableHourMs ? 'expired' : 'pending' });
-      reportedUnits = units;
+      reportedUnits += value;
     }
     reportedThroughMs = point.t;
   }
   return { reports, cursor: { reportedThroughMs, reportedUnits } };
+}
+
+function clamp(value: bigint, limit: bigint): bigint {
+  return value > limit ? limit : value < -limit ? -limit : value;
 }
 
 /** Points come from an hour boundary: the next boundary, or (an ended subscription's end) an instant inside the hour. */
@@ -65,7 +76,7 @@ export function oldestSendableHour(nowMs: number): number {
   return nowMs - STRIPE_WINDOW_MS + HOUR_MS;
 }
 
-/** The last boundary that is closed and past the grace period. */
+/** The last boundary that is closed and past the grace period, as of `nowMs`. */
 export function lastReportableBoundary(nowMs: number, graceSeconds: number): number {
   return Math.floor((nowMs - graceSeconds * 1000) / HOUR_MS) * HOUR_MS;
 }

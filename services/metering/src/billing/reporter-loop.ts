@@ -31,6 +31,7 @@ export function startReporterLoop(options: { pool: DatabasePool; config: Billing
       logger,
       unit: config.BILLING_METER_UNIT,
       graceSeconds: config.BILLING_REPORT_GRACE_SECONDS,
+      maxWaitSeconds: config.BILLING_REPORT_MAX_WAIT_SECONDS,
       concurrency: config.BILLING_REPORT_CONCURRENCY,
     }).then(
       (result) => {

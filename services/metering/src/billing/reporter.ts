@@ -1,11 +1,12 @@
-// One reporting pass: plan every closed hour of every subscribed account (recorded in one
-// transaction per batch, before anything is sent), then send what is pending.
+// One reporting pass: move the fold watermark, plan every closed hour of every reported subscription up
+// to it (recorded in one transaction per batch, before anything is sent), then send what is pending.
 import { meterEventIdentifier, meterUnit, type MeterUnitName } from '@baketsu/api/billing';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { lastReportableBoundary, oldestSendableHour, planHours } from './report-plan.js';
-import { cumulativeAtBoundaries, lockDueAccounts, openCursors, recordPlan, type ReportRow } from './report-store.js';
+import { advanceFoldWatermark } from './fold-watermark.js';
+import { cumulativeAtBoundaries, foreignUnits, lockDueSubscriptions, openCursors, recordPlan, type ReportHorizon, type ReportRow } from './report-store.js';
 import { sendPending, type MeterEventSink, type SendResult } from './report-sender.js';
 
 export interface ReporterDeps {
@@ -15,6 +16,11 @@ export interface ReporterDeps {
   logger: Logger;
   unit: MeterUnitName;
   graceSeconds: number;
+  /**
+   * How long past its grace period an hour waits for metering to fold everything committed before
+   * its end; then it is billed as the projection stands and late usage comes as a correction.
+   */
+  maxWaitSeconds?: number;
   concurrency: number;
   batchSize?: number;
   /** Test seams: retry tuning. */
@@ -24,7 +30,9 @@ export interface ReporterDeps {
 }
 
 export interface PassResult extends SendResult {
-  accountsPlanned: number;
+  /** Every outbox row committed before this instant was folded when the pass began (null: not yet known). */
+  foldedThroughMs: number | null;
+  subscriptionsPlanned: number;
   eventsPlanned: number;
   expiredPlanned: number;
   planMs: number;
@@ -34,6 +42,27 @@ export interface PassResult extends SendResult {
 // Session advisory lock: one pass at a time across all reporter processes, so no customer ever has
 // two requests in flight and no pending row is sent by two processes at once.
 const REPORTER_LOCK = 0x6b657473_75; // arbitrary, fixed
+export const DEFAULT_MAX_WAIT_SECONDS = 3600;
+
+/** A BILLING_METER_UNIT other than the one reported units count in: refused, never mixed. */
+export class MeterUnitChangedError extends Error {
+  override readonly name = 'MeterUnitChangedError';
+}
+
+/**
+ * Refuses a unit other than the one live subscriptions have been reported in: their Stripe prices sit
+ * on the old unit's meter, so events in the new unit would bill nothing, and net units already
+ * reported cannot be compared with the new ones.
+ */
+export async function assertMeterUnitUnchanged(pool: DatabasePool, unit: MeterUnitName): Promise<void> {
+  const foreign = await foreignUnits(pool, unit);
+  if (foreign.length === 0) return;
+  const listed = foreign.map((row) => `${row.cursors} in ${row.unit}`).join(', ');
+  throw new MeterUnitChangedError(
+    `BILLING_METER_UNIT is ${unit}, but subscriptions still being reported count in another unit (${listed}). ` +
+      'Set BILLING_METER_UNIT back; changing the unit needs every subscription moved to a price on the new meter first (decision 006).',
+  );
+}
 
 /** null when another process is running a pass right now. */
 export async function runReportingPass(deps: ReporterDeps): Promise<PassResult | null> {
@@ -51,7 +80,19 @@ export async function runReportingPass(deps: ReporterDeps): Promise<PassResult |
 async function reportingPass(deps: ReporterDeps): Promise<PassResult> {
   const nowMs = deps.clock.now().getTime();
   const started = performance.now();
-  const planned = await planClosedHours(deps, nowMs);
+  await assertMeterUnitUnchanged(deps.pool, deps.unit);
+  const watermark = await advanceFoldWatermark(deps.pool, nowMs);
+  const horizon = reportHorizon(deps, nowMs, watermark.foldedThroughMs);
+  if (horizon.waiting) {
+    const log = horizon.timedOut ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+    log(
+      { foldedThroughMs: watermark.foldedThroughMs, blockedAt: watermark.blockedAt, maxWaitSeconds: deps.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS },
+      horizon.timedOut
+        ? 'metering has not folded everything before the hours now due: they are billed as the projection stands, late usage comes as a correction'
+        : 'hours wait for metering to fold everything committed before their end',
+    );
+  }
+  const planned = await planClosedHours(deps, nowMs, horizon);
   const planMs = Math.round(performance.now() - started);
   const sent = await sendPending(deps.pool, deps.sink, {
     concurrency: deps.concurrency,
@@ -61,50 +102,63 @@ async function reportingPass(deps: ReporterDeps): Promise<PassResult> {
     ...(deps.baseDelayMs === undefined ? {} : { baseDelayMs: deps.baseDelayMs }),
     ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
   });
-  return { ...planned, ...sent, planMs, sendMs: Math.round(performance.now() - started) - planMs };
+  return { foldedThroughMs: watermark.foldedThroughMs, ...planned, ...sent, planMs, sendMs: Math.round(performance.now() - started) - planMs };
 }
 
-async function planClosedHours(deps: ReporterDeps, nowMs: number) {
+/**
+ * Hours are reported as of the fold watermark (everything committed before it is in the projection),
+ * but never later than BILLING_REPORT_MAX_WAIT_SECONDS behind the clock.
+ */
+export function reportHorizon(deps: Pick<ReporterDeps, 'graceSeconds' | 'maxWaitSeconds'>, nowMs: number, foldedThroughMs: number | null): ReportHorizon & { waiting: boolean; timedOut: boolean } {
+  const floorMs = nowMs - (deps.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
+  const asOf = Math.min(nowMs, Math.max(foldedThroughMs ?? floorMs, floorMs));
+  const boundary = lastReportableBoundary(asOf, deps.graceSeconds);
+  const waiting = boundary < lastReportableBoundary(nowMs, deps.graceSeconds);
+  return { boundary, instant: asOf - deps.graceSeconds * 1000, waiting, timedOut: waiting && asOf === floorMs };
+}
+
+async function planClosedHours(deps: ReporterDeps, nowMs: number, horizon: ReportHorizon) {
   const unit = meterUnit(deps.unit);
-  const horizon = { boundary: lastReportableBoundary(nowMs, deps.graceSeconds), instant: nowMs - deps.graceSeconds * 1000 };
   const oldest = oldestSendableHour(nowMs);
-  const totals = { accountsPlanned: 0, eventsPlanned: 0, expiredPlanned: 0 };
-  await openCursors(deps.pool);
-  let after = '00000000-0000-0000-0000-000000000000';
+  const totals = { subscriptionsPlanned: 0, eventsPlanned: 0, expiredPlanned: 0 };
+  await openCursors(deps.pool, deps.unit);
+  let after = '';
   for (;;) {
     const batch = await deps.pool.transaction(async (tx) => {
-      const due = await lockDueAccounts(tx, horizon, after, deps.batchSize ?? 1000);
+      const due = await lockDueSubscriptions(tx, horizon, deps.unit, after, deps.batchSize ?? 1000);
       if (due.length === 0) return null;
       const points = await cumulativeAtBoundaries(tx, due, horizon);
       const rows: ReportRow[] = [];
-      const cursors = due.flatMap((account) => {
-        const cursor = { reportedThroughMs: account.reported_through_ms, reportedUnits: account.reported_units === null ? null : BigInt(account.reported_units) };
+      const cursors = due.flatMap((subscription) => {
+        const cursor = { reportedThroughMs: subscription.reported_through_ms, reportedUnits: BigInt(subscription.reported_units) };
+        const read = points.get(subscription.subscription_id) ?? { baseline: 0n, points: [] };
         let plan: ReturnType<typeof planHours>;
         try {
-          plan = planHours(cursor, points.get(account.account_id) ?? [], unit, oldest);
+          plan = planHours(cursor, read.baseline, read.points, unit, oldest);
         } catch (error) {
-          // One account whose cursor makes no sense must not stop every account after it: it is
-          // left as it is, loudly, and the rest are planned.
-          deps.logger.error({ err: error, accountId: account.account_id }, 'reporting cursor cannot be planned; account skipped');
+          // One cursor that makes no sense must not stop every subscription after it: it is left as
+          // it is, loudly, and the rest are planned.
+          deps.logger.error({ err: error, accountId: subscription.account_id, subscriptionId: subscription.subscription_id }, 'reporting cursor cannot be planned; subscription skipped');
           return [];
         }
         for (const report of plan.reports) {
           rows.push({
             ...report,
-            accountId: account.account_id,
-            customerId: account.stripe_customer_id,
-            identifier: meterEventIdentifier(account.account_id, report.hourStartMs),
+            accountId: subscription.account_id,
+            subscriptionId: subscription.subscription_id,
+            customerId: subscription.stripe_customer_id,
+            identifier: meterEventIdentifier(subscription.account_id, report.hourStartMs),
             eventName: unit.eventName,
           });
         }
-        return [{ accountId: account.account_id, ...plan.cursor }];
+        return [{ subscriptionId: subscription.subscription_id, ...plan.cursor }];
       });
-      await recordPlan(tx, rows, cursors);
-      return { last: due.at(-1)!.account_id, accounts: due.length, rows };
+      await recordPlan(tx, rows, cursors, deps.unit);
+      return { last: due.at(-1)!.subscription_id, subscriptions: due.length, rows };
     });
     if (batch === null) break;
     after = batch.last;
-    totals.accountsPlanned += batch.accounts;
+    totals.subscriptionsPlanned += batch.subscriptions;
     totals.eventsPlanned += batch.rows.filter((row) => row.status === 'pending').length;
     const expired = batch.rows.filter((row) => row.status === 'expired');
     totals.expiredPlanned += expired.length;

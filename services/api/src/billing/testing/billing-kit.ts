@@ -54,6 +54,22 @@ export async function insertInterval(
     values (${uuidv7()}, ${file.accountId}, ${file.size.toString()}, 'other', ${file.storedAt}, ${file.deletedAt ?? null})`);
 }
 
+/** A live subscription as the webhooks record it (billing_subscriptions), mirrored on billing_accounts. */
+export async function insertSubscription(
+  db: CommonQueryMethods,
+  subscription: { accountId: string; customerId: string; subscriptionId: string; reportFromMs: number; status?: string },
+): Promise<void> {
+  const status = subscription.status ?? 'active';
+  await db.query(sql.unsafe`
+    insert into billing_accounts (account_id, stripe_customer_id, subscription_id, subscription_status, report_from_ms)
+    values (${subscription.accountId}, ${subscription.customerId}, ${subscription.subscriptionId}, ${status}, ${subscription.reportFromMs})
+    on conflict (account_id) do update set subscription_id = excluded.subscription_id, subscription_status = excluded.subscription_status,
+      report_from_ms = excluded.report_from_ms`);
+  await db.query(sql.unsafe`
+    insert into billing_subscriptions (subscription_id, account_id, stripe_customer_id, status, event_at, report_from_ms)
+    values (${subscription.subscriptionId}, ${subscription.accountId}, ${subscription.customerId}, ${status}, 1, ${subscription.reportFromMs})`);
+}
+
 /** Signs `event` as Stripe would at `at` and posts it raw. */
 export async function postWebhook(
   url: string,
