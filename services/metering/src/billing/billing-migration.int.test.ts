@@ -1,4 +1,4 @@
-// Migrations 0110 (API) and 0010 (metering) on a deployment that has been reporting per account:
+// Migrations 0115 (API) and 0010 (metering) on a deployment that has been reporting per account:
 // subscriptions and cursors move over, net units are what was reported, the unit is remembered.
 import { randomBytes } from 'node:crypto';
 import { apiMigrationsDirectory } from '@baketsu/api/migrations';
