@@ -1,6 +1,6 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BaketsuFile, BulkDeleteResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams } from '../types.js';
+import type { BaketsuFile, BulkDeleteResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams, ShareCreateParams, ShareWithToken } from '../types.js';
 import type { UploadData } from '../upload/source.js';
 import type { UploadOptions, Uploader } from '../upload/upload.js';
 import { Listing } from './listing.js';
@@ -57,6 +57,15 @@ export class FilesResource {
       result.not_found.push(...batch.not_found);
     }
     return result;
+  }
+
+  /**
+   * A link anyone can open without an account (`url`, the dashboard's `/s/{token}` page), with an
+   * optional expiry, password and download limit. The `token` and `url` are in this answer only.
+   * Not retried (each call makes a new link) unless `idempotencyKey` is given.
+   */
+  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): Promise<ShareWithToken> {
+    return this.http.request({ method: 'POST', path: `/v1/files/${encodeId(id)}/shares`, body: params, options });
   }
 
   /** A short-lived URL to GET the bytes (with Content-Disposition naming the file). */
