@@ -669,9 +669,10 @@ export interface paths {
         /**
          * Use a share link (no account needed)
          * @description Counts one download against the link (atomically: two requests cannot both take its last
-         *     download), records the bytes it serves, and answers a short-lived URL for the bytes. Password
-         *     attempts are limited per link and per client address; past the limit the answer is 429 with
-         *     `Retry-After`.
+         *     download), records the bytes it serves, and answers a short-lived URL for the bytes. A link with
+         *     a password answers 403 `share_password_required` without one and `share_password_incorrect`
+         *     for a wrong one. Password attempts are limited per link and per client address; past the limit
+         *     the answer is 429 with `Retry-After`, even for the right password.
          */
         post: operations["downloadPublicShare"];
         delete?: never;
@@ -2300,6 +2301,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicShare"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
         };

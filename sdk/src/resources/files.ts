@@ -62,10 +62,11 @@ export class FilesResource {
   /**
    * A link anyone can open without an account (`url`, the dashboard's `/s/{token}` page), with an
    * optional expiry, password and download limit. The `token` and `url` are in this answer only.
-   * Not retried (each call makes a new link) unless `idempotencyKey` is given.
+   * Never retried: each call makes a new link, and the API keeps no answer to replay (it would
+   * hold the token).
    */
   share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): Promise<ShareWithToken> {
-    return this.http.request({ method: 'POST', path: `/v1/files/${encodeId(id)}/shares`, body: params, options });
+    return this.http.request({ method: 'POST', path: `/v1/files/${encodeId(id)}/shares`, body: params, options: { ...options, maxRetries: 0 } });
   }
 
   /** A short-lived URL to GET the bytes (with Content-Disposition naming the file). */

@@ -76,9 +76,6 @@ export async function downloadThroughShare(deps: SharesDeps, request: PublicDown
 async function checkPassword(deps: SharesDeps, shareId: string, passwordHash: string, request: PublicDownloadRequest): Promise<void> {
   if (request.password === undefined) throw shareErrors.sharePasswordRequired();
   await deps.passwordRateLimit.beforeAttempt(request.ip, shareId);
-  if (!(await deps.passwords.verify(request.password, passwordHash))) {
-    await deps.passwordRateLimit.afterFailure(shareId);
-    throw shareErrors.sharePasswordIncorrect();
-  }
+  if (!(await deps.passwords.verify(request.password, passwordHash))) throw shareErrors.sharePasswordIncorrect();
   await deps.passwordRateLimit.afterSuccess(shareId);
 }

@@ -1,7 +1,10 @@
-// Password attempts on share links, limited like sign-ins (auth/login-rate-limit.ts): every attempt
-// counts against the client address, failures count against the link, and a link whose failures
-// reached the limit refuses even the right password until the window passes, so guessing one
-// link's password from many addresses gets nowhere.
+// Password attempts on share links, limited per client address and per link. Unlike sign-ins
+// (auth/login-rate-limit.ts), which count a failure after it happened, every attempt takes a point
+// from its link *before* the password is checked: a burst of concurrent guesses cannot all get past
+// a check that their own failures have not reached yet. The right password gives the link its points
+// back (the rightful recipient clears the typos before theirs). A link out of points refuses even the
+// right password until the window passes, so guessing one link's password from many addresses gets
+// nowhere.
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '#src/platform/config.js';
@@ -9,9 +12,9 @@ import type { Database } from '#src/platform/database.js';
 import { errors } from '#src/platform/errors.js';
 
 export interface SharePasswordRateLimit {
-  /** Counts an attempt from this address; throws a 429 problem past either limit. */
+  /** Counts an attempt against this address and this link; throws a 429 problem past either limit. */
   beforeAttempt(ip: string, shareId: string): Promise<void>;
-  afterFailure(shareId: string): Promise<void>;
+  /** The password was right: the link's attempts are forgotten. */
   afterSuccess(shareId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -65,7 +68,7 @@ export function memorySharePasswordRateLimit(limits: SharePasswordLimits): Share
   );
 }
 
-function sharePasswordRateLimit(byIp: RateLimiterAbstract, failuresByLink: RateLimiterAbstract, close: () => Promise<void>): SharePasswordRateLimit {
+function sharePasswordRateLimit(byIp: RateLimiterAbstract, byLink: RateLimiterAbstract, close: () => Promise<void>): SharePasswordRateLimit {
   const refuse = (result: unknown): never => {
     if (result instanceof RateLimiterRes) throw errors.tooManyRequests(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
     throw result;
@@ -73,14 +76,10 @@ function sharePasswordRateLimit(byIp: RateLimiterAbstract, failuresByLink: RateL
   return {
     async beforeAttempt(ip, shareId) {
       await byIp.consume(ip).catch(refuse);
-      const link = await failuresByLink.get(shareId);
-      if (link && link.remainingPoints <= 0) refuse(link);
-    },
-    async afterFailure(shareId) {
-      await failuresByLink.penalty(shareId, 1);
+      await byLink.consume(shareId).catch(refuse);
     },
     async afterSuccess(shareId) {
-      await failuresByLink.delete(shareId);
+      await byLink.delete(shareId);
     },
     close,
   };

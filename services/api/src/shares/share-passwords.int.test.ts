@@ -84,6 +84,15 @@ describe('password attempts are limited', () => {
     expect((await publicDownload(api.url, other.token, { password: PASSWORD }, from('198.51.100.5'))).status).toBe(200);
   });
 
+  test('per link, under a burst: of twelve concurrent guesses from twelve addresses, three are checked', async () => {
+    const link = await share(alice, file.id, { password: PASSWORD });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => publicDownload(api.url, link.token, { password: `guess number ${i}` }, from(`198.51.100.${100 + i}`))),
+    );
+    expect(answers.filter((a) => a.status === 403)).toHaveLength(3);
+    for (const limited of answers.filter((a) => a.status !== 403)) expectProblem(limited, 429, 'rate_limited');
+  });
+
   test('a right password clears the link\'s failures', async () => {
     const link = await share(alice, file.id, { password: PASSWORD });
     const ip = from('198.51.100.20');
