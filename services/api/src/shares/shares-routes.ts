@@ -1,17 +1,9 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
-import { errors } from '#src/platform/errors.js';
 import { downloadThroughShare, publicShare } from './public-share.js';
-import { createFileShare, getShare, listShares, revokeShare, type ShareCreateInput } from './share-service.js';
+import { createFileShare, getShare, listShares, revokeShare } from './share-service.js';
+import { parseInput, publicDownloadBody, shareCreateBody, shareListQuery, tokenParam, uuidParam } from './shares-input.js';
 import type { SharesDeps } from './shares-deps.js';
-
-// The OpenAPI validator has already checked shapes; this only turns query strings into values.
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().optional(),
-  file_id: z.string().uuid().optional(),
-});
 
 /** The owner's endpoints: an access token or an API key with the matching scope. */
 export function sharesRouter(deps: SharesDeps & { resolveBearer: BearerResolver }): Router {
@@ -20,28 +12,25 @@ export function sharesRouter(deps: SharesDeps & { resolveBearer: BearerResolver 
   const write = requirePrincipal(deps.resolveBearer, 'write');
   const remove = requirePrincipal(deps.resolveBearer, 'delete');
   const accountOf = (request: express.Request) => principalOf(request).account.id;
+  const idOf = (request: express.Request) => parseInput(uuidParam, request.params.id, '/path/id');
 
   router.post('/v1/files/:id/shares', write, async (request, response) => {
-    const input = (request.body ?? {}) as ShareCreateInput;
-    const share = await createFileShare(deps, accountOf(request), String(request.params.id), input);
+    const input = parseInput(shareCreateBody, request.body ?? {}, '/body');
+    const share = await createFileShare(deps, accountOf(request), idOf(request), input);
     // The token is in this answer only: nothing may keep it.
     response.status(201).location(`/v1/shares/${share.id}`).set('Cache-Control', 'no-store').json(share);
   });
 
   router.get('/v1/shares', read, async (request, response) => {
-    const parsed = listQuery.safeParse(request.query);
-    if (!parsed.success) {
-      throw errors.validationFailed(parsed.error.issues.map((i) => ({ path: `/query/${i.path.join('.')}`, message: i.message })));
-    }
-    response.json(await listShares(deps, accountOf(request), parsed.data));
+    response.json(await listShares(deps, accountOf(request), parseInput(shareListQuery, request.query, '/query')));
   });
 
   router.get('/v1/shares/:id', read, async (request, response) => {
-    response.json(await getShare(deps, accountOf(request), String(request.params.id)));
+    response.json(await getShare(deps, accountOf(request), idOf(request)));
   });
 
   router.delete('/v1/shares/:id', remove, async (request, response) => {
-    await revokeShare(deps, accountOf(request), String(request.params.id));
+    await revokeShare(deps, accountOf(request), idOf(request));
     response.status(204).end();
   });
 
@@ -51,18 +40,16 @@ export function sharesRouter(deps: SharesDeps & { resolveBearer: BearerResolver 
 /** What the public share page calls: no credentials, the token is the only key. */
 export function publicSharesRouter(deps: SharesDeps): Router {
   const router = express.Router();
+  const tokenOf = (request: express.Request) => parseInput(tokenParam, request.params.token, '/path/token');
 
   router.get('/v1/public/shares/:token', async (request, response) => {
-    response.set('Cache-Control', 'no-store').json(await publicShare(deps, String(request.params.token)));
+    response.set('Cache-Control', 'no-store').json(await publicShare(deps, tokenOf(request)));
   });
 
   router.post('/v1/public/shares/:token/download', async (request, response) => {
-    const body = (request.body ?? {}) as { password?: string };
-    const link = await downloadThroughShare(deps, {
-      token: String(request.params.token),
-      ...(body.password === undefined ? {} : { password: body.password }),
-      ip: request.ip ?? 'unknown',
-    });
+    const token = tokenOf(request);
+    const { password } = parseInput(publicDownloadBody, request.body ?? {}, '/body');
+    const link = await downloadThroughShare(deps, { token, ...(password === undefined ? {} : { password }), ip: request.ip ?? 'unknown' });
     response.set('Cache-Control', 'no-store').json(link);
   });
 
