@@ -62,6 +62,10 @@ export class NotFoundError extends BaketsuError {
 export class ConflictError extends BaketsuError {
   override name = 'ConflictError';
 }
+/** 410: the thing existed and is gone for good, e.g. a revoked, expired or used-up share link (`code` says which). */
+export class GoneError extends BaketsuError {
+  override name = 'GoneError';
+}
 export class RateLimitError extends BaketsuError {
   override name = 'RateLimitError';
   /** Seconds the server asked to wait, if it said. */
@@ -90,6 +94,7 @@ const byStatus: Record<number, typeof BaketsuError> = {
   403: PermissionError,
   404: NotFoundError,
   409: ConflictError,
+  410: GoneError,
   413: ValidationError,
   415: ValidationError,
   422: ValidationError,

@@ -5,6 +5,7 @@ export {
   BaketsuError,
   ConflictError,
   ConnectionError,
+  GoneError,
   NotFoundError,
   PaymentRequiredError,
   PermissionError,
@@ -14,6 +15,7 @@ export {
 } from './errors.js';
 export type { AccessTokenSource, ClientOptions, Credentials as ClientCredentials, RequestOptions } from './options.js';
 export type { FileListing } from './resources/files.js';
+export type { ShareListing } from './resources/shares.js';
 export { Listing, type CursorPage } from './resources/listing.js';
 export type * from './types.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';

@@ -2,6 +2,7 @@
 // taken from @remix-run/express because that adapter needs Express 4 and the API uses Express 5.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadableStreamFromReadable, writeReadableStreamToWritable } from '@remix-run/node';
+import { CLIENT_ADDRESS_HEADER } from '../app/lib/client-address.js';
 
 export function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -12,6 +13,9 @@ export function toFetchRequest(req: IncomingMessage, res: ServerResponse): Reque
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
+  // Ours alone: whatever the visitor sent under this name is replaced by the socket's address.
+  headers.delete(CLIENT_ADDRESS_HEADER);
+  if (req.socket.remoteAddress) headers.set(CLIENT_ADDRESS_HEADER, req.socket.remoteAddress);
   const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: controller.signal };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     init.body = createReadableStreamFromReadable(req);

@@ -30,7 +30,8 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
   const port = await freePort();
   // Metering folds the API's outbox into the usage read model the dashboard shows.
   const database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
-  const api = await startTestApi({ database, env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, ...apiEnv } });
+  // DASHBOARD_URL: links the API makes to the dashboard (share links' public pages) point at this one.
+  const api = await startTestApi({ database, env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, DASHBOARD_URL: `http://127.0.0.1:${port}`, ...apiEnv } });
   const metering = startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 });
   const web = options.separateProcess
     ? await startDashboardProcess(port, api.url)

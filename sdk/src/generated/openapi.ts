@@ -561,6 +561,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a file through a link
+         * @description Makes a link anyone can open without an account. The `token` and `url` are in this response
+         *     only; Baketsu keeps just a SHA-256 of the token. A link can carry an expiry, a password
+         *     (stored as a bcrypt hash) and a download limit, and can be revoked at any time.
+         */
+        post: operations["createFileShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List share links
+         * @description The account's links, newest first, with what each has served: downloads, bytes and last use.
+         *     Revoked, expired and exhausted links are listed too (their `status` says so).
+         */
+        get: operations["listShares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shares/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** A share link and what it has served */
+        get: operations["getShare"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a share link
+         * @description The link stops working at once. Revoking a revoked link changes nothing (204).
+         */
+        delete: operations["revokeShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/shares/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token, as in `/s/{token}`. */
+                token: components["parameters"]["ShareToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What a share link offers (no account needed)
+         * @description For the public share page. A link with a password shows only that it needs one: the name and
+         *     size are given with the download, after the password. A revoked, expired or exhausted link,
+         *     or one whose file was deleted, is 410 with a code saying which; an unknown token is 404.
+         */
+        get: operations["getPublicShare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/shares/{token}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token, as in `/s/{token}`. */
+                token: components["parameters"]["ShareToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use a share link (no account needed)
+         * @description Counts one download against the link (atomically: two requests cannot both take its last
+         *     download), records the bytes it serves, and answers a short-lived URL for the bytes. A link with
+         *     a password answers 403 `share_password_required` without one and `share_password_incorrect`
+         *     for a wrong one. Password attempts are limited per link and per client address; past the limit
+         *     the answer is 429 with `Retry-After`, even for the right password.
+         */
+        post: operations["downloadPublicShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1015,6 +1135,93 @@ export interface components {
             /** @enum {string} */
             outcome: "applied" | "duplicate" | "ignored";
         };
+        ShareCreate: {
+            /**
+             * Format: date-time
+             * @description When the link stops working; in the future, at most 365 days ahead. Unset: never.
+             */
+            expires_at?: string;
+            /** @description Asked for on the public page; at least 8 characters. Stored as a bcrypt hash only. */
+            password?: string;
+            /** @description The link is exhausted after this many downloads. Unset: no limit. */
+            max_downloads?: number;
+        };
+        /**
+         * @description `target_deleted`: the shared file was deleted, so the link no longer works.
+         * @enum {string}
+         */
+        ShareStatus: "active" | "expired" | "revoked" | "exhausted" | "target_deleted";
+        /** @description What the link shares. Only files for now; folders will be a second `type`. */
+        ShareTarget: {
+            /** @enum {string} */
+            type: "file";
+            /** Format: uuid */
+            id: string;
+            name: string;
+            size: number;
+        };
+        Share: {
+            /** Format: uuid */
+            id: string;
+            target: components["schemas"]["ShareTarget"];
+            status: components["schemas"]["ShareStatus"];
+            password_protected: boolean;
+            /** Format: date-time */
+            expires_at: string | null;
+            max_downloads: number | null;
+            download_count: number;
+            /** @description Null when the link has no download limit. */
+            downloads_remaining: number | null;
+            /** @description Bytes handed out through this link (the size of each file at each download); egress is not billed yet. */
+            bytes_served: number;
+            /** Format: date-time */
+            last_download_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ShareWithToken: components["schemas"]["Share"] & {
+            /** @description The link's secret (256 random bits, base64url). Shown once. */
+            token: string;
+            /**
+             * Format: uri
+             * @description The public page for this link, on the dashboard (`/s/{token}`). Shown once.
+             */
+            url: string;
+        };
+        SharePage: {
+            items: components["schemas"]["Share"][];
+            /** @description Present when more links follow. */
+            next_cursor?: string;
+        };
+        /** @description Name, size and content type are left out while a password is required. */
+        PublicShare: {
+            /** @enum {string} */
+            type: "file";
+            password_required: boolean;
+            name?: string;
+            size?: number;
+            content_type?: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            downloads_remaining: number | null;
+        };
+        PublicShareDownloadRequest: {
+            /** @description Required when the link has a password. */
+            password?: string;
+        };
+        PublicShareDownload: {
+            /** @enum {string} */
+            method: "GET";
+            /** Format: uri */
+            url: string;
+            /** Format: date-time */
+            expires_at: string;
+            name: string;
+            size: number;
+            content_type: string;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -1135,8 +1342,20 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The share link no longer works: `share_revoked`, `share_expired`, `share_exhausted` or `share_target_deleted`. */
+        Gone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description The link's token, as in `/s/{token}`. */
+        ShareToken: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1957,6 +2176,179 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    createFileShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShareCreate"];
+            };
+        };
+        responses: {
+            /** @description The link, with its token (shown once). */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareWithToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listShares: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only the links to this file. */
+                file_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link (without its token). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Share"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getPublicShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token, as in `/s/{token}`. */
+                token: components["parameters"]["ShareToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link can be used. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicShare"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+        };
+    };
+    downloadPublicShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token, as in `/s/{token}`. */
+                token: components["parameters"]["ShareToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublicShareDownloadRequest"];
+            };
+        };
+        responses: {
+            /** @description Where to GET the bytes, and what they are. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicShareDownload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getHealth: {

@@ -1,6 +1,6 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BaketsuFile, BulkDeleteResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams } from '../types.js';
+import type { BaketsuFile, BulkDeleteResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams, ShareCreateParams, ShareWithToken } from '../types.js';
 import type { UploadData } from '../upload/source.js';
 import type { UploadOptions, Uploader } from '../upload/upload.js';
 import { Listing } from './listing.js';
@@ -63,6 +63,16 @@ export class FilesResource {
       result.not_found.push(...batch.not_found);
     }
     return result;
+  }
+
+  /**
+   * A link anyone can open without an account (`url`, the dashboard's `/s/{token}` page), with an
+   * optional expiry, password and download limit. The `token` and `url` are in this answer only.
+   * Never retried: each call makes a new link, and the API keeps no answer to replay (it would
+   * hold the token).
+   */
+  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): Promise<ShareWithToken> {
+    return this.http.request({ method: 'POST', path: `/v1/files/${encodeId(id)}/shares`, body: params, options: { ...options, maxRetries: 0 } });
   }
 
   /** A short-lived URL to GET the bytes (with Content-Disposition naming the file). */

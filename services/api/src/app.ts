@@ -32,6 +32,8 @@ import { documentationRouter, openApiValidator } from '#src/platform/openapi-htt
 import { apiSecurityHeaders } from '#src/platform/security-headers.js';
 import { operationsRouter } from '#src/platform/operations-routes.js';
 import { requestLogging } from '#src/platform/request-logging.js';
+import { memorySharePasswordRateLimit, sharePasswordLimits, type SharePasswordRateLimit } from '#src/shares/share-password-rate-limit.js';
+import { publicSharesRouter, sharesRouter } from '#src/shares/shares-routes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -47,6 +49,8 @@ export interface AppDependencies {
   metricsRegistry?: Registry;
   /** Defaults to in-process counters; `loginRateLimitFor` shares them through PostgreSQL. */
   loginRateLimit?: LoginRateLimit;
+  /** Defaults to in-process counters; `sharePasswordRateLimitFor` shares them through PostgreSQL. */
+  sharePasswordRateLimit?: SharePasswordRateLimit;
 }
 
 /** What an access token (a signed-in person, not an API key) may do. */
@@ -56,9 +60,10 @@ export function buildApp(deps: AppDependencies): Express {
   const { config, logger, database, clock } = deps;
   const metrics = createHttpMetrics(deps.metricsRegistry);
 
+  const passwords = bcryptPasswordHasher(config.BCRYPT_COST);
   const auth = authService({
     repository: authRepository(database.pool),
-    passwords: bcryptPasswordHasher(config.BCRYPT_COST),
+    passwords,
     accessTokens: joseAccessTokens({
       secret: deps.jwtSecret,
       issuer: config.JWT_ISSUER,
@@ -102,6 +107,16 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(filesRouter(filesDeps));
   app.use(uploadsRouter(filesDeps));
   app.use(limitsRouter(filesDeps));
+  const sharesDeps = {
+    pool: database.pool,
+    store,
+    clock,
+    config,
+    passwords,
+    passwordRateLimit: deps.sharePasswordRateLimit ?? memorySharePasswordRateLimit(sharePasswordLimits(config)),
+  };
+  app.use(sharesRouter({ ...sharesDeps, resolveBearer }));
+  app.use(publicSharesRouter(sharesDeps));
   const billingProvider = deps.billingProvider ?? billingProviderFromConfig(config);
   app.use(billingRouter({ pool: database.pool, provider: billingProvider, clock, config, logger, resolveBearer }));
   app.use(usageRouter({

@@ -14,6 +14,7 @@ import { connectPostgres, startEmbeddedPostgres, type Database } from './platfor
 import { loadOrCreateEmbeddedSecret } from './platform/embedded-secrets.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { migrate } from './platform/migrations.js';
+import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
 
 export interface RunningApi {
   server: Server;
@@ -37,7 +38,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const storage = await storageFromConfig(config, systemClock);
   const metricsRegistry = new Registry();
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
-  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry, loginRateLimit });
+  const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
+  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry, loginRateLimit, sharePasswordRateLimit });
   // PGlite serves one connection, so its metering must share the API's pool; with PostgreSQL the
   // metering service runs on its own (npm run metering) unless asked to run here.
   const runMeteringHere = config.METERING_IN_PROCESS === 'true' || (config.METERING_IN_PROCESS === 'auto' && database.kind === 'pglite');
@@ -66,6 +68,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       await followers.stop();
       storage.close();
       await loginRateLimit.close();
+      await sharePasswordRateLimit.close();
       await database.close();
     },
   };

@@ -1,6 +1,7 @@
 import { Link, useFetcher } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { fileKind, formatBytes, formatDate } from '#app/lib/format.js';
+import { ShareDialog } from './share-dialog.js';
 
 export interface FileRowData {
   id: string;
@@ -21,6 +22,7 @@ interface FileRowProps {
 export function FileRow({ file, selected, onSelect, onDelete }: FileRowProps) {
   const fetcher = useFetcher<{ ok?: boolean; error?: string }>();
   const [editing, setEditing] = useState<'name' | 'tags' | null>(null);
+  const [sharing, setSharing] = useState(false);
   const busy = fetcher.state !== 'idle';
   useEffect(() => {
     if (fetcher.state === 'idle' && fetcher.data?.ok) setEditing(null);
@@ -80,8 +82,10 @@ export function FileRow({ file, selected, onSelect, onDelete }: FileRowProps) {
       <td>
         <span className="row" style={{ flexWrap: 'nowrap' }}>
           <a className="button secondary small" href={`/files/${file.id}/download`} aria-label={`Download ${file.name}`}>Download</a>
+          <button type="button" className="secondary small" onClick={() => setSharing(true)} aria-label={`Share ${file.name}`}>Share</button>
           <button type="button" className="secondary small" onClick={onDelete} aria-label={`Delete ${file.name}`}>Delete</button>
         </span>
+        {sharing ? <ShareDialog file={file} onClose={() => setSharing(false)} /> : null}
       </td>
     </tr>
   );

@@ -13,6 +13,7 @@ const LINKS = [
   ['/dashboard', 'Dashboard'],
   ['/files', 'Files'],
   ['/upload', 'Upload'],
+  ['/shares', 'Shared links'],
   ['/settings', 'Settings'],
   ['/billing', 'Billing'],
 ] as const;

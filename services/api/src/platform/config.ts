@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shareConfigShape } from '#src/shares/share-config.js';
 
 // Every setting the API reads, with its default. `.env.example` mirrors this list and a test keeps them in step.
 const booleanFlag = z
@@ -103,6 +104,7 @@ export const configSchema = z
     // A storage notification adopts an uncompleted upload only after this long, leaving the client time to complete it.
     ADOPT_AFTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     ...billingConfigShape,
+    ...shareConfigShape,
   })
   .superRefine((config, context) => {
     // Cheap hashes are only acceptable where no real password is ever stored.

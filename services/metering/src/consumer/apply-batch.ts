@@ -20,6 +20,8 @@ export interface BatchOutcome {
   /** Already applied by this consumer (redelivery after a crash or a rebalance). */
   skipped: number;
   deadLettered: number;
+  /** Events about something other than stored bytes (share links): read past, the cursor moves over them. */
+  notMetered: number;
   /** Where the cursor stands after the batch. */
   cursor: Cursor;
 }
@@ -33,12 +35,14 @@ export async function applyBatch(pool: DatabasePool, consumer: string, batch: Lo
     const stored = await lockCursor(transaction, consumer, batch.stream, batch.partition);
     const fresh = batch.records.filter((record) => compareCursors(record, stored) > 0);
     const last = fresh.at(-1);
-    if (!last) return { applied: 0, skipped: batch.records.length, deadLettered: 0, cursor: stored };
+    if (!last) return { applied: 0, skipped: batch.records.length, deadLettered: 0, notMetered: 0, cursor: stored };
     const events: FileEvent[] = [];
     let deadLettered = 0;
+    let notMetered = 0;
     for (const record of fresh) {
       const parsed = decodeFileEvent(record.value);
       if (parsed.ok) events.push(parsed.event);
+      else if ('notMetered' in parsed) notMetered += 1;
       else {
         deadLettered += 1;
         await deadLetter(transaction, batch, record, parsed.reason);
@@ -47,7 +51,7 @@ export async function applyBatch(pool: DatabasePool, consumer: string, batch: Lo
     await applyEvents(transaction, events, schema);
     const cursor = { transactionId: last.transactionId, position: last.position };
     await advanceCursor(transaction, consumer, batch.stream, batch.partition, cursor);
-    return { applied: events.length, skipped: batch.records.length - fresh.length, deadLettered, cursor };
+    return { applied: events.length, skipped: batch.records.length - fresh.length, deadLettered, notMetered, cursor };
   });
 }
 

@@ -1,4 +1,4 @@
-import { fileEvent, parseFileEvent } from '@baketsu/api/events';
+import { fileEvent, parseFileEvent, shareDownloadedEvent } from '@baketsu/api/events';
 import { describe, expect, test } from 'vitest';
 import { decodeFileEvent } from './decode-event.js';
 
@@ -67,5 +67,25 @@ describe('the fast time check agrees with the schema', () => {
       const soup = instant.replace(/\d/g, (d) => (random() < 0.15 ? String(Math.floor(random() * 10)) : d));
       for (const time of [instant, soup]) expect(decodeFileEvent(at(time)), time).toEqual(parseFileEvent(at(time)));
     }
+  });
+});
+
+describe('events that are not about stored bytes', () => {
+  const download = shareDownloadedEvent('0190a0a0-0000-7000-8000-0000000000e3', {
+    share_id: '0190a0a0-0000-7000-8000-0000000000a1', file_id: '0190a0a0-0000-7000-8000-0000000000f1', account_id: accountId, size_bytes: 1234, downloaded_at: '2026-11-27T12:00:00.000Z',
+  });
+
+  test.each([
+    ['an event', download],
+    ['JSON text', JSON.stringify(download)],
+    ['JSON bytes', Buffer.from(JSON.stringify(download))],
+  ])('share.downloaded as %s is read past, not refused', (_label, raw) => {
+    expect(decodeFileEvent(raw)).toEqual({ ok: false, notMetered: true, type: 'share.downloaded' });
+  });
+
+  test('only the listed types: a look-alike type is still refused with a reason', () => {
+    const decoded = decodeFileEvent({ ...download, type: 'share.downloaded.v2' });
+    expect(decoded).toEqual(parseFileEvent({ ...download, type: 'share.downloaded.v2' }));
+    expect('reason' in decoded).toBe(true);
   });
 });

@@ -1,4 +1,13 @@
-import { parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/api/events';
+import { NOT_METERED_EVENT_TYPES, parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/api/events';
+
+/** An event on the log that is not about stored bytes (a share link was used): read past, never folded. */
+export interface NotMeteredEvent {
+  ok: false;
+  notMetered: true;
+  type: string;
+}
+
+export type DecodedEvent = ParsedFileEvent | NotMeteredEvent;
 
 /**
  * `parseFileEvent` with a fast path. The zod schema costs ~30 µs an event, more than the rest of the
@@ -6,7 +15,7 @@ import { parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/a
  * hand here, and anything else, valid or not, goes through the schema, which also names the reason.
  * Every event accepted here is one the schema accepts, with the same fields.
  */
-export function decodeFileEvent(raw: unknown): ParsedFileEvent {
+export function decodeFileEvent(raw: unknown): DecodedEvent {
   let value: unknown = raw;
   if (typeof raw === 'string' || raw instanceof Uint8Array) {
     try {
@@ -15,7 +24,15 @@ export function decodeFileEvent(raw: unknown): ParsedFileEvent {
       return parseFileEvent(raw);
     }
   }
-  return fastPath(value) ?? parseFileEvent(value);
+  return fastPath(value) ?? notMetered(value) ?? parseFileEvent(value);
+}
+
+// Known by type alone: metering has no use for these events' data, so it neither checks nor keeps
+// it. Unknown types still fail the schema and are dead-lettered, as before.
+function notMetered(value: unknown): NotMeteredEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type } = value as { type?: unknown };
+  return typeof type === 'string' && NOT_METERED_EVENT_TYPES.has(type) ? { ok: false, notMetered: true, type } : undefined;
 }
 
 function fastPath(value: unknown): ParsedFileEvent | undefined {

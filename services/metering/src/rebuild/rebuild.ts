@@ -55,7 +55,7 @@ export async function rebuild(
       for (const record of records) {
         const result = decodeFileEvent(record.value);
         if (result.ok) parsed.push(result.event);
-        else unparseable += 1;
+        else if (!('notMetered' in result)) unparseable += 1;
       }
       await applyEvents(connection, parsed, REBUILD_SCHEMA);
       events += parsed.length;

@@ -7,6 +7,7 @@ import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import { createLogger } from '#src/platform/logger.js';
 import { loginLimits, loginRateLimitFor } from '#src/auth/login-rate-limit.js';
 import { buildApp } from '#src/app.js';
+import { sharePasswordLimits, sharePasswordRateLimitFor } from '#src/shares/share-password-rate-limit.js';
 import type { BillingProvider } from '#src/billing/billing-provider.js';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
@@ -71,8 +72,9 @@ export async function startTestApi(
   const objectStore = options.wrapObjectStore ? options.wrapObjectStore(built.store) : built.store;
   const storage: StorageSetup = { ...built, store: objectStore };
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
+  const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
   const app = buildApp({
-    config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage, loginRateLimit,
+    config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage, loginRateLimit, sharePasswordRateLimit,
     ...(options.billingProvider ? { billingProvider: options.billingProvider } : {}),
   });
   server.on('request', app);
@@ -91,6 +93,7 @@ export async function startTestApi(
       await metering?.stop();
       storage.close();
       await loginRateLimit.close();
+      await sharePasswordRateLimit.close();
       await rm(storageDir, { recursive: true, force: true });
       if (!options.database) await database.drop();
     },

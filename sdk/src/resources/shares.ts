@@ -1,0 +1,56 @@
+import { encodeId, type HttpClient } from '../http.js';
+import type { RequestOptions } from '../options.js';
+import type { PublicShare, PublicShareDownload, PublicShareDownloadParams, Share, SharePage, ShareListParams } from '../types.js';
+import { Listing } from './listing.js';
+
+export type ShareListing = Listing<SharePage, Share>;
+
+/**
+ * `shares` tag: the links an account made (`files.share` makes one), and the public side of a link,
+ * which needs no credentials: `getPublic` and `downloadPublic` never send this client's token.
+ */
+export class SharesResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** Newest first, each with its downloads, bytes served and last use. */
+  list(params: ShareListParams = {}, options?: RequestOptions): ShareListing {
+    const { cursor: start, ...filters } = params;
+    return new Listing<SharePage, Share>((cursor) =>
+      this.http.request<SharePage>({ method: 'GET', path: '/v1/shares', query: { ...filters, cursor: cursor ?? start }, options }),
+    );
+  }
+
+  get(id: string, options?: RequestOptions): Promise<Share> {
+    return this.http.request({ method: 'GET', path: `/v1/shares/${encodeId(id)}`, options });
+  }
+
+  /** The link stops working at once; revoking a revoked link changes nothing. */
+  revoke(id: string, options?: RequestOptions): Promise<void> {
+    return this.http.request({ method: 'DELETE', path: `/v1/shares/${encodeId(id)}`, options });
+  }
+
+  /**
+   * What a link offers, by its token (the last part of `/s/{token}`). A link that no longer works is
+   * a `GoneError` whose `code` says why (`share_revoked`, `share_expired`, `share_exhausted`,
+   * `share_target_deleted`); an unknown token is a `NotFoundError`.
+   */
+  getPublic(token: string, options?: RequestOptions): Promise<PublicShare> {
+    return this.http.request({ method: 'GET', path: `/v1/public/shares/${encodeURIComponent(token)}`, anonymous: true, options });
+  }
+
+  /**
+   * Uses one download of the link and answers a short-lived URL for the bytes. Never retried: each
+   * call may count a download and a password attempt. A wrong or missing password is a
+   * `PermissionError` (`share_password_incorrect`, `share_password_required`); too many attempts a
+   * `RateLimitError`.
+   */
+  downloadPublic(token: string, params: PublicShareDownloadParams = {}, options?: RequestOptions): Promise<PublicShareDownload> {
+    return this.http.request({
+      method: 'POST',
+      path: `/v1/public/shares/${encodeURIComponent(token)}/download`,
+      body: params,
+      anonymous: true,
+      options: { ...options, maxRetries: 0 },
+    });
+  }
+}

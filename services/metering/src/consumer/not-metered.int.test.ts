@@ -1,0 +1,75 @@
+import { shareDownloadedEvent, type FileEvent, type ShareEvent } from '@baketsu/api/events';
+import { appendToOutbox } from '@baketsu/api/outbox';
+import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import pino from 'pino';
+import { sql } from 'slonik';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { meteringMigrations, startEmbeddedMetering } from '#src/embedded.js';
+import { rebuild } from '#src/rebuild/rebuild.js';
+import { expectedUsage, projectedUsage, randomOps, seededRandom, testUuid } from '../../test/fixtures.js';
+
+// share.downloaded travels on the same log as file events. Metering must read past it exactly:
+// the projection is what the file events alone make it, nothing is dead-lettered, and a rebuild
+// from the log finds nothing unparseable and nothing different.
+let database: TestDatabase;
+let plain: TestDatabase;
+const logger = pino({ level: 'silent' });
+const from = Date.parse('2026-10-20T00:00:00.000Z');
+const horizon = from + 30 * 86_400_000;
+
+beforeAll(async () => {
+  [database, plain] = await Promise.all([
+    createTestDatabase({ extraMigrations: [meteringMigrations] }),
+    createTestDatabase({ extraMigrations: [meteringMigrations] }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([database?.drop(), plain?.drop()]);
+});
+
+const downloadsOf = (event: FileEvent, count: number): ShareEvent[] =>
+  Array.from({ length: count }, (_, i) =>
+    shareDownloadedEvent(testUuid(), {
+      share_id: testUuid(),
+      file_id: event.data.file_id,
+      account_id: event.data.account_id,
+      size_bytes: event.data.size_bytes,
+      downloaded_at: new Date(Date.parse(event.time) + i + 1).toISOString(),
+    }),
+  );
+
+test('share downloads between file events change no usage, dead-letter nothing and survive a rebuild', async () => {
+  const random = seededRandom(14);
+  const { ops, events } = randomOps(14, { accounts: 3, files: 60, from, spanMs: 10 * 86_400_000 });
+  const mixed = events.flatMap((event) => [event, ...downloadsOf(event, random.int(3))]);
+  const shareEvents = mixed.length - events.length;
+  expect(shareEvents).toBeGreaterThan(20);
+
+  for (const event of mixed) await database.pool.transaction((tx) => appendToOutbox(tx, event));
+  for (const event of events) await plain.pool.transaction((tx) => appendToOutbox(tx, event));
+  const metering = startEmbeddedMetering({ pool: database.pool, logger, poll: false, batchSize: 16 });
+  const control = startEmbeddedMetering({ pool: plain.pool, logger, poll: false, batchSize: 16 });
+  expect(await metering.drain()).toBe(mixed.length);
+  expect(await control.drain()).toBe(events.length);
+
+  const usage = await projectedUsage(database.pool, horizon);
+  expect(usage).toEqual(await projectedUsage(plain.pool, horizon));
+  for (const [accountId, expected] of expectedUsage(ops, horizon)) expect(usage.get(accountId)?.byte_ms).toBe(String(expected.byteMs));
+  expect(await database.pool.oneFirst(sql.unsafe`select count(*)::int from metering_dead_letters`)).toBe(0);
+
+  const replayed = await rebuild(database.pool, { batchSize: 25 });
+  expect(replayed.events).toBe(events.length);
+  expect(replayed.unparseable).toBe(0);
+  expect(replayed.differences.every((d) => d.onlyLive === 0 && d.onlyRebuilt === 0)).toBe(true);
+});
+
+test('an unknown event type is still dead-lettered, not skipped', async () => {
+  const metering = startEmbeddedMetering({ pool: database.pool, logger, poll: false });
+  await metering.drain();
+  const [event] = downloadsOf(randomOps(15, { accounts: 1, files: 1, from, spanMs: 1000 }).events[0]!, 1);
+  await database.pool.query(sql.unsafe`
+    insert into outbox (event_id, account_id, event_type, event)
+    values (${testUuid()}, ${event!.subject}, 'share.renamed', ${sql.jsonb({ ...event!, type: 'share.renamed' })})`);
+  expect(await metering.drain()).toBe(1);
+  expect(await database.pool.oneFirst(sql.unsafe`select count(*)::int from metering_dead_letters`)).toBe(1);
+});
