@@ -20,6 +20,7 @@ export class SharesResource {
     );
   }
 
+  /** One link of the account, with its downloads, bytes served and state; `NotFoundError` for another account's. */
   get(id: string, options?: RequestOptions): Promise<Share> {
     return this.http.request({ method: 'GET', path: `/v1/shares/${encodeId(id)}`, options });
   }
