@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, startTestApi, type TestApi } from '@baketsu/api/testing';
-import { meteringMigrations, startEmbeddedMetering } from '@baketsu/metering/embedded';
+import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -29,7 +29,7 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
   // The API must allow the dashboard's origin (browser → storage PUTs), so pick its port first.
   const port = await freePort();
   // Metering folds the API's outbox into the usage read model the dashboard shows.
-  const database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
+  const database = await createTestDatabase();
   const api = await startTestApi({ database, env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, ...apiEnv } });
   const metering = startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 });
   const web = options.separateProcess

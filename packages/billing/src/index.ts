@@ -1,9 +1,7 @@
-// What the metering service's reporter and reconciliation use from billing.
+// Billing shared by the API (checkout, invoices, webhooks) and metering (the hourly Stripe reporter,
+// reconciliation, `npm run billing -- setup`): the provider port, its Stripe adapter and the catalog.
 export * from './billing-provider.js';
-export { billingRepository, type CatalogRow } from './billing-repository.js';
-export { byteMsBetween, cumulativeByteMs, intervalByteMs, utcMonthBounds } from './byte-time.js';
+export { billingConfigShape, priceConfigShape, type BillingConfig } from './billing-config.js';
 export { catalogKey, ensureCatalog, type CatalogConfig } from './catalog.js';
-export { ledgerOnlyBillingProvider } from './ledger-billing-provider.js';
-export * from './meter-unit.js';
-export { classifyStripeError, stripeBillingProvider, stripeClient } from './stripe-billing-provider.js';
-export { assertAccountInGoodStanding, isPastDue } from './standing.js';
+export { catalogRepository, type CatalogRow } from './catalog-repository.js';
+export { classifyStripeError, invoiceSummary, stripeBillingProvider, stripeClient } from './stripe-billing-provider.js';

@@ -11,7 +11,7 @@ import { apiKeyRouter } from '#src/auth/api-key-routes.js';
 import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
 import type { BearerResolver, Scope } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
-import type { BillingProvider } from '#src/billing/billing-provider.js';
+import type { BillingProvider } from '@baketsu/billing';
 import { BILLING_WEBHOOK_PATH, billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
 import { filesRouter } from '#src/files/files-routes.js';
 import { limitsRouter } from '#src/files/limits-routes.js';
@@ -19,15 +19,15 @@ import type { StorageSetup } from '#src/files/storage-setup.js';
 import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
-import type { Database } from '#src/platform/database.js';
+import type { Database } from '@baketsu/platform/database';
 import { problemMiddleware, unknownRouteHandler } from '#src/platform/error-middleware.js';
 import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
 import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
-import { apiMigrationsDirectory } from '#src/platform/migrations.js';
+import { apiMigrations } from '#src/platform/api-migrations.js';
 import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
 import { apiSecurityHeaders } from '#src/platform/security-headers.js';
 import { operationsRouter } from '#src/platform/operations-routes.js';
@@ -165,6 +165,6 @@ function requestInputs(limitBytes: number): RequestHandler {
 
 // Read once when the app is built: the migrations shipped with this code cannot change while it runs.
 function listApiMigrations(): string[] {
-  const files = readdirSync(apiMigrationsDirectory);
+  const files = readdirSync(apiMigrations.directory);
   return files.filter((file) => file.endsWith('.sql')).map((file) => path.basename(file, '.sql')).sort();
 }

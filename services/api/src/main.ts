@@ -1,19 +1,21 @@
 // Composition root of the API process: the only place that reads the environment, connects to
 // anything or listens. Everything below receives what it needs as arguments.
 import type { Server } from 'node:http';
-import { migrateMetering, startEmbeddedMetering } from '@baketsu/metering/embedded';
+import { migrateMetering } from '@baketsu/metering/read-model';
+import { systemClock } from '@baketsu/platform/clock';
+import { exitOnConfigError } from '@baketsu/platform/config';
+import { connectPostgres, startEmbeddedPostgres, type Database } from '@baketsu/platform/database';
+import { migrate } from '@baketsu/platform/migrations';
 import { Registry } from 'prom-client';
 import { buildApp } from './app.js';
 import { loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { storageFromConfig } from './files/storage-setup.js';
-import { systemClock } from './platform/clock.js';
-import { ConfigError, parseConfig, type Config } from './platform/config.js';
-import { connectPostgres, startEmbeddedPostgres, type Database } from './platform/database.js';
+import { apiMigrations } from './platform/api-migrations.js';
+import { parseConfig, type Config } from './platform/config.js';
 import { loadOrCreateEmbeddedSecret } from './platform/embedded-secrets.js';
 import { createLogger, type Logger } from './platform/logger.js';
-import { migrate } from './platform/migrations.js';
 
 export interface RunningApi {
   server: Server;
@@ -22,12 +24,21 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+/** Work run beside the API in its process, on its database (embedded metering: scripts/start.ts). */
+export type InProcessWorkers = (context: {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  /** The API's metrics registry, so the worker's metrics show on the API's /metrics. */
+  registry: Registry;
+}) => { stop(): Promise<void> } | undefined;
+
+export async function startApi(config: Config, logger: Logger, options: { workers?: InProcessWorkers } = {}): Promise<RunningApi> {
   const database = config.DATABASE_URL
     ? await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE)
     : await startEmbeddedPostgres(config.DATA_DIR);
   const applied = [
-    ...(await migrate({ connectionUrl: database.connectionUrl, logger })),
+    ...(await migrate({ connectionUrl: database.connectionUrl, ...apiMigrations, logger })),
     // The usage and billing routes read metering's projections, so they exist before we serve.
     ...(await migrateMetering({ connectionUrl: database.connectionUrl, logger })),
   ];
@@ -38,12 +49,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const metricsRegistry = new Registry();
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
   const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry, loginRateLimit });
-  // PGlite serves one connection, so its metering must share the API's pool; with PostgreSQL the
-  // metering service runs on its own (npm run metering) unless asked to run here.
-  const runMeteringHere = config.METERING_IN_PROCESS === 'true' || (config.METERING_IN_PROCESS === 'auto' && database.kind === 'pglite');
-  const metering = runMeteringHere
-    ? startEmbeddedMetering({ pool: database.pool, logger: logger.child({ service: 'metering' }), intervalMs: 250, registry: metricsRegistry })
-    : undefined;
+  const metering = options.workers?.({ config, database, logger, registry: metricsRegistry });
   const filesDeps = { pool: database.pool, store: storage.store, clock: systemClock, config, logger };
   const jobs = startPeriodic(fileJobs(filesDeps), logger);
   const followers = startStorageFollowers(filesDeps, storage);
@@ -72,11 +78,11 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 }
 
 /** Reads the environment, starts the API and stops it cleanly on SIGTERM/SIGINT. */
-export async function main(): Promise<{ url: string; config: Config }> {
+export async function main(options: { workers?: InProcessWorkers } = {}): Promise<{ url: string; config: Config }> {
   const config = await exitOnConfigError(() => parseConfig(process.env));
   const logger = createLogger(config.LOG_LEVEL);
   // Settings that only the services can judge (a missing bucket) stop the start the same way.
-  const api = await exitOnConfigError(() => startApi(config, logger));
+  const api = await exitOnConfigError(() => startApi(config, logger, options));
   logger.info({ url: api.url, database: api.database.description }, 'Baketsu API listening');
   process.stdout.write(
     [
@@ -107,19 +113,6 @@ export async function main(): Promise<{ url: string; config: Config }> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   return { url: api.url, config };
-}
-
-/** A configuration problem ends the process with its message alone and EX_CONFIG, not a stack trace. */
-async function exitOnConfigError<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

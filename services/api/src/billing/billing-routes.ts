@@ -2,10 +2,9 @@ import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import { errors } from '#src/platform/errors.js';
 import type { Config } from '#src/platform/config.js';
-import type { BillingProvider } from './billing-provider.js';
+import { type BillingProvider, stripeBillingProvider, stripeClient } from '@baketsu/billing';
 import { billingService, type BillingDeps } from './billing-service.js';
 import { ledgerOnlyBillingProvider } from './ledger-billing-provider.js';
-import { stripeBillingProvider, stripeClient } from './stripe-billing-provider.js';
 import { applyWebhookEvent } from './webhook-events.js';
 import { verifyStripeWebhook } from './webhook-signature.js';
 

@@ -5,8 +5,8 @@ import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slon
 import { z } from 'zod';
 import type { Logger } from '#src/platform/logger.js';
 import { billingRepository } from './billing-repository.js';
-import { ceilHour } from './meter-unit.js';
-import { invoiceSummary } from './stripe-billing-provider.js';
+import { ceilHour } from '@baketsu/billing-core';
+import { invoiceSummary } from '@baketsu/billing';
 import type { VerifiedEvent } from './webhook-signature.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';

@@ -3,7 +3,7 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSC
 import pino from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '#src/platform/clock.js';
+import { systemClock } from '@baketsu/platform/clock';
 import { requireTestEnv, startTestApi, type TestApi } from '#src/platform/testing/index.js';
 import type { FilesDeps } from './files-deps.js';
 import { sqsNotificationConsumer } from './storage-notifications.js';

@@ -1,7 +1,8 @@
 import { DeleteBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, expect, test } from 'vitest';
-import { systemClock } from '#src/platform/clock.js';
-import { ConfigError, parseConfig } from '#src/platform/config.js';
+import { systemClock } from '@baketsu/platform/clock';
+import { ConfigError } from '@baketsu/platform/config';
+import { parseConfig } from '#src/platform/config.js';
 import { createTestBucket, type TestBucket } from './testing/files-test-kit.js';
 import { s3ClientFromConfig, storageFromConfig } from './storage-setup.js';
 

@@ -2,8 +2,9 @@
 import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Router } from 'express';
-import type { Clock } from '#src/platform/clock.js';
-import { ConfigError, type Config } from '#src/platform/config.js';
+import type { Clock } from '@baketsu/platform/clock';
+import { ConfigError } from '@baketsu/platform/config';
+import type { Config } from '#src/platform/config.js';
 import { loadOrCreateEmbeddedSecret } from '#src/platform/embedded-secrets.js';
 import { localDiskObjectStore, type LocalDiskNotification } from '#src/storage/local-disk-object-store.js';
 import { localDiskRouter } from '#src/storage/local-disk-router.js';

@@ -7,7 +7,7 @@
 //
 // Known differences from S3: no Range requests, and a key cannot also be the folder of
 // another key (`a` and `a/b`), which server-chosen keys never need.
-import { systemClock, type Clock } from '#src/platform/clock.js';
+import { systemClock, type Clock } from '@baketsu/platform/clock';
 import { attachmentDisposition } from '#src/storage/content-disposition.js';
 import {
   keySegments,

@@ -1,24 +1,12 @@
-import { billingConfigShape, configSchema } from '@baketsu/api/config';
+import { billingConfigShape, priceConfigShape } from '@baketsu/billing';
+import { workerProcessShape } from '@baketsu/platform/config';
 import { z } from 'zod';
-import { ConfigError } from '#src/platform/config.js';
 
 // The billing settings the API has, plus what the reporter process needs to run on its own.
-const shared = configSchema.innerType().shape;
 export const billingProcessConfigSchema = z.object({
-  DATABASE_URL: z.string().url(),
+  ...workerProcessShape,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(8),
-  LOG_LEVEL: shared.LOG_LEVEL,
-  PRICE_PER_GIB_MONTH: shared.PRICE_PER_GIB_MONTH,
-  CURRENCY: shared.CURRENCY,
+  ...priceConfigShape,
   ...billingConfigShape,
 });
-export type BillingProcessConfig = Readonly<z.infer<typeof billingProcessConfigSchema>>;
-
-export function parseBillingProcessConfig(environment: Record<string, string | undefined>): BillingProcessConfig {
-  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
-  const result = billingProcessConfigSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
-  }
-  return Object.freeze(result.data);
-}
+export type BillingProcessConfig = Readonly<z.output<typeof billingProcessConfigSchema>>;

@@ -1,6 +1,8 @@
 // Compares, per account and calendar month (UTC), the exact byte-time, what the reporter recorded and
 // sent, and (with a real Stripe key) Stripe's own meter event summaries. Prints every difference.
-import { cumulativeByteMs, meterUnit, wholeUnits, type BillingProvider, type MeterUnitName } from '@baketsu/api/billing';
+import type { BillingProvider } from '@baketsu/billing';
+import { meterUnit, wholeUnits, type MeterUnitName } from '@baketsu/billing-core';
+import { cumulativeByteMs } from '#src/read-model/byte-time.js';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 // Pure: turns one account's cumulative byte-time at consecutive hour boundaries into meter events.
 // The value for the hour ending at t is floor(cum(t)/unit) − the most units reported so far, so what
 // Stripe sums is floor(cum/unit) at the last boundary, exactly, whatever happened in between.
-import { HOUR_MS, wholeUnits, type MeterUnit } from '@baketsu/api/billing';
+import { HOUR_MS, wholeUnits, type MeterUnit } from '@baketsu/billing-core';
 
 export interface CursorState {
   /** Hours ending at or before this instant are done. */

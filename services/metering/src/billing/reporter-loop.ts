@@ -1,4 +1,4 @@
-import { stripeBillingProvider, stripeClient } from '@baketsu/api/billing';
+import { stripeBillingProvider, stripeClient } from '@baketsu/billing';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { BillingProcessConfig } from './billing-config.js';

@@ -1,6 +1,6 @@
 // One reporting pass: plan every closed hour of every subscribed account (recorded in one
 // transaction per batch, before anything is sent), then send what is pending.
-import { meterEventIdentifier, meterUnit, type MeterUnitName } from '@baketsu/api/billing';
+import { meterEventIdentifier, meterUnit, type MeterUnitName } from '@baketsu/billing-core';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Logger } from 'pino';

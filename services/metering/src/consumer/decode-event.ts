@@ -1,4 +1,4 @@
-import { parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/api/events';
+import { parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/contract/events';
 
 /**
  * `parseFileEvent` with a fast path. The zod schema costs ~30 µs an event, more than the rest of the

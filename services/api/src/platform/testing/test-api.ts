@@ -3,17 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import { createLogger } from '#src/platform/logger.js';
 import { loginLimits, loginRateLimitFor } from '#src/auth/login-rate-limit.js';
 import { buildApp } from '#src/app.js';
-import type { BillingProvider } from '#src/billing/billing-provider.js';
+import type { BillingProvider } from '@baketsu/billing';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
-import type { Clock } from '../clock.js';
-import { systemClock } from '../clock.js';
+import { type Clock, systemClock } from '@baketsu/platform/clock';
 import { parseConfig, type Config } from '../config.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import type { TestDatabase } from '@baketsu/platform/testing';
+import { createTestDatabase } from './api-test-database.js';
 
 export interface TestApi {
   url: string;
@@ -38,8 +37,6 @@ export async function startTestApi(
     database?: TestDatabase;
     /** E.g. to inject storage failures. */
     wrapObjectStore?: (store: ObjectStore) => ObjectStore;
-    /** Fold usage in-process from the outbox, as embedded mode does (whole-stack tests). */
-    metering?: boolean;
     /** Where log lines go (a file descriptor or path) when TEST_LOG_LEVEL or env LOG_LEVEL enables them. */
     logDestination?: number | string;
     /** Instead of the one the config selects (e.g. to count calls to Stripe). */
@@ -76,9 +73,6 @@ export async function startTestApi(
     ...(options.billingProvider ? { billingProvider: options.billingProvider } : {}),
   });
   server.on('request', app);
-  const metering = options.metering
-    ? startEmbeddedMetering({ pool: database.pool, logger, intervalMs: 100 })
-    : undefined;
   return {
     url,
     config,
@@ -88,7 +82,6 @@ export async function startTestApi(
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await metering?.stop();
       storage.close();
       await loginRateLimit.close();
       await rm(storageDir, { recursive: true, force: true });
