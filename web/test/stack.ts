@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, startTestApi, type TestApi } from '@baketsu/api/testing';
+import { startTestApi, type TestApi } from '@baketsu/api/testing';
 import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import pino from 'pino';
 import type { Browser } from 'playwright-core';
@@ -28,10 +28,12 @@ const SESSION_SECRET = 'e2e-session-secret-e2e-session-secret-0123';
 export async function startStack(apiEnv: Record<string, string> = {}, options: { separateProcess?: boolean } = {}): Promise<Stack> {
   // The API must allow the dashboard's origin (browser → storage PUTs), so pick its port first.
   const port = await freePort();
-  // Metering folds the API's outbox into the usage read model the dashboard shows.
-  const database = await createTestDatabase();
-  const api = await startTestApi({ database, env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, ...apiEnv } });
-  const metering = startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 });
+  // The API as its process composes it, with metering folding its outbox in-process (as `npm start`
+  // does) into the usage read model the dashboard shows.
+  const api = await startTestApi({
+    env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, ...apiEnv },
+    workers: [({ database }) => startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 })],
+  });
   const web = options.separateProcess
     ? await startDashboardProcess(port, api.url)
     : await startDashboard({ port, env: { NODE_ENV: 'test', API_URL: api.url, SESSION_SECRET } });
@@ -40,9 +42,7 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
     web,
     async stop() {
       await web.close();
-      await metering.stop();
       await api.stop();
-      await database.drop();
     },
   };
 }

@@ -12,7 +12,7 @@ import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
 import type { BearerResolver, Scope } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
 import type { BillingProvider } from '@baketsu/billing';
-import { BILLING_WEBHOOK_PATH, billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
+import { BILLING_WEBHOOK_PATH, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
 import { filesRouter } from '#src/files/files-routes.js';
 import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
@@ -41,8 +41,8 @@ export interface AppDependencies {
   jwtSecret: string;
   /** The configured object store (`storageFromConfig`). */
   storage: StorageSetup;
-  /** Defaults to Stripe when STRIPE_SECRET_KEY is set, else ledger-only. */
-  billingProvider?: BillingProvider;
+  /** Stripe or ledger-only (`billingProviderFromConfig`). */
+  billingProvider: BillingProvider;
   /** Shared with in-process metering so its lag shows on the API's /metrics. */
   metricsRegistry?: Registry;
   /** Defaults to in-process counters; `loginRateLimitFor` shares them through PostgreSQL. */
@@ -102,8 +102,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(filesRouter(filesDeps));
   app.use(uploadsRouter(filesDeps));
   app.use(limitsRouter(filesDeps));
-  const billingProvider = deps.billingProvider ?? billingProviderFromConfig(config);
-  app.use(billingRouter({ pool: database.pool, provider: billingProvider, clock, config, logger, resolveBearer }));
+  app.use(billingRouter({ pool: database.pool, provider: deps.billingProvider, clock, config, logger, resolveBearer }));
   app.use(usageRouter({
     pool: database.pool,
     clock,

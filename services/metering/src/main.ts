@@ -5,7 +5,7 @@ import { exitOnConfigError, parseEnv } from '@baketsu/platform/config';
 import { connectPostgres } from '@baketsu/platform/database';
 import { createLogger } from '@baketsu/platform/logger';
 import { Kafka, logLevel } from 'kafkajs';
-import { startReporterLoop } from '#src/billing/reporter-loop.js';
+import { reporterBillingProvider, startReporterLoop } from '#src/billing/reporter-loop.js';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
 import { EMBEDDED_CONSUMER } from '#src/embedded.js';
 import type { EventLog } from '#src/log/event-log.js';
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
   const consumer = meteringConsumer({ pool: database.pool, name, metrics });
   const server = await serveMetrics(metrics.registry, config.METERING_METRICS_PORT, config.HOST);
   // The hourly Stripe reporter lives beside the fold; it is idle in ledger-only mode.
-  const reporter = startReporterLoop({ pool: database.pool, config, logger });
+  const reporter = startReporterLoop({ pool: database.pool, config, provider: reporterBillingProvider(config), logger });
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

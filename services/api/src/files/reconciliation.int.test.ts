@@ -110,11 +110,9 @@ describe.each(['local', 's3'] as const)('reconciliation (%s store)', (mode) => {
 
 describe('local store notifications (embedded mode)', () => {
   it('adopt an upload whose client never completed', async () => {
+    // The test kit follows the local store's notifications as the API process does.
     const api = await startTestApi({ env: { ADOPT_AFTER_SECONDS: '0' } });
     try {
-      const { followLocalNotifications } = await import('./storage-notifications.js');
-      const deps: FilesDeps = { pool: api.database.pool, store: api.objectStore, clock: { now: () => new Date() }, config: api.config, logger: pino({ level: 'silent' }) };
-      followLocalNotifications(deps, api.storage);
       const alice = await signUp(api.url);
       const target = (await alice.call('POST', '/v1/files/presign', { name: 'n.txt', size: 2, content_type: 'text/plain' })).body;
       expect((await putTo(target, 'hi')).status).toBe(200);

@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(result === null ? 'another reporter is running a pass' : JSON.stringify(result));
         return 0;
       }
-      const loop = startReporterLoop({ pool: database.pool, config, logger });
+      const loop = startReporterLoop({ pool: database.pool, config, provider, logger });
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
