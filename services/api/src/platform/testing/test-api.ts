@@ -35,6 +35,8 @@ export async function startTestApi(
     database?: TestDatabase;
     /** Where log lines go (a file descriptor or path) when TEST_LOG_LEVEL or env LOG_LEVEL enables them. */
     logDestination?: number | string;
+    /** False for a test that must see what a background worker would otherwise handle first. */
+    startWorkers?: boolean;
   } = {},
 ): Promise<TestApi> {
   const database = options.database ?? (await createTestDatabase());
@@ -68,7 +70,7 @@ export async function startTestApi(
     ...(workers ? { workers } : {}),
   });
   server.on('request', api.app);
-  api.workers.start();
+  if (options.startWorkers !== false) api.workers.start();
   return {
     url,
     config,
