@@ -45,6 +45,10 @@ export async function main(overrides: Pick<ApiOverrides, 'workers'> = {}): Promi
   const api = await exitOnConfigError(() => startApi(config, overrides));
   const { logger } = api;
   logger.info({ url: api.url, database: api.database.description }, 'Baketsu API listening');
+  if (api.database.kind === 'pglite' && !overrides.workers?.length) {
+    // PGlite serves one connection, so nothing outside this process can fold its outbox.
+    logger.warn('embedded database without in-process metering: usage stays at zero; start with `npm start` at the repository root');
+  }
   process.stdout.write(
     [
       '',
