@@ -2,7 +2,9 @@
 // *.test.ts (pure units), *.int.test.ts (real services), *.e2e.test.ts (browser / whole stack).
 import type { TestProjectConfiguration } from 'vitest/config';
 
-const packages = ['services/api', 'services/metering', 'sdk', 'web'] as const;
+const packages = ['packages/platform', 'packages/contract', 'packages/billing-core', 'services/api', 'services/metering', 'sdk', 'web'] as const;
+// The shared kernel under packages/ has pure units only (its SQL is exercised by the services' tests).
+const unitsOnly = new Set<string>(['packages/platform', 'packages/contract', 'packages/billing-core']);
 
 const tiers = {
   unit: { include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts', 'src/**/*.e2e.test.ts'] },
@@ -28,8 +30,8 @@ const webResolve = {
 
 const tierOrder = { unit: 0, int: 1, e2e: 2 } as const;
 
-export const projects: TestProjectConfiguration[] = packages.flatMap((pkg) =>
-  Object.entries(pkg === 'web' ? webTiers : tiers).map(([tier, { include, exclude }]) => ({
+function tierProject(pkg: (typeof packages)[number], tier: keyof typeof tiers, { include, exclude }: { include: readonly string[]; exclude: readonly string[] }): TestProjectConfiguration {
+  return {
     ...(pkg === 'web' ? { resolve: webResolve } : {}),
     test: {
       name: `${pkg.split('/').pop()}:${tier}`,
@@ -41,10 +43,20 @@ export const projects: TestProjectConfiguration[] = packages.flatMap((pkg) =>
       // Integration tiers share a few real servers on 2 cores; keep the pressure bounded. Vitest
       // runs projects with different worker limits in separate groups: units first, then the rest.
       maxWorkers: tier === 'unit' ? undefined : 2,
-      sequence: { groupOrder: tierOrder[tier as keyof typeof tierOrder] },
+      sequence: { groupOrder: tierOrder[tier] },
       ...(pkg === 'web' && tier === 'e2e' ? { globalSetup: ['./test/global-setup.ts'] } : {}),
     },
-  })),
-);
+  };
+}
+
+export const projects: TestProjectConfiguration[] = [
+  // Checks of the repository as a whole (the workspace packages' dependency graph).
+  { test: { name: 'workspace:unit', root: '.', include: ['scripts/**/*.test.ts'], sequence: { groupOrder: tierOrder.unit } } },
+  ...packages.flatMap((pkg) =>
+    (Object.entries(pkg === 'web' ? webTiers : tiers) as Array<[keyof typeof tiers, { include: readonly string[]; exclude: readonly string[] }]>)
+      .filter(([tier]) => tier === 'unit' || !unitsOnly.has(pkg))
+      .map(([tier, files]) => tierProject(pkg, tier, files)),
+  ),
+];
 
 export default projects;

@@ -5,9 +5,10 @@
 //   BENCH_ACCOUNTS=10000 BENCH_CONCURRENCY=16,64 npx tsx bench/billing-report.ts
 import { pino } from 'pino';
 import { sql } from 'slonik';
-import { HOUR_MS, stripeBillingProvider } from '../services/api/src/billing/index.js';
-import { meteringMigrationSet, stripeMock } from '../services/api/src/billing/testing/billing-kit.js';
-import { createTestDatabase } from '../services/api/src/platform/testing/index.js';
+import { stripeBillingProvider } from '@baketsu/billing';
+import { HOUR_MS } from '@baketsu/billing-core';
+import { stripeMock } from '@baketsu/billing/testing';
+import { createTestDatabase } from '../services/metering/test/database.js';
 import { runReportingPass } from '../services/metering/src/billing/reporter.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
@@ -15,7 +16,7 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '16,64').split(',').map(
 const T0 = Date.UTC(2026, 10, 20, 0);
 const GRACE_SECONDS = 900;
 
-const database = await createTestDatabase({ extraMigrations: [meteringMigrationSet], poolSize: 8 });
+const database = await createTestDatabase({ poolSize: 8 });
 try {
   // Subscribed at T0 with the baseline read; three files each (one deleted), stored before T0.
   await database.pool.query(sql.unsafe`

@@ -1,10 +1,20 @@
 // `npm start`: the whole of Baketsu on one machine with nothing installed. With no configuration it
 // runs on embedded defaults (PGlite under .baketsu/, local-disk object store, the outbox as the
 // event log, ledger-only billing); set DATABASE_URL and friends (see .env.example) to use real servers.
+// This is the one process that runs the API and metering together: PGlite serves a single
+// connection, so metering folds the outbox on the API's own pool, as one of the API's workers.
+import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import { startDashboard } from '@baketsu/web';
+import type { InProcessWorker } from '../services/api/src/compose-api.js';
 import { main as startApi } from '../services/api/src/main.js';
 
-const api = await startApi();
+// With PostgreSQL the metering service runs on its own (npm run metering) unless asked to run here.
+const embeddedMetering: InProcessWorker = ({ config, database, logger, registry }) => {
+  const runHere = config.METERING_IN_PROCESS === 'true' || (config.METERING_IN_PROCESS === 'auto' && database.kind === 'pglite');
+  return runHere ? startEmbeddedMetering({ pool: database.pool, logger: logger.child({ service: 'metering' }), intervalMs: 250, registry }) : undefined;
+};
+
+const api = await startApi({ workers: [embeddedMetering] });
 const dashboardPort = Number(process.env.DASHBOARD_PORT ?? 3000);
 const dashboard = await startDashboard({
   apiUrl: api.url,

@@ -1,6 +1,6 @@
 // Billing with Stripe (stripe-mock): Subscribe sends the person to Stripe Checkout, and the page
 // shows the plan, month-to-date cost and invoices the API reports.
-import { stripeMockEnv } from '@baketsu/api/billing/testing';
+import { stripeMockEnv } from '@baketsu/billing/testing';
 import { describe, expect, it } from 'vitest';
 import { apiSignIn } from './api-client.js';
 import { screenshot, waitForHeading } from './browser.js';

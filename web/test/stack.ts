@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, startTestApi, type TestApi } from '@baketsu/api/testing';
-import { meteringMigrations, startEmbeddedMetering } from '@baketsu/metering/embedded';
+import { startTestApi, type TestApi } from '@baketsu/api/testing';
+import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -28,11 +28,13 @@ const SESSION_SECRET = 'e2e-session-secret-e2e-session-secret-0123';
 export async function startStack(apiEnv: Record<string, string> = {}, options: { separateProcess?: boolean } = {}): Promise<Stack> {
   // The API must allow the dashboard's origin (browser → storage PUTs), so pick its port first.
   const port = await freePort();
-  // Metering folds the API's outbox into the usage read model the dashboard shows.
-  const database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
-  // DASHBOARD_URL: links the API makes to the dashboard (share links' public pages) point at this one.
-  const api = await startTestApi({ database, env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, DASHBOARD_URL: `http://127.0.0.1:${port}`, ...apiEnv } });
-  const metering = startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 });
+  // The API as its process composes it, with metering folding its outbox in-process (as `npm start`
+  // does) into the usage read model the dashboard shows.
+  const api = await startTestApi({
+    // DASHBOARD_URL: links the API makes to the dashboard (share links' public pages) point at this one.
+    env: { CORS_ORIGINS: `http://127.0.0.1:${port}`, DASHBOARD_URL: `http://127.0.0.1:${port}`, ...apiEnv },
+    workers: [({ database }) => startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 })],
+  });
   const web = options.separateProcess
     ? await startDashboardProcess(port, api.url)
     : await startDashboard({ port, env: { NODE_ENV: 'test', API_URL: api.url, SESSION_SECRET } });
@@ -41,9 +43,7 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
     web,
     async stop() {
       await web.close();
-      await metering.stop();
       await api.stop();
-      await database.drop();
     },
   };
 }

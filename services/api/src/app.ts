@@ -11,23 +11,23 @@ import { apiKeyRouter } from '#src/auth/api-key-routes.js';
 import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
 import type { BearerResolver, Scope } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
-import type { BillingProvider } from '#src/billing/billing-provider.js';
-import { BILLING_WEBHOOK_PATH, billingProviderFromConfig, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
+import type { BillingProvider } from '@baketsu/billing';
+import { BILLING_WEBHOOK_PATH, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
 import { filesRouter } from '#src/files/files-routes.js';
 import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
 import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
-import type { Database } from '#src/platform/database.js';
+import type { Database } from '@baketsu/platform/database';
 import { problemMiddleware, unknownRouteHandler } from '#src/platform/error-middleware.js';
 import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
 import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
-import { apiMigrationsDirectory } from '#src/platform/migrations.js';
+import { apiMigrations } from '#src/platform/api-migrations.js';
 import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
 import { apiSecurityHeaders } from '#src/platform/security-headers.js';
 import { operationsRouter } from '#src/platform/operations-routes.js';
@@ -43,8 +43,8 @@ export interface AppDependencies {
   jwtSecret: string;
   /** The configured object store (`storageFromConfig`). */
   storage: StorageSetup;
-  /** Defaults to Stripe when STRIPE_SECRET_KEY is set, else ledger-only. */
-  billingProvider?: BillingProvider;
+  /** Stripe or ledger-only (`billingProviderFromConfig`). */
+  billingProvider: BillingProvider;
   /** Shared with in-process metering so its lag shows on the API's /metrics. */
   metricsRegistry?: Registry;
   /** Defaults to in-process counters; `loginRateLimitFor` shares them through PostgreSQL. */
@@ -117,8 +117,7 @@ export function buildApp(deps: AppDependencies): Express {
   };
   app.use(sharesRouter({ ...sharesDeps, resolveBearer }));
   app.use(publicSharesRouter(sharesDeps));
-  const billingProvider = deps.billingProvider ?? billingProviderFromConfig(config);
-  app.use(billingRouter({ pool: database.pool, provider: billingProvider, clock, config, logger, resolveBearer }));
+  app.use(billingRouter({ pool: database.pool, provider: deps.billingProvider, clock, config, logger, resolveBearer }));
   app.use(usageRouter({
     pool: database.pool,
     clock,
@@ -180,6 +179,6 @@ function requestInputs(limitBytes: number): RequestHandler {
 
 // Read once when the app is built: the migrations shipped with this code cannot change while it runs.
 function listApiMigrations(): string[] {
-  const files = readdirSync(apiMigrationsDirectory);
+  const files = readdirSync(apiMigrations.directory);
   return files.filter((file) => file.endsWith('.sql')).map((file) => path.basename(file, '.sql')).sort();
 }

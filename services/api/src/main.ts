@@ -1,86 +1,54 @@
-// Composition root of the API process: the only place that reads the environment, connects to
-// anything or listens. Everything below receives what it needs as arguments.
+// Entry point of the API process: reads the environment, composes the API (compose-api.ts, the
+// one place that connects to anything), listens, and stops cleanly on SIGTERM/SIGINT.
 import type { Server } from 'node:http';
-import { migrateMetering, startEmbeddedMetering } from '@baketsu/metering/embedded';
-import { Registry } from 'prom-client';
-import { buildApp } from './app.js';
-import { loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
-import { fileJobs, startPeriodic } from './files/background-jobs.js';
-import { startStorageFollowers } from './files/storage-followers.js';
-import { storageFromConfig } from './files/storage-setup.js';
-import { systemClock } from './platform/clock.js';
-import { ConfigError, parseConfig, type Config } from './platform/config.js';
-import { connectPostgres, startEmbeddedPostgres, type Database } from './platform/database.js';
-import { loadOrCreateEmbeddedSecret } from './platform/embedded-secrets.js';
-import { createLogger, type Logger } from './platform/logger.js';
-import { migrate } from './platform/migrations.js';
-import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
+import { exitOnConfigError } from '@baketsu/platform/config';
+import type { Database } from '@baketsu/platform/database';
+import { composeApi, type ApiOverrides } from './compose-api.js';
+import { parseConfig, type Config } from './platform/config.js';
+import type { Logger } from './platform/logger.js';
 
 export interface RunningApi {
   server: Server;
   database: Database;
+  logger: Logger;
   url: string;
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
-  const database = config.DATABASE_URL
-    ? await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE)
-    : await startEmbeddedPostgres(config.DATA_DIR);
-  const applied = [
-    ...(await migrate({ connectionUrl: database.connectionUrl, logger })),
-    // The usage and billing routes read metering's projections, so they exist before we serve.
-    ...(await migrateMetering({ connectionUrl: database.connectionUrl, logger })),
-  ];
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-
-  const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateEmbeddedSecret(config.DATA_DIR, 'jwt'));
-  const storage = await storageFromConfig(config, systemClock);
-  const metricsRegistry = new Registry();
-  const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
-  const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
-  const app = buildApp({ config, logger, database, clock: systemClock, jwtSecret, storage, metricsRegistry, loginRateLimit, sharePasswordRateLimit });
-  // PGlite serves one connection, so its metering must share the API's pool; with PostgreSQL the
-  // metering service runs on its own (npm run metering) unless asked to run here.
-  const runMeteringHere = config.METERING_IN_PROCESS === 'true' || (config.METERING_IN_PROCESS === 'auto' && database.kind === 'pglite');
-  const metering = runMeteringHere
-    ? startEmbeddedMetering({ pool: database.pool, logger: logger.child({ service: 'metering' }), intervalMs: 250, registry: metricsRegistry })
-    : undefined;
-  const filesDeps = { pool: database.pool, store: storage.store, clock: systemClock, config, logger };
-  const jobs = startPeriodic(fileJobs(filesDeps, metricsRegistry), logger);
-  const followers = startStorageFollowers(filesDeps, storage);
+export async function startApi(config: Config, overrides: ApiOverrides = {}): Promise<RunningApi> {
+  const api = await composeApi(config, overrides);
+  if (api.applied.length > 0) api.logger.info({ applied: api.applied }, 'migrations applied');
+  api.workers.start();
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
+    const listening = api.app.listen(config.PORT, config.HOST, () => resolve(listening));
     listening.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  const url = `http://${config.HOST}:${port}`;
   return {
     server,
-    database,
-    url,
+    database: api.database,
+    logger: api.logger,
+    url: `http://${config.HOST}:${port}`,
     async stop() {
-      // Stop accepting, let in-flight requests finish, then release the database.
+      // Stop accepting, let in-flight requests finish, then the workers, then release the adapters.
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await jobs.stop();
-      await metering?.stop();
-      await followers.stop();
-      storage.close();
-      await loginRateLimit.close();
-      await sharePasswordRateLimit.close();
-      await database.close();
+      await api.close();
     },
   };
 }
 
 /** Reads the environment, starts the API and stops it cleanly on SIGTERM/SIGINT. */
-export async function main(): Promise<{ url: string; config: Config }> {
+export async function main(overrides: Pick<ApiOverrides, 'workers'> = {}): Promise<{ url: string; config: Config }> {
   const config = await exitOnConfigError(() => parseConfig(process.env));
-  const logger = createLogger(config.LOG_LEVEL);
   // Settings that only the services can judge (a missing bucket) stop the start the same way.
-  const api = await exitOnConfigError(() => startApi(config, logger));
+  const api = await exitOnConfigError(() => startApi(config, overrides));
+  const { logger } = api;
   logger.info({ url: api.url, database: api.database.description }, 'Baketsu API listening');
+  if (api.database.kind === 'pglite' && !overrides.workers?.length) {
+    // PGlite serves one connection, so nothing outside this process can fold its outbox.
+    logger.warn('embedded database without in-process metering: usage stays at zero; start with `npm start` at the repository root');
+  }
   process.stdout.write(
     [
       '',
@@ -110,19 +78,6 @@ export async function main(): Promise<{ url: string; config: Config }> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
   return { url: api.url, config };
-}
-
-/** A configuration problem ends the process with its message alone and EX_CONFIG, not a stack trace. */
-async function exitOnConfigError<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

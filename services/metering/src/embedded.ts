@@ -1,33 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { migrate } from '@baketsu/api/migrations';
 import type { DatabasePool } from 'slonik';
 import type { Logger } from 'pino';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
 import { postgresEventLog } from '#src/log/postgres-event-log.js';
 import { createMeteringMetrics } from '#src/platform/metrics.js';
+export { meteringMigrations, migrateMetering } from '#src/read-model/schema.js';
 import type { Registry } from 'prom-client';
-
-/** Metering's own migration set; run it after the API's, against the same database. */
-export const meteringMigrations = Object.freeze({
-  directory: fileURLToPath(new URL('../migrations', import.meta.url)),
-  table: 'pgmigrations_metering',
-});
-
-/**
- * Applies metering's migrations. pglite-socket serves one connection at a time and drops a new one
- * that arrives while the previous migration client is still closing, so that case is retried.
- */
-export async function migrateMetering(options: { connectionUrl: string; logger?: Logger }): Promise<string[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrate({ connectionUrl: options.connectionUrl, ...meteringMigrations, logger: options.logger });
-    } catch (error) {
-      if (attempt >= 5 || !/Connection terminated/i.test((error as Error).message)) throw error;
-      await sleep(200 * attempt);
-    }
-  }
-}
 
 export const EMBEDDED_CONSUMER = 'metering-embedded';
 

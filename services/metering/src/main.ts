@@ -1,35 +1,25 @@
 // Composition root of the metering process: `run` (default) folds the log into usage;
 // `rebuild [--swap]` replays the outbox into fresh tables, prints the differences, optionally swaps.
-import { connectPostgres } from '@baketsu/api/database';
-import { ensureTopic } from '@baketsu/api/outbox';
+import { ensureTopic } from '@baketsu/contract/outbox';
+import { exitOnConfigError, parseEnv } from '@baketsu/platform/config';
+import { connectPostgres } from '@baketsu/platform/database';
+import { createLogger } from '@baketsu/platform/logger';
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
-import { parseBillingProcessConfig, type BillingProcessConfig } from '#src/billing/billing-config.js';
 import { assertMeterUnitUnchanged, MeterUnitChangedError } from '#src/billing/reporter.js';
-import { startReporterLoop } from '#src/billing/reporter-loop.js';
+import { reporterBillingProvider, startReporterLoop } from '#src/billing/reporter-loop.js';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
-import { EMBEDDED_CONSUMER, migrateMetering } from '#src/embedded.js';
+import { EMBEDDED_CONSUMER } from '#src/embedded.js';
 import type { EventLog } from '#src/log/event-log.js';
 import { kafkaEventLog } from '#src/log/kafka-event-log.js';
 import { postgresEventLog } from '#src/log/postgres-event-log.js';
-import { ConfigError, parseMeteringConfig, type MeteringConfig } from '#src/platform/config.js';
+import { meteringConfigSchema } from '#src/platform/config.js';
+import { migrateMetering } from '#src/read-model/schema.js';
 import { createMeteringMetrics, serveMetrics } from '#src/platform/metrics.js';
 import { formatDifferences, rebuild } from '#src/rebuild/rebuild.js';
 
 async function main(argv: string[]): Promise<void> {
-  let config: MeteringConfig;
-  let billingConfig: BillingProcessConfig;
-  try {
-    config = parseMeteringConfig(process.env);
-    billingConfig = parseBillingProcessConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'metering' } });
+  const config = await exitOnConfigError(() => parseEnv(meteringConfigSchema, process.env));
+  const logger = createLogger(config.LOG_LEVEL, { service: 'metering' });
   const database = await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await migrateMetering({ connectionUrl: database.connectionUrl, logger });
 
@@ -47,8 +37,8 @@ async function main(argv: string[]): Promise<void> {
   }
 
   // A changed BILLING_METER_UNIT is a configuration error: refused before anything runs.
-  if (billingConfig.STRIPE_SECRET_KEY) {
-    await assertMeterUnitUnchanged(database.pool, billingConfig.BILLING_METER_UNIT).catch(async (error: unknown) => {
+  if (config.STRIPE_SECRET_KEY) {
+    await assertMeterUnitUnchanged(database.pool, config.BILLING_METER_UNIT).catch(async (error: unknown) => {
       if (!(error instanceof MeterUnitChangedError)) throw error;
       console.error(error.message);
       await database.close();
@@ -70,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
   const consumer = meteringConsumer({ pool: database.pool, name, metrics });
   const server = await serveMetrics(metrics.registry, config.METERING_METRICS_PORT, config.HOST);
   // The hourly Stripe reporter lives beside the fold; it is idle in ledger-only mode.
-  const reporter = startReporterLoop({ pool: database.pool, config: billingConfig, logger });
+  const reporter = startReporterLoop({ pool: database.pool, config, provider: reporterBillingProvider(config), logger });
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -1,4 +1,4 @@
-import { fileEvent, type FileEvent } from '@baketsu/api/events';
+import { fileEvent, type FileEvent } from '@baketsu/contract/events';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 

@@ -1,11 +1,10 @@
-import { appendToOutbox, ensureTopic, kafkaPublisher, outboxRelay, relayMigrations } from '@baketsu/api/outbox';
-import { createTestDatabase, requireTestEnv, type TestDatabase } from '@baketsu/api/testing';
+import { appendToOutbox, ensureTopic, kafkaPublisher, outboxRelay, relayMigrations } from '@baketsu/contract/outbox';
+import { createTestDatabase, requireTestEnv, type TestDatabase } from './database.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { sql, type DatabasePool } from 'slonik';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { applyBatch } from '#src/consumer/apply-batch.js';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
-import { meteringMigrations } from '#src/embedded.js';
 import type { LogConsumer } from '#src/log/event-log.js';
 import { kafkaEventLog } from '#src/log/kafka-event-log.js';
 import { expectedUsage, projectedUsage, randomOps, seededRandom, testUuid } from './fixtures.js';
@@ -16,7 +15,7 @@ const topic = `baketsu.file-events.test-${testUuid().slice(-12)}`;
 const systemClock = { now: () => new Date() };
 
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [relayMigrations, meteringMigrations], poolSize: 6 });
+  database = await createTestDatabase({ extraMigrations: [relayMigrations], poolSize: 6 });
   kafka = new Kafka({ clientId: 'metering-test', brokers: requireTestEnv('TEST_KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
   await ensureTopic(kafka, { topic, partitions: 3 });
 });

@@ -1,15 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type Database } from '@baketsu/api/database';
-import { fileEvent } from '@baketsu/api/events';
-import { migrate } from '@baketsu/api/migrations';
-import { appendToOutbox } from '@baketsu/api/outbox';
+import { startEmbeddedPostgres, type Database } from '@baketsu/platform/database';
+import { fileEvent } from '@baketsu/contract/events';
+import { migrate } from '@baketsu/platform/migrations';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import pino from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { migrateMetering, startEmbeddedMetering } from '#src/embedded.js';
 import { rebuild } from '#src/rebuild/rebuild.js';
+import { apiSchema } from './database.js';
 
 // `npm start` runs on PGlite with a single connection: the same fold, cursor and rebuild SQL must work there.
 let directory: string;
@@ -18,7 +19,7 @@ let database: Database;
 beforeAll(async () => {
   directory = await mkdtemp(path.join(tmpdir(), 'baketsu-metering-pglite-'));
   database = await startEmbeddedPostgres(directory);
-  await migrate({ connectionUrl: database.connectionUrl });
+  await migrate({ connectionUrl: database.connectionUrl, ...apiSchema });
   await migrateMetering({ connectionUrl: database.connectionUrl });
 }, 120_000);
 afterAll(async () => {

@@ -1,9 +1,9 @@
-import { appendToOutbox } from '@baketsu/api/outbox';
-import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { appendToOutbox } from '@baketsu/contract/outbox';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import pino from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { meteringMigrations, startEmbeddedMetering } from '#src/embedded.js';
+import { startEmbeddedMetering } from '#src/embedded.js';
 import { rebuild } from '#src/rebuild/rebuild.js';
 import { expectedUsage, projectedUsage, randomOps, seededRandom } from './fixtures.js';
 
@@ -13,7 +13,7 @@ const from = Date.parse('2026-10-20T00:00:00.000Z');
 const horizon = from + 30 * 86_400_000;
 
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   await database?.drop();

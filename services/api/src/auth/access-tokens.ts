@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
 
 export interface AccessTokenClaims {

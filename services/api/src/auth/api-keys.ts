@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
 import { CONTROL_CHARACTERS } from '#src/platform/text.js';
 import type { Scope } from './authenticate.js';

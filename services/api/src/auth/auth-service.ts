@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
 import type { AccessTokens } from './access-tokens.js';
 import { EmailTakenError, type AccountRow, type AuthRepository } from './auth-repository.js';

@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
 import { assertAccountInGoodStanding } from './standing.js';
-import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, stripeMock, stripeMockEnv, testClock } from './testing/billing-kit.js';
-import type { BillingProvider } from './billing-provider.js';
-import { stripeBillingProvider } from './stripe-billing-provider.js';
+import { insertInterval, postWebhook, stripeEvent, stripeMock, stripeMockEnv, testClock } from '@baketsu/billing/testing';
+import { type BillingProvider, stripeBillingProvider } from '@baketsu/billing';
 
 const clock = testClock(new Date('2026-11-15T12:00:00Z'));
 let database: TestDatabase;
 let api: TestApi;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+  database = await createTestDatabase();
   api = await startTestApi({ database, clock, env: { ...stripeMockEnv(), DASHBOARD_URL: 'https://dash.example.com/' } });
 });
 afterAll(async () => {

@@ -1,14 +1,14 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
-import { insertInterval, meteringMigrationSet, postWebhook, stripeEvent, testClock } from './testing/billing-kit.js';
+import { insertInterval, postWebhook, stripeEvent, testClock } from '@baketsu/billing/testing';
 
 // No STRIPE_SECRET_KEY: the embedded default.
 const clock = testClock(new Date('2026-02-15T00:00:00Z'));
 let database: TestDatabase;
 let api: TestApi;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+  database = await createTestDatabase();
   api = await startTestApi({ database, clock });
 });
 afterAll(async () => {

@@ -1,13 +1,13 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
-import { meteringMigrationSet, postWebhook, stripeEvent, stripeMockEnv, testClock } from './testing/billing-kit.js';
+import { postWebhook, stripeEvent, stripeMockEnv, testClock } from '@baketsu/billing/testing';
 
 const clock = testClock(new Date());
 let database: TestDatabase;
 let api: TestApi;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+  database = await createTestDatabase();
   api = await startTestApi({ database, clock, env: stripeMockEnv() });
 });
 afterAll(async () => {

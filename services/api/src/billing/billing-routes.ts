@@ -1,21 +1,12 @@
 import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import { errors } from '#src/platform/errors.js';
-import type { Config } from '#src/platform/config.js';
-import type { BillingProvider } from './billing-provider.js';
 import { billingService, type BillingDeps } from './billing-service.js';
-import { ledgerOnlyBillingProvider } from './ledger-billing-provider.js';
-import { stripeBillingProvider, stripeClient } from './stripe-billing-provider.js';
 import { applyWebhookEvent } from './webhook-events.js';
 import { verifyStripeWebhook } from './webhook-signature.js';
 
 export interface BillingRouteDeps extends BillingDeps {
   resolveBearer: BearerResolver;
-}
-
-/** Stripe when a secret key is configured, otherwise ledger-only. */
-export function billingProviderFromConfig(config: Config): BillingProvider {
-  return config.STRIPE_SECRET_KEY ? stripeBillingProvider(stripeClient(config)) : ledgerOnlyBillingProvider;
 }
 
 export function billingRouter(deps: BillingRouteDeps): Router {

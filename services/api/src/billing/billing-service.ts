@@ -1,14 +1,12 @@
 import type { DatabasePool } from 'slonik';
-import type { Clock } from '#src/platform/clock.js';
-import { pricePerGibMonthMicros, type Config } from '#src/platform/config.js';
+import type { Clock } from '@baketsu/platform/clock';
+import type { Config } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
-import { formatMicros } from '#src/files/pricing.js';
-import { BillingProviderUnavailable, type BillingProvider } from './billing-provider.js';
+import { BillingProviderUnavailable, ensureCatalog, type BillingProvider } from '@baketsu/billing';
 import { billingRepository } from './billing-repository.js';
-import { byteMsBetween, byteMsCostMicros, utcMonthBounds } from './byte-time.js';
-import { ensureCatalog } from './catalog.js';
-import { formatMinorUnits } from './meter-unit.js';
+import { byteMsCostMicros, formatMicros, formatMinorUnits, pricePerGibMonthMicros, utcMonthBounds } from '@baketsu/billing-core';
+import { byteMsBetween } from '@baketsu/metering/read-model';
 import { isPastDue } from './standing.js';
 
 export interface BillingDeps {

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import pino from 'pino';
 import { parseConfig } from '#src/platform/config.js';
 import { createTestDatabase, type TestDatabase } from '#src/platform/testing/index.js';
-import type { BillingProvider } from './billing-provider.js';
+import { type BillingProvider, catalogKey, ensureCatalog, stripeBillingProvider } from '@baketsu/billing';
 import { billingService } from './billing-service.js';
-import { catalogKey, ensureCatalog } from './catalog.js';
-import { stripeBillingProvider } from './stripe-billing-provider.js';
-import { insertAccount, stripeMock, testClock } from './testing/billing-kit.js';
+import { insertAccount, stripeMock, testClock } from '@baketsu/billing/testing';
 
 let database: TestDatabase;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { errors } from '#src/platform/errors.js';
-import type { BillingProvider } from './billing-provider.js';
+import type { BillingProvider } from '@baketsu/billing';
 
 /** Embedded default: usage is priced locally by the ledger and nothing is sent anywhere. */
 export const ledgerOnlyBillingProvider: BillingProvider = {

@@ -4,14 +4,14 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '#src/platform/testing/index.js';
 import { billingRepository } from './billing-repository.js';
-import { insertAccount, meteringMigrationSet, stripeEvent } from './testing/billing-kit.js';
+import { insertAccount, stripeEvent } from '@baketsu/billing/testing';
 import { applyWebhookEvent } from './webhook-events.js';
 
 const HOUR = 3_600_000;
 const t = Date.parse('2026-11-15T12:10:00Z') / 1000;
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   await database?.drop();

@@ -4,7 +4,7 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { Logger } from '#src/platform/logger.js';
-import { ceilHour } from './meter-unit.js';
+import { ceilHour } from '@baketsu/billing-core';
 
 export interface SubscriptionChange {
   accountId: string;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '#src/platform/logger.js';
 import { billingRepository } from './billing-repository.js';
 import { applySubscriptionChange } from './subscriptions.js';
-import { invoiceSummary } from './stripe-billing-provider.js';
+import { invoiceSummary } from '@baketsu/billing';
 import type { VerifiedEvent } from './webhook-signature.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';

@@ -1,8 +1,8 @@
 // POST /v1/files/complete: only what storage confirms becomes a file, and the file row and its
 // file.stored event commit together.
 import { v7 as uuidv7 } from 'uuid';
-import { fileEvent } from '#src/events/file-events.js';
-import { appendToOutbox } from '#src/outbox/outbox.js';
+import { fileEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import { errors } from '#src/platform/errors.js';
 import { ObjectStoreError, type CompletedPart } from '#src/storage/object-store.js';
 import { fileRepository, type FileRow } from './file-repository.js';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '#src/platform/clock.js';
+import { systemClock } from '@baketsu/platform/clock';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
 import { sweepDeletions } from './file-deletion.js';

@@ -6,8 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseTransactionConnection } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
-import { fileEvent } from '#src/events/file-events.js';
-import { appendToOutbox } from '#src/outbox/outbox.js';
+import { fileEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import { fileRepository, type FileRow } from './file-repository.js';
 import type { FilesDeps } from './files-deps.js';
 

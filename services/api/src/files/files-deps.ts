@@ -1,5 +1,5 @@
 import type { DatabasePool } from 'slonik';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
 import type { Logger } from '#src/platform/logger.js';
 import type { ObjectStore } from '#src/storage/object-store.js';

@@ -1,11 +1,10 @@
 // GET/PATCH /v1/me/limits: the account sees its quota and cap, and may lower its own cap.
 import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
-import { decimalToMicros, pricePerGibMonthMicros } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { FilesDeps } from './files-deps.js';
 import { effectiveLimits, readAccountLimits, setOwnSpendCap } from './limits.js';
-import { formatMicros, monthlyCostMicros } from './pricing.js';
+import { decimalToMicros, formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
 
 export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }): Router {
   const router = express.Router();

@@ -2,9 +2,9 @@
 // uploads in flight, plus this one) would cost kept for a whole month at the configured price.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { decimalToMicros, pricePerGibMonthMicros, type Config } from '#src/platform/config.js';
+import type { Config } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
-import { exceedsCap, formatMicros, monthlyCostMicros } from './pricing.js';
+import { decimalToMicros, exceedsCap, formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
 
 const limitsRow = z.object({
   used_bytes: z.number(),

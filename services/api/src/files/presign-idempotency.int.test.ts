@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
-import { systemClock } from '#src/platform/clock.js';
+import { systemClock } from '@baketsu/platform/clock';
 import { pruneIdempotencyKeys } from '#src/platform/idempotency.js';
 import { signUp, type Client } from './testing/files-test-kit.js';
 

@@ -1,7 +1,6 @@
 // POST /v1/files/presign: validate what the client declares, reserve it against the account's
 // limits, and hand out URLs whose signatures bind exactly those bytes.
 import { v7 as uuidv7 } from 'uuid';
-import { pricePerGibMonthMicros } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { PresignedRequest } from '#src/storage/object-store.js';
 import { validContentType, validFileName, validPartSize, validSha256 } from './file-input.js';
@@ -9,7 +8,7 @@ import { objectKeyFor, type FilesDeps } from './files-deps.js';
 import { checkUploadAllowed, effectiveLimits, readAccountLimits } from './limits.js';
 import { planParts, type PartPlan } from './multipart-plan.js';
 import { multipartTarget, signParts, type SignedPart } from './multipart-parts.js';
-import { formatMicros, monthlyCostMicros } from './pricing.js';
+import { formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
 import type { UploadAdmissions } from './upload-admissions.js';
 import { uploadRepository } from './upload-repository.js';
 

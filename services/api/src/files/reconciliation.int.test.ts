@@ -22,6 +22,9 @@ describe.each(['local', 's3'] as const)('reconciliation (%s store)', (mode) => {
     bucket = mode === 's3' ? await createTestBucket() : undefined;
     api = await startTestApi({
       clock,
+      // Each pass here is called by the test, on objects a notification follower would otherwise
+      // have handled already (the local store notifies in-process the moment bytes land).
+      startWorkers: false,
       env: { ...bucket?.env, MULTIPART_THRESHOLD_BYTES: String(5 * MIB), MULTIPART_PART_SIZE_BYTES: String(5 * MIB), ORPHAN_GRACE_SECONDS: '3600' },
     });
     alice = await signUp(api.url);
@@ -110,11 +113,9 @@ describe.each(['local', 's3'] as const)('reconciliation (%s store)', (mode) => {
 
 describe('local store notifications (embedded mode)', () => {
   it('adopt an upload whose client never completed', async () => {
+    // The test kit follows the local store's notifications as the API process does.
     const api = await startTestApi({ env: { ADOPT_AFTER_SECONDS: '0' } });
     try {
-      const { followLocalNotifications } = await import('./storage-notifications.js');
-      const deps: FilesDeps = { pool: api.database.pool, store: api.objectStore, clock: { now: () => new Date() }, config: api.config, logger: pino({ level: 'silent' }) };
-      followLocalNotifications(deps, api.storage);
       const alice = await signUp(api.url);
       const target = (await alice.call('POST', '/v1/files/presign', { name: 'n.txt', size: 2, content_type: 'text/plain' })).body;
       expect((await putTo(target, 'hi')).status).toBe(200);

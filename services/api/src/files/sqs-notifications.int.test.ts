@@ -1,12 +1,8 @@
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import pino from 'pino';
 import { sql } from 'slonik';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '#src/platform/clock.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requireTestEnv, startTestApi, type TestApi } from '#src/platform/testing/index.js';
-import type { FilesDeps } from './files-deps.js';
-import { sqsNotificationConsumer } from './storage-notifications.js';
 import { putTo, signUp, uploadFile, type Client } from './testing/files-test-kit.js';
 
 // moto's S3 notifies moto's SQS, as AWS S3 would notify SQS.
@@ -20,7 +16,6 @@ describe('S3 → SQS notifications (moto)', () => {
   let queueUrl: string;
   let api: TestApi;
   let alice: Client;
-  let consumer: ReturnType<typeof sqsNotificationConsumer>;
 
   beforeAll(async () => {
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
@@ -47,8 +42,6 @@ describe('S3 → SQS notifications (moto)', () => {
       },
     });
     alice = await signUp(api.url);
-    const deps: FilesDeps = { pool: api.database.pool, store: api.objectStore, clock: systemClock, config: api.config, logger: pino({ level: 'silent' }) };
-    consumer = sqsNotificationConsumer(deps, sqs, { queueUrl, bucket: name, waitSeconds: 1 });
   });
   afterAll(async () => {
     await api?.stop();
@@ -57,12 +50,9 @@ describe('S3 → SQS notifications (moto)', () => {
     sqs.destroy();
   });
 
+  // The API's own SQS follower (started by the test kit as by the API process) receives the notification.
   async function until(check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for the notification');
-      await consumer.pollOnce();
-    }
+    await vi.waitFor(async () => expect(await check(), 'the notification was not handled').toBe(true), { timeout: 30_000, interval: 100 });
   }
 
   it('adopts an upload as soon as storage reports the object, without a complete call', async () => {

@@ -1,9 +1,11 @@
-// Builds the configured object store (called from the composition roots only).
+// Builds the configured object store (called from the composition root only, which makes its clients).
 import path from 'node:path';
-import { CreateBucketCommand, HeadBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { Router } from 'express';
-import type { Clock } from '#src/platform/clock.js';
-import { ConfigError, type Config } from '#src/platform/config.js';
+import type { Clock } from '@baketsu/platform/clock';
+import { ConfigError } from '@baketsu/platform/config';
+import type { S3Clients } from '#src/adapters.js';
+import type { Config } from '#src/platform/config.js';
 import { loadOrCreateEmbeddedSecret } from '#src/platform/embedded-secrets.js';
 import { localDiskObjectStore, type LocalDiskNotification } from '#src/storage/local-disk-object-store.js';
 import { localDiskRouter } from '#src/storage/local-disk-router.js';
@@ -20,8 +22,12 @@ export interface StorageSetup {
   close(): void;
 }
 
-export async function storageFromConfig(config: Config, clock: Clock): Promise<StorageSetup> {
-  if (config.STORAGE_DRIVER === 's3') return await s3Storage(config, clock);
+/** `s3`: the store's clients when STORAGE_DRIVER is s3 (`s3ClientsFromConfig`); their owner destroys them. */
+export async function storageFromConfig(config: Config, clock: Clock, s3?: S3Clients): Promise<StorageSetup> {
+  if (config.STORAGE_DRIVER === 's3') {
+    if (!s3) throw new Error('STORAGE_DRIVER=s3 needs the S3 clients (see s3ClientsFromConfig)');
+    return await s3Storage(config, clock, s3);
+  }
   const listeners: Array<(notification: LocalDiskNotification) => void> = [];
   const options = {
     rootDir: config.STORAGE_LOCAL_DIR ?? path.join(config.DATA_DIR, 'storage'),
@@ -38,32 +44,13 @@ export async function storageFromConfig(config: Config, clock: Clock): Promise<S
   };
 }
 
-export function s3ClientFromConfig(config: Config, endpoint = config.S3_ENDPOINT): S3Client {
-  return new S3Client({
-    region: config.S3_REGION,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-    ...(endpoint ? { endpoint } : {}),
-    ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
-      ? { credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } }
-      : {}),
-    // Without these the SDK bakes a checksum of an empty body into presigned URLs.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
-
-async function s3Storage(config: Config, clock: Clock): Promise<StorageSetup> {
-  const client = s3ClientFromConfig(config);
+async function s3Storage(config: Config, clock: Clock, { client, presignClient }: S3Clients): Promise<StorageSetup> {
   await ensureBucket(client, config.S3_BUCKET, config.S3_CREATE_BUCKET);
-  const presignClient = config.S3_PUBLIC_ENDPOINT ? s3ClientFromConfig(config, config.S3_PUBLIC_ENDPOINT) : client;
   return {
     store: s3ObjectStore({ client, presignClient, bucket: config.S3_BUCKET, clock }),
     onNotification() {},
     description: `S3 bucket ${config.S3_BUCKET}${config.S3_ENDPOINT ? ` at ${config.S3_ENDPOINT}` : ''}`,
-    close() {
-      client.destroy();
-      if (presignClient !== client) presignClient.destroy();
-    },
+    close() {},
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { insertAccount } from '#src/billing/testing/billing-kit.js';
+import { insertAccount } from '@baketsu/billing/testing';
 import { createTestDatabase, type TestDatabase } from '#src/platform/testing/index.js';
 import { uploadAdmissions } from './upload-admissions.js';
 import { uploadRepository, type NewUpload, type SqlLimits } from './upload-repository.js';

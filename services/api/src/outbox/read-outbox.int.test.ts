@@ -2,7 +2,7 @@ import pg from 'pg';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, requireTestEnv, type TestDatabase } from '#src/platform/testing/index.js';
-import { readOutbox } from './read-outbox.js';
+import { readOutbox } from '@baketsu/contract/outbox';
 
 let database: TestDatabase;
 beforeAll(async () => {

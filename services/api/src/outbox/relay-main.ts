@@ -4,16 +4,16 @@ import { createServer } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
-import { systemClock } from '#src/platform/clock.js';
-import { connectPostgres } from '#src/platform/database.js';
-import { createLogger } from '#src/platform/logger.js';
-import { migrate } from '#src/platform/migrations.js';
-import { ensureTopic, FILE_EVENTS_TOPIC, kafkaPublisher } from './kafka-publisher.js';
+import { ensureTopic, FILE_EVENTS_TOPIC, kafkaPublisher, outboxRelay, relayMigrations } from '@baketsu/contract/outbox';
+import { systemClock } from '@baketsu/platform/clock';
+import { exitOnConfigError, parseEnv, workerProcessShape } from '@baketsu/platform/config';
+import { connectPostgres } from '@baketsu/platform/database';
+import { createLogger } from '@baketsu/platform/logger';
+import { migrate } from '@baketsu/platform/migrations';
 import { createRelayMetrics } from './relay-metrics.js';
-import { outboxRelay, relayMigrations } from './relay.js';
 
 const relayConfigSchema = z.object({
-  DATABASE_URL: z.string().url(),
+  ...workerProcessShape,
   KAFKA_BROKERS: z.string().min(1).transform((value) => value.split(',').map((broker) => broker.trim())),
   KAFKA_CLIENT_ID: z.string().min(1).default('baketsu-relay'),
   KAFKA_TOPIC: z.string().min(1).default(FILE_EVENTS_TOPIC),
@@ -22,18 +22,11 @@ const relayConfigSchema = z.object({
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   RELAY_IDLE_MS: z.coerce.number().int().min(1).default(50),
   RELAY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 async function main(): Promise<void> {
-  const parsed = relayConfigSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
-  if (!parsed.success) {
-    console.error(`Invalid configuration:\n${parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
-    process.exit(78);
-  }
-  const config = Object.freeze(parsed.data);
-  const logger = createLogger(config.LOG_LEVEL).child({ service: 'relay' });
+  const config = await exitOnConfigError(() => parseEnv(relayConfigSchema, process.env));
+  const logger = createLogger(config.LOG_LEVEL, { service: 'relay' });
   const database = await connectPostgres(config.DATABASE_URL, 2);
   await migrate({ connectionUrl: database.connectionUrl, ...relayMigrations, logger });
   const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });

@@ -1,6 +1,6 @@
 import type { DatabasePool } from 'slonik';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { relayBacklog, type RelayMetrics } from './relay.js';
+import { relayBacklog, type RelayMetrics } from '@baketsu/contract/outbox';
 
 /** Relay metrics on a given registry; the backlog is read from the database at scrape time. */
 export function createRelayMetrics(registry: Registry, pool: DatabasePool, name = 'kafka'): RelayMetrics {

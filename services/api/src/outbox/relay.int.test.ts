@@ -1,10 +1,8 @@
 import { ConfigResourceTypes, Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { fileEvent } from '#src/events/file-events.js';
+import { fileEvent } from '@baketsu/contract/events';
 import { createTestDatabase, requireTestEnv, type TestDatabase } from '#src/platform/testing/index.js';
-import { ensureTopic, kafkaPublisher } from './kafka-publisher.js';
-import { appendToOutbox } from './outbox.js';
-import { outboxRelay, relayBacklog, relayMigrations } from './relay.js';
+import { appendToOutbox, ensureTopic, kafkaPublisher, outboxRelay, relayBacklog, relayMigrations } from '@baketsu/contract/outbox';
 
 let database: TestDatabase;
 let kafka: Kafka;

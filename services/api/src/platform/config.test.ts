@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { parseConfig, pricePerGibMonthMicros } from './config.js';
+import { pricePerGibMonthMicros } from '@baketsu/billing-core';
+import { parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   test('applies defaults for an empty environment', () => {

@@ -1,37 +1,9 @@
+import { billingConfigShape, priceConfigShape } from '@baketsu/billing';
+import { booleanFlag, commaList, logLevel, parseEnv } from '@baketsu/platform/config';
 import { z } from 'zod';
 import { shareConfigShape } from '#src/shares/share-config.js';
 
 // Every setting the API reads, with its default. `.env.example` mirrors this list and a test keeps them in step.
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
-
-const commaList = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
-
-// --- billing (also read by the metering reporter, hence a shape of its own) ---
-export const billingConfigShape = {
-  // Unset: ledger-only mode, usage is priced locally and nothing is sent to Stripe.
-  STRIPE_SECRET_KEY: z.string().min(1).optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
-  // Point the Stripe client elsewhere, e.g. at stripe-mock (127.0.0.1, 12111, http).
-  STRIPE_API_HOST: z.string().min(1).optional(),
-  STRIPE_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-  STRIPE_API_PROTOCOL: z.enum(['http', 'https']).optional(),
-  // Where Checkout and the customer portal send people back to.
-  DASHBOARD_URL: z.string().url().default('http://localhost:3000'),
-  // Whole units the Stripe meter counts; the price per unit is derived from PRICE_PER_GIB_MONTH.
-  BILLING_METER_UNIT: z.enum(['KiB-hour', 'MiB-hour', 'GiB-hour']).default('MiB-hour'),
-  // Hours are reported this long after they close, so late file events still count in their hour.
-  BILLING_REPORT_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
-  BILLING_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(300),
-  // Customers reported in parallel; each customer's own events are always sent one at a time.
-  BILLING_REPORT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
-  BILLING_INVOICE_CACHE_SECONDS: z.coerce.number().int().min(0).default(300),
-};
-
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -42,7 +14,7 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default('.baketsu'),
     DATABASE_URL: z.string().url().optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: logLevel,
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().min(1).default('baketsu'),
     JWT_AUDIENCE: z.string().min(1).default('baketsu-api'),
@@ -58,13 +30,7 @@ export const configSchema = z
     VALIDATE_RESPONSES: booleanFlag.default('false'),
     // Fold usage inside the API process. `auto`: only with embedded PGlite (which allows one connection).
     METERING_IN_PROCESS: z.enum(['auto', 'true', 'false']).default('auto'),
-    // Price of keeping one GiB (2^30 bytes) for one calendar month, as a decimal with up to 6 places.
-    // Parsed into integer micro-units so that every cost computation stays in integers until the end.
-    PRICE_PER_GIB_MONTH: z
-      .string()
-      .regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a decimal amount such as 0.02')
-      .default('0.02'),
-    CURRENCY: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code').default('usd'),
+    ...priceConfigShape,
     // --- files and storage ---
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     // Local disk store root; unset: DATA_DIR/storage.
@@ -121,36 +87,8 @@ export const configSchema = z
 
 export type Config = Readonly<z.infer<typeof configSchema> & { PUBLIC_URL: string }>;
 
-/** `PRICE_PER_GIB_MONTH` in millionths of the currency unit, e.g. '0.02' → 20000n. */
-export function pricePerGibMonthMicros(config: Pick<Config, 'PRICE_PER_GIB_MONTH'>): bigint {
-  const [whole = '0', fraction = ''] = config.PRICE_PER_GIB_MONTH.split('.');
-  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
-}
-
-/** A decimal amount such as '25.5' in millionths of the currency unit. */
-export function decimalToMicros(amount: string): bigint {
-  const [whole = '0', fraction = ''] = amount.split('.');
-  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Parses the environment once; the message names every bad variable so start-up fails fast and clearly. */
 export function parseConfig(environment: Record<string, string | undefined>): Config {
-  const result = configSchema.safeParse(withoutEmptyValues(environment));
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
-  }
-  const config = result.data;
+  const config = parseEnv(configSchema, environment);
   return Object.freeze({ ...config, PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` });
-}
-
-// `FOO=` in a .env file means "not set", not "set to the empty string".
-function withoutEmptyValues(environment: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { sql } from 'slonik';
 import { describe, expect, test } from 'vitest';
-import { startEmbeddedPostgres } from './database.js';
-import { migrate } from './migrations.js';
+import { startEmbeddedPostgres } from '@baketsu/platform/database';
+import { migrate } from '@baketsu/platform/migrations';
+import { apiMigrations } from './api-migrations.js';
 import { createTestDatabase, requireTestEnv } from './testing/index.js';
 
 describe('migrations', () => {
@@ -18,7 +19,7 @@ describe('migrations', () => {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     try {
-      const [first, second] = await Promise.all([migrate({ connectionUrl: url.toString() }), migrate({ connectionUrl: url.toString() })]);
+      const [first, second] = await Promise.all([migrate({ connectionUrl: url.toString(), ...apiMigrations }), migrate({ connectionUrl: url.toString(), ...apiMigrations })]);
       // The advisory lock makes the second runner wait, then find nothing left to do.
       expect([...(first ?? []), ...(second ?? [])].sort()).toEqual([...new Set([...(first ?? []), ...(second ?? [])])].sort());
       expect((first?.length ?? 0) + (second?.length ?? 0)).toBeGreaterThan(0);
@@ -63,13 +64,13 @@ describe('embedded PGlite', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'baketsu-pglite-'));
     try {
       const first = await startEmbeddedPostgres(dataDir);
-      await migrate({ connectionUrl: first.connectionUrl });
+      await migrate({ connectionUrl: first.connectionUrl, ...apiMigrations });
       await first.pool.query(sql.unsafe`
         insert into accounts (id, email, password_hash) values (gen_random_uuid(), 'kept@example.com', 'x')`);
       await first.close();
 
       const second = await startEmbeddedPostgres(dataDir);
-      expect(await migrate({ connectionUrl: second.connectionUrl })).toEqual([]);
+      expect(await migrate({ connectionUrl: second.connectionUrl, ...apiMigrations })).toEqual([]);
       expect(await second.pool.oneFirst(sql.unsafe`select email from accounts`)).toBe('kept@example.com');
       await second.close();
     } finally {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { Clock } from './clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { errors } from './errors.js';
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;

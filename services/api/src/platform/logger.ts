@@ -1,38 +1,16 @@
-import { pino, type Logger } from 'pino';
+import { createLogger as createProcessLogger, type Logger } from '@baketsu/platform/logger';
 import { currentRequestId } from './request-logging.js';
 
-export type { Logger } from 'pino';
+export type { Logger } from '@baketsu/platform/logger';
 
-// Credentials must never reach a log line, whichever field they arrive in.
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.refresh_token',
-  '*.access_token',
-  '*.secret',
-];
-
-/**
- * JSON lines to `destination` (standard output by default). Writes are asynchronous: lines logged
- * while a write is in flight go out together in the next one, so a busy API does not make a system
- * call per request line; pino flushes what is left synchronously when the process exits.
- */
+/** The API's logger: whatever logs while a request is handled, the line says which request it was. */
 export function createLogger(level: string, destination: number | string = 1): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'api' },
-      // pino's default: `time` in epoch milliseconds, which log collectors read as a timestamp and
-      // which costs a fraction of formatting an ISO date on every line (decision 007).
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Whatever logs while a request is handled, the line says which request it was.
-      mixin: () => {
-        const reqId = currentRequestId();
-        return reqId === undefined ? {} : { reqId };
-      },
+  return createProcessLogger(level, {
+    service: 'api',
+    destination,
+    mixin: () => {
+      const reqId = currentRequestId();
+      return reqId === undefined ? {} : { reqId };
     },
-    pino.destination({ dest: destination, sync: false }),
-  );
+  });
 }

@@ -3,8 +3,8 @@
 // password is asked for, so a dead link never costs a password attempt), the password (limited
 // per link and per address), then one download taken atomically and recorded with its event.
 import { v7 as uuidv7 } from 'uuid';
-import { shareDownloadedEvent } from '#src/events/share-events.js';
-import { appendToOutbox } from '#src/outbox/outbox.js';
+import { shareDownloadedEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import { shareErrors } from './share-errors.js';
 import { publicShareJson } from './share-json.js';
 import { shareRepository, type ShareRow } from './share-repository.js';

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '#src/platform/config.js';
-import type { Database } from '#src/platform/database.js';
+import type { Database } from '@baketsu/platform/database';
 import { errors } from '#src/platform/errors.js';
 
 export interface SharePasswordRateLimit {

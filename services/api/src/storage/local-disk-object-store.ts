@@ -8,7 +8,7 @@
 // Known differences from S3: no Range requests; a key cannot also be the folder of
 // another key (`a` and `a/b`), which server-chosen keys never need; and every key is
 // write-once, whether or not a PUT asks for it with `If-None-Match: *` (see local-disk-files).
-import { systemClock, type Clock } from '#src/platform/clock.js';
+import { systemClock, type Clock } from '@baketsu/platform/clock';
 import { attachmentDisposition } from '#src/storage/content-disposition.js';
 import {
   hashFile,

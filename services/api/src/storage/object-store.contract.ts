@@ -3,7 +3,7 @@
 // are made with plain fetch, as a browser or the SDK would make them.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { attachmentDisposition } from '#src/storage/content-disposition.js';
 import { MIN_PART_SIZE, ObjectStoreError, type ObjectStore, type PresignedRequest } from '#src/storage/object-store.js';
 

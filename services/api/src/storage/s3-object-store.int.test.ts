@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { objectStoreContract, send } from '#src/storage/object-store.contract.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
 import { s3ObjectStore } from '#src/storage/s3-object-store.js';

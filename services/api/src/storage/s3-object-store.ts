@@ -15,7 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { systemClock, type Clock } from '#src/platform/clock.js';
+import { systemClock, type Clock } from '@baketsu/platform/clock';
 import { attachmentDisposition } from '#src/storage/content-disposition.js';
 import {
   bareEtag,

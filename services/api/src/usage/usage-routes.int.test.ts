@@ -1,20 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { meteringMigrations, startEmbeddedMetering } from '@baketsu/metering/embedded';
+// Metering itself folds the events here, so the routes read what the real fold writes.
+import { startEmbeddedMetering } from '@baketsu/metering/embedded';
 import express from 'express';
 import pino from 'pino';
 import { requestLogging } from '#src/platform/request-logging.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BearerResolver } from '#src/auth/authenticate.js';
-import { fileEvent, type FileEvent } from '#src/events/file-events.js';
-import { appendToOutbox } from '#src/outbox/outbox.js';
+import { fileEvent, type FileEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import { problemMiddleware } from '#src/platform/error-middleware.js';
 import { errors } from '#src/platform/errors.js';
 import { openApiValidator } from '#src/platform/openapi-http.js';
 import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } from '#src/platform/testing/index.js';
 import { sql } from 'slonik';
-import { GIB } from './usage-cost.js';
-import { usageRepository } from './usage-repository.js';
+import { GIB } from '@baketsu/billing-core';
+import { usageRepository } from '@baketsu/metering/read-model';
 import { usageRouter } from './usage-routes.js';
 
 const DAY = 86_400_000;
@@ -49,7 +50,7 @@ const fileB = uuid();
 const fileC = uuid();
 
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
+  database = await createTestDatabase();
   api = await startTestApi({ database });
   ({ token, accountId } = await signIn(`usage-${Date.now()}@example.com`));
   const other = await signIn(`other-${Date.now()}@example.com`);

@@ -1,10 +1,10 @@
 import express, { type Router } from 'express';
 import type { DatabasePool } from 'slonik';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
-import type { Clock } from '#src/platform/clock.js';
+import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
-import { DAY_MS, dailySeries, estimateMonthlyCost, monthBounds, utcMonthStart, type UsagePrice } from './usage-cost.js';
-import { usageRepository } from './usage-repository.js';
+import { DAY_MS, dailySeries, estimateMonthlyCost, monthBounds, utcMonthStart, type UsagePrice } from '@baketsu/billing-core';
+import { usageRepository } from '@baketsu/metering/read-model';
 
 export interface UsageRouterDependencies {
   pool: DatabasePool;

@@ -1,10 +1,11 @@
 // `npm run billing -- setup | report [--once] | reconcile [--month YYYY-MM] [--stripe]`
-import { billingRepository, catalogKey, ensureCatalog, stripeBillingProvider, stripeClient, utcMonthBounds } from '@baketsu/api/billing';
-import { connectPostgres } from '@baketsu/api/database';
-import { migrate } from '@baketsu/api/migrations';
-import { pino } from 'pino';
-import { meteringMigrations } from '#src/embedded.js';
-import { parseBillingProcessConfig } from './billing-config.js';
+import { catalogKey, catalogRepository, ensureCatalog, stripeBillingProvider, stripeClient } from '@baketsu/billing';
+import { utcMonthBounds } from '@baketsu/billing-core';
+import { parseEnv } from '@baketsu/platform/config';
+import { connectPostgres } from '@baketsu/platform/database';
+import { createLogger } from '@baketsu/platform/logger';
+import { migrateMetering } from '#src/read-model/schema.js';
+import { billingProcessConfigSchema } from './billing-config.js';
 import { formatReconciliation, reconcile } from './reconcile.js';
 import { assertMeterUnitUnchanged, MeterUnitChangedError, runReportingPass } from './reporter.js';
 import { startReporterLoop } from './reporter-loop.js';
@@ -12,7 +13,7 @@ import { startReporterLoop } from './reporter-loop.js';
 async function main(argv: string[]): Promise<number> {
   let config;
   try {
-    config = parseBillingProcessConfig(process.env);
+    config = parseEnv(billingProcessConfigSchema, process.env);
   } catch (error) {
     console.error((error as Error).message);
     return 78;
@@ -22,11 +23,11 @@ async function main(argv: string[]): Promise<number> {
     console.error('usage: billing setup | report [--once] | reconcile [--month YYYY-MM] [--stripe]');
     return 64;
   }
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: 'billing' } });
+  const logger = createLogger(config.LOG_LEVEL, { service: 'billing' });
   const database = await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   try {
-    await migrate({ connectionUrl: database.connectionUrl, logger });
-    await migrate({ connectionUrl: database.connectionUrl, ...meteringMigrations, logger });
+    // The billing tables it reads are the API's, migrated by the API; the meter reports are metering's.
+    await migrateMetering({ connectionUrl: database.connectionUrl, logger });
     const provider = config.STRIPE_SECRET_KEY ? stripeBillingProvider(stripeClient(config, { maxNetworkRetries: command === 'report' ? 0 : 2 })) : null;
 
     if (command === 'setup') {
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(result === null ? 'another reporter is running a pass' : JSON.stringify(result));
         return 0;
       }
-      const loop = startReporterLoop({ pool: database.pool, config, logger });
+      const loop = startReporterLoop({ pool: database.pool, config, provider, logger });
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const at = monthFlag ? new Date(`${monthFlag}-01T00:00:00Z`) : new Date();
     const withStripe = flags.includes('--stripe') && provider !== null;
-    const catalog = withStripe ? await billingRepository.findCatalog(database.pool, catalogKey(config).key) : null;
+    const catalog = withStripe ? await catalogRepository.findCatalog(database.pool, catalogKey(config).key) : null;
     const rows = await reconcile(database.pool, {
       month: utcMonthBounds(at),
       unit: config.BILLING_METER_UNIT,

@@ -1,9 +1,8 @@
 // Migrations 0115 (API) and 0010 (metering) on a deployment that has been reporting per account:
 // subscriptions and cursors move over, net units are what was reported, the unit is remembered.
 import { randomBytes } from 'node:crypto';
-import { apiMigrationsDirectory } from '@baketsu/api/migrations';
-import { meteringMigrationSet } from '@baketsu/api/billing/testing';
-import { requireTestEnv } from '@baketsu/api/testing';
+import { apiSchema, requireTestEnv } from '#test/database.js';
+import { meteringMigrations } from '#src/read-model/schema.js';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -37,8 +36,8 @@ const up = (dir: string, table: string, count?: number) =>
   runner({ databaseUrl: url, dir, migrationsTable: table, direction: 'up', count: count ?? Infinity, checkOrder: true, singleTransaction: true, log: () => {} });
 
 test('per-account reporting state moves to per-subscription, keeping what was reported', async () => {
-  await up(apiMigrationsDirectory, 'pgmigrations', 11); // through 0100
-  await up(meteringMigrationSet.directory, meteringMigrationSet.table, 2); // through 0002
+  await up(apiSchema.directory, apiSchema.table, 11); // through 0100
+  await up(meteringMigrations.directory, meteringMigrations.table, 2); // through 0002
   const account = '0190e0e0-0000-7000-8000-0000000000a1';
   const fresh = '0190e0e0-0000-7000-8000-0000000000a2';
   for (const id of [account, fresh]) await client.query(`insert into accounts (id, email, password_hash) values ($1::uuid, $2, 'x')`, [id, `${id}@example.com`]);
@@ -53,8 +52,8 @@ test('per-account reporting state moves to per-subscription, keeping what was re
                       values ($1, $2, 'i1', 'cus_a', 'baketsu_storage_mib_hours', 3, 0, 'sent'), ($1, $3, 'i2', 'cus_a', 'baketsu_storage_mib_hours', 4, 0, 'sent')`,
     [account, T0, T0 + HOUR]);
 
-  await up(apiMigrationsDirectory, 'pgmigrations');
-  await up(meteringMigrationSet.directory, meteringMigrationSet.table);
+  await up(apiSchema.directory, apiSchema.table);
+  await up(meteringMigrations.directory, meteringMigrations.table);
 
   const subscriptions = await client.query(`select subscription_id, account_id, status, report_from_ms::float8 as from_ms from billing_subscriptions order by subscription_id`);
   expect(subscriptions.rows).toEqual([

@@ -11,7 +11,7 @@
 // 003) and remembers how far it got. Each pass also records a checkpoint (its clock, the snapshot's
 // xmax): every transaction committed by then has a smaller id, so once the walk has passed every
 // outbox row below that xmax, the checkpoint's instant is the new watermark.
-import { outboxHorizon, type OutboxCursor } from '@baketsu/api/outbox';
+import { outboxHorizon, type OutboxCursor } from '@baketsu/contract/outbox';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 

@@ -1,6 +1,7 @@
-import { HOUR_MS, stripeBillingProvider, utcMonthBounds } from '@baketsu/api/billing';
-import { insertAccount, insertInterval, insertSubscription, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
-import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { stripeBillingProvider } from '@baketsu/billing';
+import { HOUR_MS, utcMonthBounds } from '@baketsu/billing-core';
+import { insertAccount, insertInterval, insertSubscription, stripeMock, testClock } from '@baketsu/billing/testing';
+import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import { pino } from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -11,7 +12,7 @@ const MiB = 1n << 20n;
 const T0 = Date.UTC(2026, 9, 31, 20); // subscribed 4 hours before November
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet] });
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   await database?.drop();

@@ -1,7 +1,9 @@
 // Compares, per subscription, the exact byte-time with what the reporter recorded and sent: over the
 // whole subscription so far (where late usage must have been corrected, so the two agree exactly) and
 // within one calendar month (UTC), with Stripe's own meter event summaries when a key is given.
-import { cumulativeByteMs, meterUnit, wholeUnits, type BillingProvider, type MeterUnitName } from '@baketsu/api/billing';
+import type { BillingProvider } from '@baketsu/billing';
+import { meterUnit, wholeUnits, type MeterUnitName } from '@baketsu/billing-core';
+import { cumulativeByteMs } from '#src/read-model/byte-time.js';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-import { HOUR_MS, meterUnit } from '@baketsu/api/billing';
+import { HOUR_MS, meterUnit } from '@baketsu/billing-core';
 import { describe, expect, test } from 'vitest';
 import { lastReportableBoundary, MAX_METER_VALUE, oldestSendableHour, planHours, STRIPE_WINDOW_MS } from './report-plan.js';
 import { reportHorizon } from './reporter.js';

@@ -4,7 +4,7 @@
 // been reported so far (signed). So what Stripe sums is always floor(cum/unit) over the subscription
 // up to the last boundary, exactly, and usage folded after its hour was reported (a late event) is
 // corrected in the next hour, up or down.
-import { HOUR_MS, wholeUnits, type MeterUnit } from '@baketsu/api/billing';
+import { HOUR_MS, wholeUnits, type MeterUnit } from '@baketsu/billing-core';
 
 export interface CursorState {
   /** Hours ending at or before this instant are done (the subscription's start before the first). */

@@ -1,6 +1,7 @@
 // Sends recorded meter events: each customer's events one at a time and in hour order, several
 // customers in parallel. The attempt is written before the request, the outcome after it.
-import { BillingProviderRejected, BillingProviderUnavailable, meterEventIdentifier, type MeterEventReport } from '@baketsu/api/billing';
+import { BillingProviderRejected, BillingProviderUnavailable, type MeterEventReport } from '@baketsu/billing';
+import { meterEventIdentifier } from '@baketsu/billing-core';
 import type { DatabasePool } from 'slonik';
 import type { Logger } from 'pino';
 import { markAttempts, markOutcome, markSent, pendingReports, type PendingReport } from './report-store.js';

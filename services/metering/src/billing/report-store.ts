@@ -1,6 +1,6 @@
 // SQL of the hourly reporter: cursors (one per subscription), cumulative byte-time at hour boundaries, and the report rows
 // that are written before anything is sent.
-import { HOUR_MS, intervalByteMs, type MeterUnitName } from '@baketsu/api/billing';
+import { HOUR_MS, intervalByteMs, type MeterUnitName } from '@baketsu/billing-core';
 import { sql, type CommonQueryMethods, type DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import type { CursorState, PlannedReport } from './report-plan.js';

@@ -1,4 +1,4 @@
-import { stripeBillingProvider, stripeClient } from '@baketsu/api/billing';
+import { stripeBillingProvider, stripeClient, type BillingProvider } from '@baketsu/billing';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import type { BillingProcessConfig } from './billing-config.js';
@@ -9,17 +9,22 @@ export interface ReporterLoop {
 }
 
 /**
- * Runs a reporting pass every BILLING_REPORT_INTERVAL_SECONDS. Ledger-only (no STRIPE_SECRET_KEY):
- * nothing is sent, so nothing runs. A failed pass is logged; its recorded reports are resent next time.
+ * Runs a reporting pass every BILLING_REPORT_INTERVAL_SECONDS. Ledger-only (no provider, as without
+ * STRIPE_SECRET_KEY): nothing is sent, so nothing runs. A failed pass is logged; its recorded reports
+ * are resent next time. The provider comes from the composition root (`reporterBillingProvider`).
  */
-export function startReporterLoop(options: { pool: DatabasePool; config: BillingProcessConfig; logger: Logger; clock?: { now(): Date } }): ReporterLoop {
-  const { pool, config, logger } = options;
-  if (!config.STRIPE_SECRET_KEY) {
+export function startReporterLoop(options: {
+  pool: DatabasePool;
+  config: BillingProcessConfig;
+  provider: BillingProvider | null;
+  logger: Logger;
+  clock?: { now(): Date };
+}): ReporterLoop {
+  const { pool, config, logger, provider } = options;
+  if (!provider) {
     logger.info('billing reporter idle: ledger-only mode (no STRIPE_SECRET_KEY)');
     return { stop: async () => {} };
   }
-  // Retries are the reporter's own (recorded per attempt), not the SDK's.
-  const provider = stripeBillingProvider(stripeClient(config, { maxNetworkRetries: 0 }));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -50,4 +55,9 @@ export function startReporterLoop(options: { pool: DatabasePool; config: Billing
       await running;
     },
   };
+}
+
+/** Stripe for the reporter, or null in ledger-only mode. Retries are the reporter's own (recorded per attempt), not the SDK's. */
+export function reporterBillingProvider(config: BillingProcessConfig): BillingProvider | null {
+  return config.STRIPE_SECRET_KEY ? stripeBillingProvider(stripeClient(config, { maxNetworkRetries: 0 })) : null;
 }

@@ -1,13 +1,7 @@
-import {
-  BillingProviderRejected,
-  BillingProviderUnavailable,
-  HOUR_MS,
-  meterUnit,
-  stripeBillingProvider,
-  type MeterEventReport,
-} from '@baketsu/api/billing';
-import { insertAccount, insertInterval, insertSubscription, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
-import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { BillingProviderRejected, BillingProviderUnavailable, stripeBillingProvider, type MeterEventReport } from '@baketsu/billing';
+import { HOUR_MS, meterUnit } from '@baketsu/billing-core';
+import { insertAccount, insertInterval, insertSubscription, stripeMock, testClock } from '@baketsu/billing/testing';
+import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import { pino } from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
@@ -21,7 +15,7 @@ const MiB = 1n << 20n;
 const T0 = Date.UTC(2026, 10, 2, 0); // subscription start
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet], poolSize: 6 });
+  database = await createTestDatabase({ poolSize: 6 });
 });
 afterAll(async () => {
   await database?.drop();

@@ -1,6 +1,6 @@
 // One reporting pass: move the fold watermark, plan every closed hour of every reported subscription up
 // to it (recorded in one transaction per batch, before anything is sent), then send what is pending.
-import { meterEventIdentifier, meterUnit, type MeterUnitName } from '@baketsu/api/billing';
+import { meterEventIdentifier, meterUnit, type MeterUnitName } from '@baketsu/billing-core';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Logger } from 'pino';

@@ -1,10 +1,11 @@
 // The bill waits for the fold: hours are billed only once metering has folded every outbox row
 // committed before their end (or after the maximum wait), and usage folded later is corrected.
-import { HOUR_MS, meterUnit, stripeBillingProvider, type MeterEventReport } from '@baketsu/api/billing';
-import { insertAccount, insertSubscription, meteringMigrationSet, stripeMock, testClock } from '@baketsu/api/billing/testing';
-import { fileEvent } from '@baketsu/api/events';
-import { appendToOutbox } from '@baketsu/api/outbox';
-import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { stripeBillingProvider, type MeterEventReport } from '@baketsu/billing';
+import { HOUR_MS, meterUnit } from '@baketsu/billing-core';
+import { insertAccount, insertSubscription, stripeMock, testClock } from '@baketsu/billing/testing';
+import { fileEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
+import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import { pino } from 'pino';
 import { sql } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
@@ -20,7 +21,7 @@ const T0 = Date.UTC(2026, 10, 2, 0);
 const GRACE = 900_000;
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrationSet], poolSize: 6 });
+  database = await createTestDatabase({ poolSize: 6 });
 });
 afterAll(async () => {
   await database?.drop();

@@ -1,4 +1,4 @@
-import type { FileEvent } from '@baketsu/api/events';
+import type { FileEvent } from '@baketsu/contract/events';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { applyEvents, LIVE_SCHEMA } from '#src/projection/usage-projection.js';
 import { advanceCursor, compareCursors, lockCursor, type Cursor } from './cursors.js';

@@ -1,4 +1,4 @@
-import { fileEvent, parseFileEvent, shareDownloadedEvent } from '@baketsu/api/events';
+import { fileEvent, parseFileEvent, shareDownloadedEvent } from '@baketsu/contract/events';
 import { describe, expect, test } from 'vitest';
 import { decodeFileEvent } from './decode-event.js';
 

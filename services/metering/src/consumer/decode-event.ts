@@ -1,4 +1,4 @@
-import { NOT_METERED_EVENT_TYPES, parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/api/events';
+import { NOT_METERED_EVENT_TYPES, parseFileEvent, type FileEvent, type ParsedFileEvent } from '@baketsu/contract/events';
 
 /** An event on the log that is not about stored bytes (a share link was used): read past, never folded. */
 export interface NotMeteredEvent {

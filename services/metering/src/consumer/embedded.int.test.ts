@@ -1,11 +1,11 @@
-import { fileEvent, type FileEvent } from '@baketsu/api/events';
-import { appendToOutbox } from '@baketsu/api/outbox';
-import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { fileEvent, type FileEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
+import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EMBEDDED_CONSUMER, meteringMigrations, startEmbeddedMetering } from '#src/embedded.js';
+import { EMBEDDED_CONSUMER, startEmbeddedMetering } from '#src/embedded.js';
 import { advanceCursor, readCursor, StaleCursorError } from './cursors.js';
 
 let database: TestDatabase;
@@ -20,7 +20,7 @@ const deleted = (fileId: string, size: number, at: string): FileEvent =>
   fileEvent('file.deleted', uuid(), { file_id: fileId, account_id: account, size_bytes: size, deleted_at: at });
 
 beforeAll(async () => {
-  database = await createTestDatabase({ extraMigrations: [meteringMigrations] });
+  database = await createTestDatabase();
 });
 afterAll(async () => {
   await database?.drop();

@@ -1,6 +1,6 @@
-import { shareDownloadedEvent, type FileEvent, type ShareEvent } from '@baketsu/api/events';
-import { appendToOutbox } from '@baketsu/api/outbox';
-import { createTestDatabase, type TestDatabase } from '@baketsu/api/testing';
+import { shareDownloadedEvent, type FileEvent, type ShareEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
+import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import pino from 'pino';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';

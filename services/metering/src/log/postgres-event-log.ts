@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readOutbox } from '@baketsu/api/outbox';
+import { readOutbox } from '@baketsu/contract/outbox';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { LogRecord } from '#src/consumer/apply-batch.js';

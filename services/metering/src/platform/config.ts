@@ -1,8 +1,12 @@
+import { billingConfigShape, priceConfigShape } from '@baketsu/billing';
+import { reporterConfigShape } from '#src/billing/billing-config.js';
+import { workerProcessShape } from '@baketsu/platform/config';
 import { z } from 'zod';
 
-// Every setting metering reads, with its default (listed in the README's second configuration table).
+// Every setting the metering process reads, with its default (listed in the README's second
+// configuration table): its own, and the billing settings of the Stripe reporter running beside the fold.
 export const meteringConfigSchema = z.object({
-  DATABASE_URL: z.string().url(),
+  ...workerProcessShape,
   /** At least METERING_PARTITION_CONCURRENCY + 2: every batch being folded holds a connection. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(8),
   /** Comma-separated; when unset, metering reads the outbox table directly (embedded mode). */
@@ -24,21 +28,9 @@ export const meteringConfigSchema = z.object({
   METERING_PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   METERING_POLL_MS: z.coerce.number().int().min(1).default(250),
   METERING_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...priceConfigShape,
+  ...billingConfigShape,
+  ...reporterConfigShape,
 });
 
-export type MeteringConfig = Readonly<z.infer<typeof meteringConfigSchema>>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-export function parseMeteringConfig(environment: Record<string, string | undefined>): MeteringConfig {
-  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
-  const result = meteringConfigSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
-  }
-  return Object.freeze(result.data);
-}
+export type MeteringConfig = Readonly<z.output<typeof meteringConfigSchema>>;

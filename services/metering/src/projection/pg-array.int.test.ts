@@ -1,4 +1,4 @@
-import { requireTestEnv } from '@baketsu/api/testing';
+import { requireTestEnv } from '@baketsu/platform/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { pgArray } from './pg-array.js';

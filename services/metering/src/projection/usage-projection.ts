@@ -1,4 +1,4 @@
-import type { FileEvent } from '@baketsu/api/events';
+import type { FileEvent } from '@baketsu/contract/events';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { FileInterval } from '#src/usage/file-interval.js';

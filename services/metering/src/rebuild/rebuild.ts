@@ -1,4 +1,4 @@
-import type { FileEvent } from '@baketsu/api/events';
+import type { FileEvent } from '@baketsu/contract/events';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { BEFORE_START, type Cursor } from '#src/consumer/cursors.js';

@@ -1,4 +1,4 @@
-import type { FileEvent } from '@baketsu/api/events';
+import type { FileEvent } from '@baketsu/contract/events';
 
 /**
  * What metering knows about one file: the fold state of its event stream. Either event may arrive

@@ -1,4 +1,4 @@
-import { fileEvent, type FileEvent } from '@baketsu/api/events';
+import { fileEvent, type FileEvent } from '@baketsu/contract/events';
 import { describe, expect, test } from 'vitest';
 import { byteMsBetween, contentFamily, evolve, type FileInterval } from './file-interval.js';
 import { fold } from './fold.js';

@@ -1,4 +1,4 @@
-import type { FileEvent } from '@baketsu/api/events';
+import type { FileEvent } from '@baketsu/contract/events';
 import { evolve, type FileInterval } from './file-interval.js';
 import { UsageLedger } from './usage-ledger.js';
 

@@ -1,3 +1,4 @@
-export { createTestDatabase, requireTestEnv, type TestDatabase } from './test-database.js';
+export { requireTestEnv, type TestDatabase } from '@baketsu/platform/testing';
+export { createTestDatabase } from './api-test-database.js';
 export { startTestApi, TEST_JWT_SECRET, type TestApi } from './test-api.js';
 export { createTestBucket, type TestBucket } from './test-bucket.js';

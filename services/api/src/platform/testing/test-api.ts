@@ -1,20 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedMetering } from '@baketsu/metering/embedded';
-import { createLogger } from '#src/platform/logger.js';
-import { loginLimits, loginRateLimitFor } from '#src/auth/login-rate-limit.js';
-import { buildApp } from '#src/app.js';
-import { sharePasswordLimits, sharePasswordRateLimitFor } from '#src/shares/share-password-rate-limit.js';
-import type { BillingProvider } from '#src/billing/billing-provider.js';
-import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
+import type { TestDatabase } from '@baketsu/platform/testing';
+import { composeApi, type ApiOverrides } from '#src/compose-api.js';
+import type { StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
-import type { Clock } from '../clock.js';
-import { systemClock } from '../clock.js';
 import { parseConfig, type Config } from '../config.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createLogger } from '../logger.js';
+import { createTestDatabase } from './api-test-database.js';
 
 export interface TestApi {
   url: string;
@@ -29,22 +24,19 @@ export interface TestApi {
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 /**
- * The real app on an ephemeral port against its own real PostgreSQL database, with responses
- * validated against openapi.yaml so any drift between code and contract fails a test.
+ * The real app on an ephemeral port against its own real PostgreSQL database, composed by the same
+ * `composeApi` as the API process, background work included, with responses validated against
+ * openapi.yaml so any drift between code and contract fails a test. The periodic sweeps are off
+ * unless a test sets their intervals: a test decides when they run (by calling them).
  */
 export async function startTestApi(
-  options: {
+  options: Pick<ApiOverrides, 'clock' | 'wrapObjectStore' | 'billingProvider' | 'workers'> & {
     env?: Record<string, string>;
-    clock?: Clock;
     database?: TestDatabase;
-    /** E.g. to inject storage failures. */
-    wrapObjectStore?: (store: ObjectStore) => ObjectStore;
-    /** Fold usage in-process from the outbox, as embedded mode does (whole-stack tests). */
-    metering?: boolean;
     /** Where log lines go (a file descriptor or path) when TEST_LOG_LEVEL or env LOG_LEVEL enables them. */
     logDestination?: number | string;
-    /** Instead of the one the config selects (e.g. to count calls to Stripe). */
-    billingProvider?: BillingProvider;
+    /** False for a test that must see what a background worker would otherwise handle first. */
+    startWorkers?: boolean;
   } = {},
 ): Promise<TestApi> {
   const database = options.database ?? (await createTestDatabase());
@@ -64,36 +56,31 @@ export async function startTestApi(
     PUBLIC_URL: url,
     DATA_DIR: storageDir,
     STORAGE_LOCAL_SECRET: 'test-storage-secret-test-storage-secret',
+    DELETE_SWEEP_INTERVAL_SECONDS: '0',
+    RECONCILE_INTERVAL_SECONDS: '0',
     ...options.env,
   });
-  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
-  const clock = options.clock ?? systemClock;
-  const built = await storageFromConfig(config, clock);
-  const objectStore = options.wrapObjectStore ? options.wrapObjectStore(built.store) : built.store;
-  const storage: StorageSetup = { ...built, store: objectStore };
-  const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
-  const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
-  const app = buildApp({
-    config, logger, database, clock, jwtSecret: TEST_JWT_SECRET, storage, loginRateLimit, sharePasswordRateLimit,
-    ...(options.billingProvider ? { billingProvider: options.billingProvider } : {}),
+  const { clock, wrapObjectStore, billingProvider, workers } = options;
+  const api = await composeApi(config, {
+    database,
+    logger: createLogger(config.LOG_LEVEL, options.logDestination),
+    ...(clock ? { clock } : {}),
+    ...(wrapObjectStore ? { wrapObjectStore } : {}),
+    ...(billingProvider ? { billingProvider } : {}),
+    ...(workers ? { workers } : {}),
   });
-  server.on('request', app);
-  const metering = options.metering
-    ? startEmbeddedMetering({ pool: database.pool, logger, intervalMs: 100 })
-    : undefined;
+  server.on('request', api.app);
+  if (options.startWorkers !== false) api.workers.start();
   return {
     url,
     config,
     database,
-    objectStore,
-    storage,
+    objectStore: api.storage.store,
+    storage: api.storage,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await metering?.stop();
-      storage.close();
-      await loginRateLimit.close();
-      await sharePasswordRateLimit.close();
+      await api.close();
       await rm(storageDir, { recursive: true, force: true });
       if (!options.database) await database.drop();
     },

@@ -12,7 +12,7 @@ import {
   PutBucketCorsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { requireTestEnv } from './test-database.js';
+import { requireTestEnv } from '@baketsu/platform/testing';
 
 export interface TestBucket {
   /** The API's settings for this bucket. */

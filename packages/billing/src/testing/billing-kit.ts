@@ -1,15 +1,9 @@
-// Shared by the billing integration tests (API and metering): stripe-mock settings, metering's
-// tables, accounts and file intervals written straight into the projection.
-import { fileURLToPath } from 'node:url';
+// Shared by the billing integration tests (API and metering): stripe-mock settings, accounts and
+// file intervals written straight into the projection.
 import Stripe from 'stripe';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
-import { requireTestEnv } from '#src/platform/testing/test-database.js';
-
-export const meteringMigrationSet = {
-  directory: fileURLToPath(new URL('../../../../metering/migrations', import.meta.url)),
-  table: 'pgmigrations_metering',
-};
+import { requireTestEnv } from '@baketsu/platform/testing';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_baketsu_billing';
 

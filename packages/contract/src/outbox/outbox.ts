@@ -1,6 +1,6 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
-import type { FileEvent } from '#src/events/file-events.js';
-import type { ShareEvent } from '#src/events/share-events.js';
+import type { FileEvent } from '../events/file-events.js';
+import type { ShareEvent } from '../events/share-events.js';
 
 /**
  * The only way to record an event: it takes a transaction, so the event commits or rolls back

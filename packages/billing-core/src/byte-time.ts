@@ -1,31 +1,14 @@
 // Exact byte-time from metering's per-file intervals, summed in Postgres numeric (greatest() skips
-// nulls, hence the explicit case for files still stored). A file counts
+// nulls, hence the explicit case for files still stored; the queries are @baketsu/metering/read-model). A file counts
 // size × (min(deleted_at, to) − max(stored_at, from)) where that is positive; a delete stamped
 // before its store bills nothing (as in metering's billableInterval).
-import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
-import { z } from 'zod';
+import { sql, type FragmentSqlToken } from 'slonik';
 
 /** byte-ms accrued by an interval row `fi` in [from, to); both bounds are SQL expressions in epoch ms. */
 export function intervalByteMs(from: FragmentSqlToken, to: FragmentSqlToken): FragmentSqlToken {
   return sql.fragment`greatest(0::numeric,
     least(case when fi.deleted_at_ms is null then ${to} else greatest(fi.deleted_at_ms, fi.stored_at_ms) end, ${to}) - greatest(fi.stored_at_ms, ${from}))
     * fi.size_bytes::numeric`;
-}
-
-/** Byte-milliseconds an account accrued in [fromMs, toMs). */
-export async function byteMsBetween(db: CommonQueryMethods, accountId: string, fromMs: number, toMs: number): Promise<bigint> {
-  const from = sql.fragment`${fromMs}::bigint`;
-  const to = sql.fragment`${toMs}::bigint`;
-  const value = await db.oneFirst(sql.type(z.object({ byte_ms: z.string() }))`
-    select coalesce(sum(${intervalByteMs(from, to)}), 0)::numeric(40, 0)::text as byte_ms
-    from metering.file_intervals fi
-    where fi.account_id = ${accountId} and fi.stored_at_ms is not null and fi.stored_at_ms < ${to}`);
-  return BigInt(value);
-}
-
-/** Cumulative byte-ms of an account up to instant `t`. */
-export function cumulativeByteMs(db: CommonQueryMethods, accountId: string, t: number): Promise<bigint> {
-  return byteMsBetween(db, accountId, 0, t);
 }
 
 export function utcMonthBounds(at: Date): { startMs: number; endMs: number } {

@@ -1,9 +1,9 @@
 // The whole units Stripe's meter sums, and the price per unit derived from the price per GiB-month.
 // Everything is integer arithmetic on bigint; strings only at the edges.
-import type { Config } from '#src/platform/config.js';
-import { minorUnitDigits } from '#src/platform/currency.js';
+import { minorUnitDigits } from './currency.js';
 
-export type MeterUnitName = Config['BILLING_METER_UNIT'];
+export const METER_UNIT_NAMES = ['KiB-hour', 'MiB-hour', 'GiB-hour'] as const;
+export type MeterUnitName = (typeof METER_UNIT_NAMES)[number];
 
 export const HOUR_MS = 3_600_000;
 const GIB = 1n << 30n;

@@ -25,3 +25,15 @@ export function formatMicros(micros: bigint): string {
   const fraction = (absolute % 1_000_000n).toString().padStart(6, '0');
   return `${negative ? '-' : ''}${whole}.${fraction}`;
 }
+
+/** `PRICE_PER_GIB_MONTH` in millionths of the currency unit, e.g. '0.02' → 20000n. */
+export function pricePerGibMonthMicros(config: { PRICE_PER_GIB_MONTH: string }): bigint {
+  const [whole = '0', fraction = ''] = config.PRICE_PER_GIB_MONTH.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+}
+
+/** A decimal amount such as '25.5' in millionths of the currency unit. */
+export function decimalToMicros(amount: string): bigint {
+  const [whole = '0', fraction = ''] = amount.split('.');
+  return BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
+}

@@ -1,4 +1,4 @@
-import { minorUnitDigits } from '#src/platform/currency.js';
+import { minorUnitDigits } from './currency.js';
 
 export const GIB = 2n ** 30n;
 export const DAY_MS = 86_400_000;

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { connectPostgres, type Database } from '../database.js';
-import { meteringMigrations } from '@baketsu/metering/embedded';
-import { migrate } from '../migrations.js';
+import { migrate, type MigrationSet } from '../migrations.js';
 
 export interface TestDatabase extends Database {
   name: string;
@@ -17,12 +16,10 @@ export function requireTestEnv(name: string): string {
 }
 
 /**
- * A fresh, fully migrated PostgreSQL database per test file, so files running in parallel never see
- * each other's rows. Extra migration sets (e.g. metering's) are applied after the API's.
+ * A fresh PostgreSQL database per test file, so files running in parallel never see each other's
+ * rows, with the given migration sets applied in order.
  */
-export async function createTestDatabase(
-  options: { extraMigrations?: Array<{ directory: string; table: string }>; poolSize?: number } = {},
-): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrations: readonly MigrationSet[]; poolSize?: number }): Promise<TestDatabase> {
   const adminUrl = requireTestEnv('TEST_PG_URL');
   const name = `baketsu_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -35,12 +32,7 @@ export async function createTestDatabase(
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const connectionUrl = url.toString();
-  await migrate({ connectionUrl });
-  // Usage and billing routes read metering's projections, so every test database has them.
-  await migrate({ connectionUrl, ...meteringMigrations });
-  for (const extra of options.extraMigrations ?? []) {
-    await migrate({ connectionUrl, directory: extra.directory, table: extra.table });
-  }
+  for (const set of options.migrations) await migrate({ connectionUrl, ...set });
   const database = await connectPostgres(connectionUrl, options.poolSize ?? 5);
   return {
     ...database,

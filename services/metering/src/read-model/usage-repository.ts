@@ -1,8 +1,8 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { DayRow } from './usage-cost.js';
+import type { DayRow } from '@baketsu/billing-core';
 
-// The usage read model is written by metering (services/metering/migrations) in schema `metering`.
+// The usage read model: written by metering's fold (migrations/ in this package), in schema `metering`.
 // Columns are cast to text for exactness, so `order by` always names the qualified source column.
 const totalsRow = z.object({ stored_bytes: z.string(), file_count: z.number() });
 const familyRow = z.object({ family: z.string(), bytes: z.string(), files: z.number() });

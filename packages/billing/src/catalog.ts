@@ -1,12 +1,12 @@
 // `npm run billing -- setup`, also run lazily before the first checkout: the Stripe product, the
 // meter and the metered price, created once and remembered in billing_catalog.
 import type { DatabasePool } from 'slonik';
-import { pricePerGibMonthMicros, type Config } from '#src/platform/config.js';
+import { meterUnit, pricePerGibMonthMicros, unitAmountDecimal } from '@baketsu/billing-core';
+import type { BillingConfig } from './billing-config.js';
 import type { BillingProvider } from './billing-provider.js';
-import { billingRepository, type CatalogRow } from './billing-repository.js';
-import { meterUnit, unitAmountDecimal } from './meter-unit.js';
+import { catalogRepository as billingRepository, type CatalogRow } from './catalog-repository.js';
 
-export type CatalogConfig = Pick<Config, 'BILLING_METER_UNIT' | 'CURRENCY' | 'PRICE_PER_GIB_MONTH'>;
+export type CatalogConfig = Pick<BillingConfig, 'BILLING_METER_UNIT' | 'CURRENCY' | 'PRICE_PER_GIB_MONTH'>;
 
 export function catalogKey(config: CatalogConfig): { key: string; unitAmount: string; eventName: string } {
   const unit = meterUnit(config.BILLING_METER_UNIT);

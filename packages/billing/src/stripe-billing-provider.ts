@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { Config } from '#src/platform/config.js';
+import type { BillingConfig } from './billing-config.js';
 import {
   BillingProviderRejected,
   BillingProviderUnavailable,
@@ -10,7 +10,7 @@ import {
 } from './billing-provider.js';
 
 export function stripeClient(
-  config: Pick<Config, 'STRIPE_SECRET_KEY' | 'STRIPE_API_HOST' | 'STRIPE_API_PORT' | 'STRIPE_API_PROTOCOL'>,
+  config: Pick<BillingConfig, 'STRIPE_SECRET_KEY' | 'STRIPE_API_HOST' | 'STRIPE_API_PORT' | 'STRIPE_API_PROTOCOL'>,
   options: { maxNetworkRetries?: number } = {},
 ): Stripe {
   if (!config.STRIPE_SECRET_KEY) throw new Error('stripeClient() needs STRIPE_SECRET_KEY');

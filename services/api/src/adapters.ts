@@ -1,0 +1,54 @@
+// The API's clients of other systems (Stripe, S3, SQS), built from the config. Only the composition
+// root (compose-api.ts) calls these; everything else receives what they return.
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { stripeBillingProvider, stripeClient, type BillingProvider } from '@baketsu/billing';
+import { ledgerOnlyBillingProvider } from '#src/billing/ledger-billing-provider.js';
+import type { Config } from '#src/platform/config.js';
+
+/** Stripe when a secret key is configured, otherwise ledger-only. */
+export function billingProviderFromConfig(config: Config): BillingProvider {
+  return config.STRIPE_SECRET_KEY ? stripeBillingProvider(stripeClient(config)) : ledgerOnlyBillingProvider;
+}
+
+export function s3ClientFromConfig(config: Config, endpoint = config.S3_ENDPOINT): S3Client {
+  return new S3Client({
+    region: config.S3_REGION,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    ...(endpoint ? { endpoint } : {}),
+    ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } }
+      : {}),
+    // Without these the SDK bakes a checksum of an empty body into presigned URLs.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** The object store's clients: one for requests, one signing URLs for the address clients reach (S3_PUBLIC_ENDPOINT). */
+export interface S3Clients {
+  client: S3Client;
+  presignClient: S3Client;
+}
+
+export function s3ClientsFromConfig(config: Config): S3Clients {
+  const client = s3ClientFromConfig(config);
+  return { client, presignClient: config.S3_PUBLIC_ENDPOINT ? s3ClientFromConfig(config, config.S3_PUBLIC_ENDPOINT) : client };
+}
+
+export function destroyS3Clients({ client, presignClient }: S3Clients): void {
+  client.destroy();
+  if (presignClient !== client) presignClient.destroy();
+}
+
+/** The queue S3 notifies of created and removed objects, when one is configured (scaled mode). */
+export function sqsClientFromConfig(config: Config): SQSClient | undefined {
+  if (config.STORAGE_DRIVER !== 's3' || !config.SQS_QUEUE_URL) return undefined;
+  return new SQSClient({
+    region: config.S3_REGION,
+    ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
+    ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } }
+      : {}),
+  });
+}
