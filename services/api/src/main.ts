@@ -8,6 +8,7 @@ import { loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { storageFromConfig } from './files/storage-setup.js';
+import { answerClientErrorsAsProblems } from './platform/client-errors.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, parseConfig, type Config } from './platform/config.js';
 import { connectPostgres, startEmbeddedPostgres, type Database } from './platform/database.js';
@@ -50,6 +51,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
     listening.once('error', reject);
+    answerClientErrorsAsProblems(listening, logger);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -31,8 +31,26 @@ export const errors = {
     new Problem({ status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail }),
   routeNotFound: (method: string, path: string) =>
     new Problem({ status: 404, code: 'route_not_found', title: 'No such route', detail: `${method} ${path} does not exist.` }),
-  methodNotAllowed: (method: string, path: string) =>
-    new Problem({ status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: `${method} is not allowed on ${path}.` }),
+  /** `allowed` is what the route answers to; RFC 9110 requires it in `Allow` on every 405. */
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    new Problem({
+      status: 405,
+      code: 'method_not_allowed',
+      title: 'Method not allowed',
+      detail: `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+      headers: { Allow: allowed.join(', ') },
+    }),
+  /** Node's HTTP parser refused the request line or headers before any route saw them. */
+  headersTooLarge: (limitBytes: number) =>
+    new Problem({
+      status: 431,
+      code: 'headers_too_large',
+      title: 'The request headers are too large',
+      detail: `The request line and headers together are limited to ${limitBytes} bytes.`,
+    }),
+  /** Whatever else Node's HTTP parser cannot read (a malformed request line or header). */
+  malformedRequest: () =>
+    new Problem({ status: 400, code: 'malformed_request', title: 'The request is not valid HTTP' }),
   unauthenticated: (detail = 'Send a valid access token or API key as "Authorization: Bearer <token>".') =>
     new Problem({
       status: 401,

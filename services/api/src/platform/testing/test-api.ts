@@ -10,6 +10,7 @@ import { buildApp } from '#src/app.js';
 import type { BillingProvider } from '#src/billing/billing-provider.js';
 import { storageFromConfig, type StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
+import { answerClientErrorsAsProblems } from '../client-errors.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { parseConfig, type Config } from '../config.js';
@@ -76,6 +77,7 @@ export async function startTestApi(
     ...(options.billingProvider ? { billingProvider: options.billingProvider } : {}),
   });
   server.on('request', app);
+  answerClientErrorsAsProblems(server, logger);
   const metering = options.metering
     ? startEmbeddedMetering({ pool: database.pool, logger, intervalMs: 100 })
     : undefined;
