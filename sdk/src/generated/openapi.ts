@@ -627,19 +627,32 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description A new account's email and password. */
         Credentials: {
             /** @example ada@example.com */
             email: string;
-            /** @description 8 to 256 characters on registration. Every character counts, beyond bcrypt's 72-byte limit too. */
+            password: components["schemas"]["Password"];
+        };
+        /**
+         * @description An account's email and password. Any password is read (a wrong one, however long or short, is
+         *     401 `invalid_credentials`), so a sign-in never reveals the password rules.
+         */
+        SignIn: {
+            /** @example ada@example.com */
+            email: string;
             password: string;
         };
+        /**
+         * @description 8 to 256 characters (Unicode code points), not only whitespace; otherwise 400 `weak_password`.
+         *     Every character counts, beyond bcrypt's 72-byte limit too.
+         */
+        Password: string;
         RefreshRequest: {
             refresh_token: string;
         };
         PasswordChange: {
             current_password: string;
-            /** @description 8 to 256 characters. Every character counts, beyond bcrypt's 72-byte limit too. */
-            new_password: string;
+            new_password: components["schemas"]["Password"];
         };
         TokenPair: {
             access_token: string;
@@ -664,7 +677,10 @@ export interface components {
          */
         ApiKeyScope: "read" | "write" | "delete";
         ApiKeyCreate: {
-            /** @example backup script */
+            /**
+             * @description A label: no control characters, not blank. Stored NFC-normalised without surrounding whitespace.
+             * @example backup script
+             */
             name: string;
             scopes: components["schemas"]["ApiKeyScope"][];
         };
@@ -688,13 +704,18 @@ export interface components {
             secret: string;
         };
         PresignRequest: {
-            /** @description The display name: at most 255 bytes of UTF-8, no "/", "\", controls or leading/trailing spaces. */
-            name: string;
-            /** @description Exact size in bytes. */
+            name: components["schemas"]["FileName"];
+            /**
+             * @description Exact size in bytes, at most 5 TiB (S3's largest object). An installation may allow less
+             *     (`MAX_FILE_SIZE_BYTES`, 5 GiB by default): above it, 400 `file_too_large` with `max_size`.
+             */
             size: number;
-            /** @example image/png */
+            /**
+             * @description A media type `type/subtype` without parameters (400 `invalid_content_type`), stored lower-cased. An installation may allow only some types (`ALLOWED_CONTENT_TYPES`): 400 `content_type_not_allowed`.
+             * @example image/png
+             */
             content_type: string;
-            /** @description SHA-256 of the content, as 64 hex digits or base64. Storage then refuses other bytes. */
+            /** @description SHA-256 of the content, as 64 hex digits or as 44 characters of base64 (400 `invalid_checksum` otherwise). Storage then refuses other bytes. */
             sha256?: string;
             /**
              * @description Bytes per part if the upload is multipart (the server's multipart threshold still decides
@@ -781,16 +802,31 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description An opaque position in a listing (base64url), valid only for the listing that returned it. */
+        Cursor: string;
         FilePage: {
             items: components["schemas"]["File"][];
             /** @description Present when more files follow. */
             next_cursor?: string;
         };
         FileUpdate: {
-            name?: string;
-            /** @description Replaces the tags. Lower-cased, de-duplicated; letters, digits, space and `_ . : + -`, 1–64 characters each. */
-            tags?: string[];
+            name?: components["schemas"]["FileName"];
+            /**
+             * @description Replaces the tags; stored NFC-normalised, trimmed, lower-cased, de-duplicated and sorted. At
+             *     most 100, and an installation may allow fewer (`MAX_TAGS_PER_FILE`, 20 by default; counted
+             *     after de-duplication): 400 `invalid_tags`.
+             */
+            tags?: components["schemas"]["Tag"][];
         };
+        /** @description Up to 64 characters: a letter or digit first, then letters, combining marks, digits, space and `_ . : + -` (spaces around it are dropped). Otherwise 400 `invalid_tags`. */
+        Tag: string;
+        /**
+         * @description The display name (the object key is the server's own). At most 255 bytes of UTF-8 after NFC
+         *     normalisation, which JSON Schema cannot count: a longer one is 400 `invalid_file_name`. No
+         *     control or bidirectional-override characters, no "/" or "\", no whitespace at either end, not
+         *     "." or ".."; otherwise 400 `invalid_file_name` too.
+         */
+        FileName: string;
         BulkDeleteRequest: {
             ids: string[];
         };
@@ -1069,7 +1105,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is not JSON. */
+        /** @description The request body is not JSON (`unsupported_media_type`); send it with `Content-Type: application/json`. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1110,6 +1146,18 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request line and headers together are larger than the server reads (16 KiB by default;
+         *     `headers_too_large`). A very long URL counts toward the same limit.
+         */
+        HeadersTooLarge: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -1160,6 +1208,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     login: {
@@ -1171,7 +1220,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Credentials"];
+                "application/json": components["schemas"]["SignIn"];
             };
         };
         responses: {
@@ -1186,7 +1235,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     refreshTokens: {
@@ -1213,6 +1265,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     logout: {
@@ -1237,6 +1292,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getMe: {
@@ -1257,7 +1315,9 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     changePassword: {
@@ -1283,7 +1343,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listApiKeys: {
@@ -1306,8 +1369,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createApiKey: {
@@ -1336,6 +1401,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     revokeApiKey: {
@@ -1360,6 +1428,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getLimits: {
@@ -1380,7 +1449,10 @@ export interface operations {
                     "application/json": components["schemas"]["Limits"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateLimits: {
@@ -1408,6 +1480,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     presignUpload: {
@@ -1442,7 +1517,11 @@ export interface operations {
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -1479,9 +1558,13 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -1509,14 +1592,18 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listFiles: {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                /** @description `next_cursor` of the previous page, with the same `sort` and `order`. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
                 /** @description Part of the name, case-insensitive. */
                 q?: string;
                 /** @description A content-type family (`image`, `image/*`) or a full type (`image/png`). */
@@ -1543,6 +1630,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFile: {
@@ -1567,7 +1656,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteFile: {
@@ -1590,7 +1681,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateFile: {
@@ -1619,7 +1712,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getDownloadUrl: {
@@ -1644,7 +1741,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -1666,7 +1765,10 @@ export interface operations {
                     "application/json": components["schemas"]["UploadList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getUpload: {
@@ -1691,7 +1793,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     abortUpload: {
@@ -1714,8 +1818,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     signUploadParts: {
@@ -1744,8 +1850,12 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     signUploadUrl: {
@@ -1770,8 +1880,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getUsage: {
@@ -1792,8 +1904,10 @@ export interface operations {
                     "application/json": components["schemas"]["Usage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getUsageTrend: {
@@ -1820,6 +1934,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listUsageFiles: {
@@ -1828,8 +1943,8 @@ export interface operations {
                 /** @description UTC calendar month; defaults to the current one. */
                 month?: string;
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                /** @description `next_cursor` of the previous page, for the same month. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -1849,6 +1964,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getBilling: {
@@ -1869,8 +1985,10 @@ export interface operations {
                     "application/json": components["schemas"]["BillingOverview"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1892,9 +2010,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckoutSession"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1916,9 +2036,11 @@ export interface operations {
                     "application/json": components["schemas"]["PortalSession"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1948,6 +2070,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getHealth: {
@@ -1968,6 +2092,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getReadiness: {
@@ -1988,6 +2114,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description Not ready. */
             503: {
                 headers: {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
 import { errors, type FieldError } from './errors.js';
+import { specificProblem, type FieldCheck } from './field-problems.js';
 import { Problem } from './problem.js';
 
 interface HttpLikeError {
@@ -52,8 +53,8 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   return errors.internal();
 }
 
-export function problemMiddleware(options: { bodyLimitBytes: number; logger: Logger }): ErrorRequestHandler {
-  const { bodyLimitBytes, logger } = options;
+export function problemMiddleware(options: { bodyLimitBytes: number; logger: Logger; fieldChecks?: readonly FieldCheck[] }): ErrorRequestHandler {
+  const { bodyLimitBytes, logger, fieldChecks = [] } = options;
   return (error: unknown, request, response, _next) => {
     if (response.headersSent) {
       // A streamed answer (a download) failed after its status line went out: nothing can be
@@ -65,7 +66,10 @@ export function problemMiddleware(options: { bodyLimitBytes: number; logger: Log
       response.destroy();
       return;
     }
-    const problem = toProblem(error, request.method, request.path, bodyLimitBytes);
+    const generic = toProblem(error, request.method, request.path, bodyLimitBytes);
+    const problem = generic.code === 'validation_failed'
+      ? (specificProblem(fieldChecks, request, fieldErrorsOf(generic)) ?? generic)
+      : generic;
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     if (problem.status >= 500) logger.error({ err: error }, 'request failed');
     else logger.info({ code: problem.code, status: problem.status }, 'request refused');
@@ -75,6 +79,11 @@ export function problemMiddleware(options: { bodyLimitBytes: number; logger: Log
       .type('application/problem+json')
       .send(JSON.stringify(problem.toJSON(requestId, request.originalUrl)));
   };
+}
+
+function fieldErrorsOf(problem: Problem): FieldError[] {
+  const fieldErrors = problem.extensions['errors'];
+  return Array.isArray(fieldErrors) ? (fieldErrors as FieldError[]) : [];
 }
 
 const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
