@@ -629,8 +629,7 @@ export interface components {
         };
         /** @description A new account's email and password. */
         Credentials: {
-            /** @example ada@example.com */
-            email: string;
+            email: components["schemas"]["Email"];
             password: components["schemas"]["Password"];
         };
         /**
@@ -642,6 +641,12 @@ export interface components {
             email: string;
             password: string;
         };
+        /**
+         * @description An email address, at most 254 characters; otherwise 400 `invalid_email`. Stored trimmed,
+         *     NFC-normalised and lower-cased: two spellings that differ only so are one account.
+         * @example ada@example.com
+         */
+        Email: string;
         /**
          * @description 8 to 256 characters (Unicode code points), not only whitespace; otherwise 400 `weak_password`.
          *     Every character counts, beyond bcrypt's 72-byte limit too.
@@ -1489,7 +1494,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any 1 to 255 visible ASCII characters, unique per intended upload (a UUID, say). Same key, different body: 422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_use`. */
+                /** @description Any 1 to 255 visible ASCII characters (400 `invalid_idempotency_key` otherwise), unique per intended upload (a UUID, say). Same key, different body: 422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_use`. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1608,7 +1613,8 @@ export interface operations {
                 q?: string;
                 /** @description A content-type family (`image`, `image/*`) or a full type (`image/png`). */
                 type?: string;
-                tag?: string;
+                /** @description Files carrying this tag (compared as tags are stored). */
+                tag?: components["schemas"]["Tag"];
                 sort?: "created" | "name" | "size";
                 /** @description Defaults to `desc` for `created`, `asc` otherwise. */
                 order?: "asc" | "desc";
@@ -1855,6 +1861,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             431: components["responses"]["HeadersTooLarge"];
         };
     };

@@ -5,7 +5,7 @@ import type { AuthService } from './auth-service.js';
 import type { FieldCheck } from '#src/platform/field-problems.js';
 import { principalOf, requirePrincipal, type BearerResolver } from './authenticate.js';
 import { validApiKeyName } from './api-keys.js';
-import { assertAcceptablePassword } from './credentials.js';
+import { assertAcceptablePassword, normalizeEmail } from './credentials.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
 
 interface CredentialsBody {
@@ -87,10 +87,18 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
 }
 
 /**
- * A new password the schema refuses is still `weak_password`, and an API key name says which rule it
- * broke, in the rules' own words.
+ * A new account's email or password that the schema refuses is still `invalid_email` or
+ * `weak_password`, and an API key name says which rule it broke, in the rules' own words.
  */
 export const authFieldChecks: FieldCheck[] = [
+  {
+    method: 'POST',
+    path: /^\/v1\/auth\/register$/,
+    field: '/body/email',
+    check(value) {
+      if (typeof value === 'string') normalizeEmail(value);
+    },
+  },
   {
     method: 'POST',
     path: /^\/v1\/auth\/register$/,

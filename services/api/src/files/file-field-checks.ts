@@ -3,6 +3,7 @@
 import type { Config } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { FieldCheck } from '#src/platform/field-problems.js';
+import { idempotencyKeyCheck } from '#src/platform/idempotency.js';
 import { validContentType, validFileName, validPartSize, validSha256, validTags } from './file-input.js';
 
 const PRESIGN = /^\/v1\/files\/presign$/;
@@ -15,6 +16,7 @@ export function fileFieldChecks(config: Pick<Config, 'MAX_FILE_SIZE_BYTES' | 'AL
     if (typeof value === 'string') validFileName(value);
   };
   return [
+    idempotencyKeyCheck('POST', PRESIGN),
     { method: 'POST', path: PRESIGN, field: '/body/name', check: name },
     {
       method: 'POST',

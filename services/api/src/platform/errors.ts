@@ -233,8 +233,9 @@ export const errors = {
       title: 'The upload is a multipart upload',
       detail: `Upload ${id} is multipart; re-sign its parts with POST /v1/uploads/${id}/parts.`,
     }),
+  /** 422: the request is well formed; what it names does not match what the upload holds. */
   invalidParts: (detail: string) =>
-    new Problem({ status: 400, code: 'invalid_parts', title: 'The parts do not match the upload', detail }),
+    new Problem({ status: 422, code: 'invalid_parts', title: 'The parts do not match the upload', detail }),
   uploadMismatch: (detail: string) =>
     new Problem({
       status: 422,

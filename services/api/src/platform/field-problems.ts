@@ -10,10 +10,10 @@ export interface FieldCheck {
   method: string;
   /** The request path the field belongs to. */
   path: RegExp;
-  /** The body member as validation errors name it, e.g. `/body/password`. */
-  field: `/body/${string}`;
+  /** The field as validation errors name it: `/body/password`, `/headers/idempotency-key`. */
+  field: `/${'body' | 'headers' | 'query'}/${string}`;
   /** Throws the field's own problem when `value` breaks its rule; returns when it does not. */
-  check(value: unknown, body: Readonly<Record<string, unknown>>): void;
+  check(value: unknown, siblings: Readonly<Record<string, unknown>>): void;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface FieldCheck {
  */
 export function specificProblem(
   checks: readonly FieldCheck[],
-  request: { method: string; path: string; body: unknown },
+  request: { method: string; path: string; body: unknown; headers: unknown; query: unknown },
   fieldErrors: readonly FieldError[],
 ): Problem | undefined {
   if (fieldErrors.length === 0) return undefined;
@@ -32,12 +32,15 @@ export function specificProblem(
       candidate.path.test(request.path) &&
       fieldErrors.every((error) => error.path === candidate.field || error.path.startsWith(`${candidate.field}/`)),
   );
-  if (!field || typeof request.body !== 'object' || request.body === null) return undefined;
-  const body = request.body as Record<string, unknown>;
-  const value = body[field.field.slice('/body/'.length)];
+  if (!field) return undefined;
+  const [, location = '', name = ''] = field.field.split('/');
+  const container: unknown = request[location as 'body' | 'headers' | 'query'];
+  if (typeof container !== 'object' || container === null) return undefined;
+  const siblings = container as Record<string, unknown>;
+  const value = siblings[name];
   if (value === undefined) return undefined;
   try {
-    field.check(value, body);
+    field.check(value, siblings);
   } catch (error) {
     if (error instanceof Problem) return error;
     throw error;
