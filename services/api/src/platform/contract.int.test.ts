@@ -86,14 +86,14 @@ function findings(output: string): string {
 }
 
 describe('requests generated from openapi.yaml', () => {
-  test('with an access token, every answer is one the contract describes', { timeout: 150_000 }, async () => {
-    const run = await schemathesis({ maxSeconds: 60, headers: [`Authorization: Bearer ${accessToken}`] });
+  test('with an access token, every answer is one the contract describes', { timeout: 120_000 }, async () => {
+    const run = await schemathesis({ maxSeconds: 50, headers: [`Authorization: Bearer ${accessToken}`] });
     expect(run.output).toMatch(/Test cases:\s+\d+ generated/);
     expect(run.exitCode, findings(run.output)).toBe(0);
   });
 
-  test('without credentials, every answer is one the contract describes', { timeout: 120_000 }, async () => {
-    const run = await schemathesis({ maxSeconds: 30 });
+  test('without credentials, every answer is one the contract describes', { timeout: 90_000 }, async () => {
+    const run = await schemathesis({ maxSeconds: 20 });
     expect(run.output).toMatch(/Test cases:\s+\d+ generated/);
     expect(run.exitCode, findings(run.output)).toBe(0);
   });
