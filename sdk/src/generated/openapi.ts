@@ -747,19 +747,37 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description A new account's email and password. */
         Credentials: {
+            email: components["schemas"]["Email"];
+            password: components["schemas"]["Password"];
+        };
+        /**
+         * @description An account's email and password. Any password is read (a wrong one, however long or short, is
+         *     401 `invalid_credentials`), so a sign-in never reveals the password rules.
+         */
+        SignIn: {
             /** @example ada@example.com */
             email: string;
-            /** @description 8 to 256 characters on registration. Every character counts, beyond bcrypt's 72-byte limit too. */
             password: string;
         };
+        /**
+         * @description An email address, at most 254 characters; otherwise 400 `invalid_email`. Stored trimmed,
+         *     NFC-normalised and lower-cased: two spellings that differ only so are one account.
+         * @example ada@example.com
+         */
+        Email: string;
+        /**
+         * @description 8 to 256 characters (Unicode code points), not only whitespace; otherwise 400 `weak_password`.
+         *     Every character counts, beyond bcrypt's 72-byte limit too.
+         */
+        Password: string;
         RefreshRequest: {
             refresh_token: string;
         };
         PasswordChange: {
             current_password: string;
-            /** @description 8 to 256 characters. Every character counts, beyond bcrypt's 72-byte limit too. */
-            new_password: string;
+            new_password: components["schemas"]["Password"];
         };
         TokenPair: {
             access_token: string;
@@ -784,7 +802,10 @@ export interface components {
          */
         ApiKeyScope: "read" | "write" | "delete";
         ApiKeyCreate: {
-            /** @example backup script */
+            /**
+             * @description A label: no control characters, not blank. Stored NFC-normalised without surrounding whitespace.
+             * @example backup script
+             */
             name: string;
             scopes: components["schemas"]["ApiKeyScope"][];
         };
@@ -808,13 +829,18 @@ export interface components {
             secret: string;
         };
         PresignRequest: {
-            /** @description The display name: at most 255 bytes of UTF-8, no "/", "\", controls or leading/trailing spaces. */
-            name: string;
-            /** @description Exact size in bytes. */
+            name: components["schemas"]["FileName"];
+            /**
+             * @description Exact size in bytes, at most 5 TiB (S3's largest object). An installation may allow less
+             *     (`MAX_FILE_SIZE_BYTES`, 5 GiB by default): above it, 400 `file_too_large` with `max_size`.
+             */
             size: number;
-            /** @example image/png */
+            /**
+             * @description A media type `type/subtype` without parameters (400 `invalid_content_type`), stored lower-cased. An installation may allow only some types (`ALLOWED_CONTENT_TYPES`): 400 `content_type_not_allowed`.
+             * @example image/png
+             */
             content_type: string;
-            /** @description SHA-256 of the content, as 64 hex digits or base64. Storage then refuses other bytes. */
+            /** @description SHA-256 of the content, as 64 hex digits or as 44 characters of base64 (400 `invalid_checksum` otherwise). Storage then refuses other bytes. */
             sha256?: string;
             /**
              * @description Bytes per part if the upload is multipart (the server's multipart threshold still decides
@@ -910,16 +936,31 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description An opaque position in a listing (base64url), valid only for the listing that returned it. */
+        Cursor: string;
         FilePage: {
             items: components["schemas"]["File"][];
             /** @description Present when more files follow. */
             next_cursor?: string;
         };
         FileUpdate: {
-            name?: string;
-            /** @description Replaces the tags. Lower-cased, de-duplicated; letters, digits, space and `_ . : + -`, 1–64 characters each. */
-            tags?: string[];
+            name?: components["schemas"]["FileName"];
+            /**
+             * @description Replaces the tags; stored NFC-normalised, trimmed, lower-cased, de-duplicated and sorted. At
+             *     most 100, and an installation may allow fewer (`MAX_TAGS_PER_FILE`, 20 by default; counted
+             *     after de-duplication): 400 `invalid_tags`.
+             */
+            tags?: components["schemas"]["Tag"][];
         };
+        /** @description Up to 64 characters: a letter or digit first, then letters, combining marks, digits, space and `_ . : + -` (spaces around it are dropped). Otherwise 400 `invalid_tags`. */
+        Tag: string;
+        /**
+         * @description The display name (the object key is the server's own). At most 255 bytes of UTF-8 after NFC
+         *     normalisation, which JSON Schema cannot count: a longer one is 400 `invalid_file_name`. No
+         *     control or bidirectional-override characters, no "/" or "\", no whitespace at either end, not
+         *     "." or ".."; otherwise 400 `invalid_file_name` too.
+         */
+        FileName: string;
         BulkDeleteRequest: {
             ids: string[];
         };
@@ -1285,7 +1326,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is not JSON. */
+        /** @description The request body is not JSON (`unsupported_media_type`); send it with `Content-Type: application/json`. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1326,6 +1367,18 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request line and headers together are larger than the server reads (16 KiB by default;
+         *     `headers_too_large`). A very long URL counts toward the same limit.
+         */
+        HeadersTooLarge: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -1388,6 +1441,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     login: {
@@ -1399,7 +1453,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Credentials"];
+                "application/json": components["schemas"]["SignIn"];
             };
         };
         responses: {
@@ -1414,7 +1468,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     refreshTokens: {
@@ -1441,6 +1498,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     logout: {
@@ -1465,6 +1525,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getMe: {
@@ -1485,7 +1548,9 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     changePassword: {
@@ -1511,7 +1576,10 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listApiKeys: {
@@ -1534,8 +1602,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createApiKey: {
@@ -1564,6 +1634,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     revokeApiKey: {
@@ -1588,6 +1661,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getLimits: {
@@ -1608,7 +1682,10 @@ export interface operations {
                     "application/json": components["schemas"]["Limits"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateLimits: {
@@ -1636,13 +1713,16 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     presignUpload: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any 1 to 255 visible ASCII characters, unique per intended upload (a UUID, say). Same key, different body: 422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_use`. */
+                /** @description Any 1 to 255 visible ASCII characters (400 `invalid_idempotency_key` otherwise), unique per intended upload (a UUID, say). Same key, different body: 422 `idempotency_key_reused`; while the first request is still running: 409 `idempotency_key_in_use`. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1670,7 +1750,11 @@ export interface operations {
             402: components["responses"]["PaymentRequired"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -1707,9 +1791,13 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -1737,19 +1825,24 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listFiles: {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                /** @description `next_cursor` of the previous page, with the same `sort` and `order`. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
                 /** @description Part of the name, case-insensitive. */
                 q?: string;
                 /** @description A content-type family (`image`, `image/*`) or a full type (`image/png`). */
                 type?: string;
-                tag?: string;
+                /** @description Files carrying this tag (compared as tags are stored). */
+                tag?: components["schemas"]["Tag"];
                 sort?: "created" | "name" | "size";
                 /** @description Defaults to `desc` for `created`, `asc` otherwise. */
                 order?: "asc" | "desc";
@@ -1771,6 +1864,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFile: {
@@ -1795,7 +1890,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteFile: {
@@ -1818,7 +1915,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateFile: {
@@ -1847,7 +1946,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getDownloadUrl: {
@@ -1872,7 +1975,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -1894,7 +1999,10 @@ export interface operations {
                     "application/json": components["schemas"]["UploadList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getUpload: {
@@ -1919,7 +2027,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     abortUpload: {
@@ -1942,8 +2052,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     signUploadParts: {
@@ -1972,8 +2084,13 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     signUploadUrl: {
@@ -1998,8 +2115,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getUsage: {
@@ -2020,8 +2139,10 @@ export interface operations {
                     "application/json": components["schemas"]["Usage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getUsageTrend: {
@@ -2048,6 +2169,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listUsageFiles: {
@@ -2056,8 +2178,8 @@ export interface operations {
                 /** @description UTC calendar month; defaults to the current one. */
                 month?: string;
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                /** @description `next_cursor` of the previous page, for the same month. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -2077,6 +2199,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getBilling: {
@@ -2097,8 +2220,10 @@ export interface operations {
                     "application/json": components["schemas"]["BillingOverview"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2120,9 +2245,11 @@ export interface operations {
                     "application/json": components["schemas"]["CheckoutSession"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2144,9 +2271,11 @@ export interface operations {
                     "application/json": components["schemas"]["PortalSession"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2176,6 +2305,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     createFileShare: {
@@ -2207,6 +2338,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listShares: {
@@ -2236,6 +2370,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getShare: {
@@ -2262,6 +2397,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     revokeShare: {
@@ -2286,6 +2422,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getPublicShare: {
@@ -2313,6 +2450,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     downloadPublicShare: {
@@ -2348,6 +2486,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
         };
     };
@@ -2369,6 +2508,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getReadiness: {
@@ -2389,6 +2530,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description Not ready. */
             503: {
                 headers: {

@@ -5,7 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
-import { authRouter } from '#src/auth/auth-routes.js';
+import { authFieldChecks, authRouter } from '#src/auth/auth-routes.js';
 import { authService, toAccount } from '#src/auth/auth-service.js';
 import { apiKeyRouter } from '#src/auth/api-key-routes.js';
 import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
@@ -13,6 +13,7 @@ import type { BearerResolver, Scope } from '#src/auth/authenticate.js';
 import { bcryptPasswordHasher } from '#src/auth/credentials.js';
 import type { BillingProvider } from '@baketsu/billing';
 import { BILLING_WEBHOOK_PATH, billingRouter, billingWebhookRouter } from '#src/billing/billing-routes.js';
+import { fileFieldChecks } from '#src/files/file-field-checks.js';
 import { filesRouter } from '#src/files/files-routes.js';
 import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
@@ -128,7 +129,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config)] }));
   return app;
 }
 

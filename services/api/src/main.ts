@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { exitOnConfigError } from '@baketsu/platform/config';
 import type { Database } from '@baketsu/platform/database';
 import { composeApi, type ApiOverrides } from './compose-api.js';
+import { answerClientErrorsAsProblems } from './platform/client-errors.js';
 import { parseConfig, type Config } from './platform/config.js';
 import type { Logger } from './platform/logger.js';
 
@@ -22,6 +23,7 @@ export async function startApi(config: Config, overrides: ApiOverrides = {}): Pr
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = api.app.listen(config.PORT, config.HOST, () => resolve(listening));
     listening.once('error', reject);
+    answerClientErrorsAsProblems(listening, api.logger);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -41,6 +41,15 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
   last_used_at: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
 });
 
+/** openapi.yaml's rule for `ApiKeyCreate.name`; the name is stored NFC and trimmed. */
+export function validApiKeyName(raw: string): string {
+  const name = raw.normalize('NFC').trim();
+  if (name.length === 0) throw errors.validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
+  // NUL cannot be stored in PostgreSQL text, and no control character belongs in a label.
+  if (CONTROL_CHARACTERS.test(name)) throw errors.validationFailed([{ path: '/body/name', message: 'must not contain control characters' }]);
+  return name;
+}
+
 const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest();
 
 export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
@@ -48,10 +57,7 @@ export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
   return {
     /** The secret is returned here and never again. */
     async create(accountId: string, input: { name: string; scopes: Scope[] }): Promise<ApiKey & { secret: string }> {
-      const name = input.name.normalize('NFC').trim();
-      if (name.length === 0) throw errors.validationFailed([{ path: '/body/name', message: 'must not be blank' }]);
-      // NUL cannot be stored in PostgreSQL text, and no control character belongs in a label.
-      if (CONTROL_CHARACTERS.test(name)) throw errors.validationFailed([{ path: '/body/name', message: 'must not contain control characters' }]);
+      const name = validApiKeyName(input.name);
       const scopes = [...new Set(input.scopes)].sort();
       const count = await pool.oneFirst(sql.type(z.object({ count: z.number() }))`
         select count(*)::int as count from api_keys where account_id = ${accountId} and revoked_at is null`);

@@ -2,7 +2,10 @@ import express, { type Router } from 'express';
 import { errors } from '#src/platform/errors.js';
 import { Problem } from '#src/platform/problem.js';
 import type { AuthService } from './auth-service.js';
+import type { FieldCheck } from '#src/platform/field-problems.js';
 import { principalOf, requirePrincipal, type BearerResolver } from './authenticate.js';
+import { validApiKeyName } from './api-keys.js';
+import { assertAcceptablePassword, normalizeEmail } from './credentials.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
 
 interface CredentialsBody {
@@ -82,3 +85,42 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
 
   return router;
 }
+
+/**
+ * A new account's email or password that the schema refuses is still `invalid_email` or
+ * `weak_password`, and an API key name says which rule it broke, in the rules' own words.
+ */
+export const authFieldChecks: FieldCheck[] = [
+  {
+    method: 'POST',
+    path: /^\/v1\/auth\/register$/,
+    field: '/body/email',
+    check(value) {
+      if (typeof value === 'string') normalizeEmail(value);
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/auth\/register$/,
+    field: '/body/password',
+    check(value) {
+      if (typeof value === 'string') assertAcceptablePassword(value);
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/me\/password$/,
+    field: '/body/new_password',
+    check(value) {
+      if (typeof value === 'string') assertAcceptablePassword(value, '/body/new_password');
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/api-keys$/,
+    field: '/body/name',
+    check(value) {
+      if (typeof value === 'string') validApiKeyName(value);
+    },
+  },
+];

@@ -14,6 +14,13 @@ describe('normalizeEmail', () => {
   );
 });
 
+test('counts characters, as openapi.yaml does, not UTF-16 units', () => {
+  // 120 emoji are 240 UTF-16 units: within 254 characters all the same.
+  const email = `${'\u{1F600}'.repeat(120)}@example.com`;
+  expect(normalizeEmail(email)).toBe(email);
+  expect(() => normalizeEmail(`${'\u{1F600}'.repeat(243)}@example.com`)).toThrow(Problem);
+});
+
 describe('passwords', () => {
   test('length limits are enforced', () => {
     expect(() => assertAcceptablePassword('short')).toThrow(/at least 8/);

@@ -11,7 +11,8 @@ export function normalizeEmail(raw: string): string {
   const email = raw.normalize('NFC').trim().toLowerCase();
   // Deliberately loose: one @, something on each side, a dot in the domain, no spaces or controls.
   const plausible = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u.test(email);
-  if (!plausible || email.length > EMAIL_MAX_LENGTH) throw errors.invalidEmail();
+  // Characters (code points), as openapi.yaml's maxLength counts them.
+  if (!plausible || [...email].length > EMAIL_MAX_LENGTH) throw errors.invalidEmail();
   return email;
 }
 

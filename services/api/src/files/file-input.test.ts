@@ -64,6 +64,11 @@ describe('checksums and tags', () => {
     expect(code(() => validTags(['<script>'], 5))).toBe('invalid_tags');
     expect(code(() => validTags([''], 5))).toBe('invalid_tags');
   });
+  it('takes tags in scripts that need combining marks, never starting with one', () => {
+    expect(validTags(['हिंदी', 'ไทย'], 5)).toEqual(['ไทย', 'हिंदी'].sort());
+    expect(code(() => validTags(['\u0301accent'], 5))).toBe('invalid_tags');
+    expect(code(() => validTags(['\ttab'], 5))).toBe('invalid_tags');
+  });
 });
 
 describe('part sizes', () => {

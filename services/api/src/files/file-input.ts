@@ -64,17 +64,19 @@ export function sha256Hex(base64: string): string {
 }
 
 export const MAX_TAG_LENGTH = 64;
-const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:+-]*$/u;
+// openapi.yaml's `Tag`: judged as sent, so the schema and this check always agree. Combining marks
+// may follow the first character: scripts such as Devanagari or Thai cannot be written without them.
+const TAG = /^ *[\p{L}\p{N}][\p{L}\p{M}\p{N} _.:+-]*$/u;
 
 /** Tags are compared case-insensitively, so they are stored lower-cased, NFC, deduplicated, sorted. */
 export function validTags(raw: readonly string[], maxTags: number): string[] {
-  const tags = [...new Set(raw.map((tag) => tag.normalize('NFC').trim().toLowerCase()))].sort();
-  if (tags.length > maxTags) throw errors.invalidTags(`at most ${maxTags} tags per file`);
-  for (const tag of tags) {
+  for (const tag of raw) {
     if (tag.length === 0 || [...tag].length > MAX_TAG_LENGTH) {
       throw errors.invalidTags(`each tag must be 1 to ${MAX_TAG_LENGTH} characters`);
     }
-    if (!TAG.test(tag)) throw errors.invalidTags(`"${tag}" may only hold letters, digits, space and _ . : + -`);
+    if (!TAG.test(tag)) throw errors.invalidTags(`"${tag}" must start with a letter or digit and hold only letters, digits, space and _ . : + -`);
   }
+  const tags = [...new Set(raw.map((tag) => tag.normalize('NFC').trim().toLowerCase()))].sort();
+  if (tags.length > maxTags) throw errors.invalidTags(`at most ${maxTags} tags per file`);
   return tags;
 }

@@ -53,6 +53,8 @@ describe('file management', () => {
     expect((await list('q=PHOTO')).items.map((f) => f.name).sort()).toEqual(['Holiday photo.jpg', 'a-photo.png']);
     expect((await list('q=100%25_')).items.map((f) => f.name)).toEqual(['100%_real.txt']);
     expect((await list('q=_')).items.map((f) => f.name)).toEqual(['100%_real.txt']);
+    // Form encoding (URLSearchParams, browsers) sends a space as '+': the contract takes it as one.
+    expect((await list('q=holiday+photo')).items.map((f) => f.name)).toEqual(['Holiday photo.jpg']);
     expect((await list('type=image')).items).toHaveLength(2);
     expect((await list('type=image/*')).items).toHaveLength(2);
     expect((await list('type=text/csv')).items.map((f) => f.name)).toEqual(['d-data.csv']);

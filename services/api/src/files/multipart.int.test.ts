@@ -64,7 +64,7 @@ describe.each(['local', 's3'] as const)('multipart upload (%s store)', (mode) =>
       upload_id: plan.upload_id,
       parts: [1, 2, 3].map((n) => ({ part_number: n, etag: '"0123"' })),
     });
-    expect(wrongEtags.status).toBe(400);
+    expect(wrongEtags.status).toBe(422);
     expect(wrongEtags.body.code).toBe('invalid_parts');
 
     const done = await alice.call('POST', '/v1/files/complete', { upload_id: plan.upload_id });
@@ -81,7 +81,7 @@ describe.each(['local', 's3'] as const)('multipart upload (%s store)', (mode) =>
   it('refuses part numbers outside the plan and a part of the wrong size', async () => {
     const plan = await presign();
     const outside = await alice.call('POST', `/v1/uploads/${plan.upload_id}/parts`, { part_numbers: [4] });
-    expect(outside.status).toBe(400);
+    expect(outside.status).toBe(422);
     expect(outside.body.code).toBe('invalid_parts');
     expect((await putTo(plan.parts[2]!, partBytes(3).subarray(1))).status).toBeGreaterThanOrEqual(400);
   });

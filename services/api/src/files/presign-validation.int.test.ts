@@ -15,7 +15,7 @@ describe('presign refuses bad input with 4xx problems, never a 500', () => {
   const ok = { name: 'photo.png', size: 1000, content_type: 'image/png' };
 
   it.each([
-    [{ ...ok, name: '' }, 'validation_failed'],
+    [{ ...ok, name: '' }, 'invalid_file_name'],
     [{ ...ok, name: '../../etc/passwd' }, 'invalid_file_name'],
     [{ ...ok, name: 'C:\\boot.ini' }, 'invalid_file_name'],
     [{ ...ok, name: 'line\nbreak.png' }, 'invalid_file_name'],

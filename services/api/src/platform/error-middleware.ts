@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
 import { errors, type FieldError } from './errors.js';
+import { specificProblem, type FieldCheck } from './field-problems.js';
 import { Problem } from './problem.js';
 
 interface HttpLikeError {
@@ -11,7 +12,13 @@ interface HttpLikeError {
   message?: string;
   /** http-errors' mark of a message written for the client (set on every 4xx it makes). */
   expose?: boolean;
+  /** Response headers the error asks for, e.g. `Allow` on the validator's 405. */
+  headers?: Record<string, unknown>;
+  code?: string;
 }
+
+/** What a client hanging up mid-response looks like to a stream: its own doing, not the server's. */
+const CLIENT_WENT_AWAY = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED']);
 
 /**
  * Turns whatever was thrown into a Problem. Errors from body parsing and from the OpenAPI
@@ -34,8 +41,9 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
     return errors.validationFailed(fieldErrors);
   }
   if (status === 404) return errors.routeNotFound(method, path);
-  if (status === 405) return errors.methodNotAllowed(method, path);
-  if (status === 415) return errors.unsupportedMediaType(httpError.message ?? 'Send application/json.');
+  if (status === 405) return errors.methodNotAllowed(method, path, allowedMethods(httpError.headers?.['Allow']));
+  // The validator's own message names no media type ("unsupported media type undefined").
+  if (status === 415) return errors.unsupportedMediaType('Send the request body as application/json.');
   if (status === 413) return errors.payloadTooLarge(bodyLimitBytes);
   // Any other client error a library raised (a path escape that does not decode, a gzip body that
   // does not inflate) is the client's to fix, never a 500.
@@ -45,14 +53,23 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   return errors.internal();
 }
 
-export function problemMiddleware(options: { bodyLimitBytes: number; logger: Logger }): ErrorRequestHandler {
-  const { bodyLimitBytes, logger } = options;
-  return (error: unknown, request, response, next) => {
+export function problemMiddleware(options: { bodyLimitBytes: number; logger: Logger; fieldChecks?: readonly FieldCheck[] }): ErrorRequestHandler {
+  const { bodyLimitBytes, logger, fieldChecks = [] } = options;
+  return (error: unknown, request, response, _next) => {
     if (response.headersSent) {
-      next(error);
+      // A streamed answer (a download) failed after its status line went out: nothing can be
+      // answered any more. Say so in the log as one JSON line (Express's fallback would print a
+      // bare stack trace to stderr) and cut the connection, so the client sees a truncated body.
+      const code = (error as HttpLikeError | null)?.code;
+      if (code !== undefined && CLIENT_WENT_AWAY.has(code)) logger.info({ code }, 'client closed the connection before the response was sent');
+      else logger.error({ err: error }, 'response failed after it had started');
+      response.destroy();
       return;
     }
-    const problem = toProblem(error, request.method, request.path, bodyLimitBytes);
+    const generic = toProblem(error, request.method, request.path, bodyLimitBytes);
+    const problem = generic.code === 'validation_failed'
+      ? (specificProblem(fieldChecks, request, fieldErrorsOf(generic)) ?? generic)
+      : generic;
     const requestId = typeof request.id === 'string' ? request.id : undefined;
     if (problem.status >= 500) logger.error({ err: error }, 'request failed');
     else logger.info({ code: problem.code, status: problem.status }, 'request refused');
@@ -62,6 +79,21 @@ export function problemMiddleware(options: { bodyLimitBytes: number; logger: Log
       .type('application/problem+json')
       .send(JSON.stringify(problem.toJSON(requestId, request.originalUrl)));
   };
+}
+
+function fieldErrorsOf(problem: Problem): FieldError[] {
+  const fieldErrors = problem.extensions['errors'];
+  return Array.isArray(fieldErrors) ? (fieldErrors as FieldError[]) : [];
+}
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** `Allow` as the router reported it ("delete, get"), in RFC 9110's form; GET implies HEAD in Express. */
+function allowedMethods(reported: unknown): string[] {
+  const methods = new Set(typeof reported === 'string' ? reported.split(',').map((method) => method.trim().toUpperCase()).filter(Boolean) : []);
+  if (methods.has('GET')) methods.add('HEAD');
+  const rank = (method: string) => (METHOD_ORDER.includes(method) ? METHOD_ORDER.indexOf(method) : METHOD_ORDER.length);
+  return [...methods].sort((a, b) => rank(a) - rank(b));
 }
 
 export const unknownRouteHandler: RequestHandler = (request, _response, next) => {

@@ -31,8 +31,26 @@ export const errors = {
     new Problem({ status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail }),
   routeNotFound: (method: string, path: string) =>
     new Problem({ status: 404, code: 'route_not_found', title: 'No such route', detail: `${method} ${path} does not exist.` }),
-  methodNotAllowed: (method: string, path: string) =>
-    new Problem({ status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: `${method} is not allowed on ${path}.` }),
+  /** `allowed` is what the route answers to; RFC 9110 requires it in `Allow` on every 405. */
+  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+    new Problem({
+      status: 405,
+      code: 'method_not_allowed',
+      title: 'Method not allowed',
+      detail: `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+      headers: { Allow: allowed.join(', ') },
+    }),
+  /** Node's HTTP parser refused the request line or headers before any route saw them. */
+  headersTooLarge: (limitBytes: number) =>
+    new Problem({
+      status: 431,
+      code: 'headers_too_large',
+      title: 'The request headers are too large',
+      detail: `The request line and headers together are limited to ${limitBytes} bytes.`,
+    }),
+  /** Whatever else Node's HTTP parser cannot read (a malformed request line or header). */
+  malformedRequest: () =>
+    new Problem({ status: 400, code: 'malformed_request', title: 'The request is not valid HTTP' }),
   unauthenticated: (detail = 'Send a valid access token or API key as "Authorization: Bearer <token>".') =>
     new Problem({
       status: 401,
@@ -215,8 +233,9 @@ export const errors = {
       title: 'The upload is a multipart upload',
       detail: `Upload ${id} is multipart; re-sign its parts with POST /v1/uploads/${id}/parts.`,
     }),
+  /** 422: the request is well formed; what it names does not match what the upload holds. */
   invalidParts: (detail: string) =>
-    new Problem({ status: 400, code: 'invalid_parts', title: 'The parts do not match the upload', detail }),
+    new Problem({ status: 422, code: 'invalid_parts', title: 'The parts do not match the upload', detail }),
   uploadMismatch: (detail: string) =>
     new Problem({
       status: 422,

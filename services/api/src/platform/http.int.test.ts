@@ -51,7 +51,12 @@ describe('http behaviour', () => {
   test('a method the route does not have is a problem', async () => {
     const response = await fetch(`${api.url}/v1/me`, { method: 'DELETE' });
     expect(response.status).toBe(405);
+    // RFC 9110: a 405 lists what the route does answer to.
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
     expect(await response.json()).toMatchObject({ code: 'method_not_allowed' });
+    const files = await fetch(`${api.url}/v1/files/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { method: 'PUT' });
+    expect(files.status).toBe(405);
+    expect(files.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE');
   });
 
   test('HEAD answers like GET without the body, credentials checked the same way', async () => {

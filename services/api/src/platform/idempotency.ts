@@ -7,6 +7,7 @@ import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Clock } from '@baketsu/platform/clock';
 import { errors } from './errors.js';
+import type { FieldCheck } from './field-problems.js';
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 // A first request that has not answered in this long died with its process: the key is free again.
@@ -22,6 +23,18 @@ export interface Answer<T> {
 
 const claim = z.object({ claimed: z.boolean() });
 const keptAnswer = z.object({ fingerprint: z.string(), status_code: z.number().nullable(), body: z.unknown() });
+
+/** An `Idempotency-Key` the schema refuses is still `invalid_idempotency_key` (see field-problems.ts). */
+export function idempotencyKeyCheck(method: string, path: RegExp): FieldCheck {
+  return {
+    method,
+    path,
+    field: '/headers/idempotency-key',
+    check(value) {
+      if (typeof value === 'string' && !KEY_PATTERN.test(value)) throw errors.invalidIdempotencyKey();
+    },
+  };
+}
 
 /**
  * Runs `work` once per (account, key). Without a key it simply runs. Failures (thrown problems

@@ -106,7 +106,7 @@ function decodeCursor(value: unknown): number {
   } catch {
     // fall through to the problem below
   }
-  throw errors.validationFailed([{ path: '/query/cursor', message: 'is not a cursor this endpoint returned' }]);
+  throw errors.invalidCursor('the cursor is not one this listing returned');
 }
 
 // Bytes stay exact as JSON numbers up to 8 PiB; beyond that a silent float would be wrong.

@@ -7,6 +7,7 @@ import type { TestDatabase } from '@baketsu/platform/testing';
 import { composeApi, type ApiOverrides } from '#src/compose-api.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
 import type { ObjectStore } from '#src/storage/object-store.js';
+import { answerClientErrorsAsProblems } from '../client-errors.js';
 import { parseConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase } from './api-test-database.js';
@@ -70,6 +71,7 @@ export async function startTestApi(
     ...(workers ? { workers } : {}),
   });
   server.on('request', api.app);
+  answerClientErrorsAsProblems(server, api.logger);
   if (options.startWorkers !== false) api.workers.start();
   return {
     url,

@@ -1,0 +1,100 @@
+// The contract, tested by requests nobody wrote by hand: schemathesis reads openapi.yaml and sends
+// what it derives from it (requests the schema allows and requests that break it, one operation at
+// a time and in chains), with a fixed seed and a time budget. The run fails on any 5xx, any answer
+// whose status, media type, headers or body the contract does not describe, any schema-valid
+// request the server refuses, and any schema-breaking request it accepts. Installed by
+// `scripts/services up` (pinned there); its findings are printed with a `curl` line to replay each.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openApiSpecPath } from './openapi-http.js';
+import { requireTestEnv, startTestApi, type TestApi } from './testing/index.js';
+
+const HOOKS_DIRECTORY = fileURLToPath(new URL('./testing/schemathesis/', import.meta.url));
+const SEED = '20261207';
+const CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_headers_conformance',
+  'response_schema_conformance',
+  'positive_data_acceptance',
+  'negative_data_rejection',
+  'missing_required_header',
+  'unsupported_method',
+  'allow_header_conformance',
+  'ignored_auth',
+].join(',');
+
+let api: TestApi;
+let workDirectory: string;
+let accessToken: string;
+
+beforeAll(async () => {
+  api = await startTestApi({
+    // An installation's own limits may be below the contract's ceilings (openapi.yaml says so);
+    // here they are at the ceilings, so every request the contract allows must be accepted.
+    env: { MAX_FILE_SIZE_BYTES: String(5 * 1024 ** 4), MAX_TAGS_PER_FILE: '100' },
+  });
+  workDirectory = await mkdtemp(path.join(tmpdir(), 'baketsu-contract-'));
+  const credentials = JSON.stringify({ email: 'contract@example.com', password: 'contract-password' });
+  const post = (route: string) => fetch(`${api.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: credentials });
+  expect((await post('/v1/auth/register')).status).toBe(201);
+  accessToken = ((await (await post('/v1/auth/login')).json()) as { access_token: string }).access_token;
+});
+
+afterAll(async () => {
+  await api?.stop();
+  if (workDirectory) await rm(workDirectory, { recursive: true, force: true });
+});
+
+/** Runs schemathesis against the test API; resolves with its exit code and what it printed. */
+function schemathesis(options: { maxSeconds: number; headers?: string[] }): Promise<{ exitCode: number | null; output: string }> {
+  const args = [
+    '--config-file', path.join(HOOKS_DIRECTORY, 'schemathesis.toml'),
+    'run', openApiSpecPath,
+    '--url', api.url,
+    '--checks', CHECKS,
+    '--seed', SEED,
+    '--max-time', String(options.maxSeconds),
+    '--workers', '2',
+    '--generation-database', 'none',
+    '--no-color',
+    ...(options.headers ?? []).flatMap((header) => ['--header', header]),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(requireTestEnv('TEST_SCHEMATHESIS_BIN'), args, {
+      cwd: workDirectory,
+      env: { ...process.env, SCHEMATHESIS_HOOKS: 'contract_hooks', PYTHONPATH: HOOKS_DIRECTORY, PYTHONDONTWRITEBYTECODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, output }));
+  });
+}
+
+/** The failures section and summary: what a reader needs when the run fails, without the noise. */
+function findings(output: string): string {
+  const start = output.indexOf('FAILURES');
+  return (start === -1 ? output : output.slice(start)).slice(0, 20_000);
+}
+
+describe('requests generated from openapi.yaml', () => {
+  test('with an access token, every answer is one the contract describes', { timeout: 120_000 }, async () => {
+    const run = await schemathesis({ maxSeconds: 50, headers: [`Authorization: Bearer ${accessToken}`] });
+    expect(run.output).toMatch(/Test cases:\s+\d+ generated/);
+    expect(run.exitCode, findings(run.output)).toBe(0);
+  });
+
+  test('without credentials, every answer is one the contract describes', { timeout: 90_000 }, async () => {
+    const run = await schemathesis({ maxSeconds: 20 });
+    expect(run.output).toMatch(/Test cases:\s+\d+ generated/);
+    expect(run.exitCode, findings(run.output)).toBe(0);
+  });
+});
