@@ -1182,8 +1182,8 @@ export interface components {
              * @description When the link stops working; in the future, at most 365 days ahead. Unset: never.
              */
             expires_at?: string;
-            /** @description Asked for on the public page; at least 8 characters. Stored as a bcrypt hash only. */
-            password?: string;
+            /** @description Asked for on the public page. Stored as a bcrypt hash only; 400 `weak_password` when too short or blank. */
+            password?: components["schemas"]["Password"];
             /** @description The link is exhausted after this many downloads. Unset: no limit. */
             max_downloads?: number;
         };
@@ -2340,6 +2340,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             431: components["responses"]["HeadersTooLarge"];
         };
     };
@@ -2347,8 +2348,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                /** @description `next_cursor` of the previous page. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
                 /** @description Only the links to this file. */
                 file_id?: string;
             };

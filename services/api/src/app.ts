@@ -35,6 +35,7 @@ import { operationsRouter } from '#src/platform/operations-routes.js';
 import { requestLogging } from '#src/platform/request-logging.js';
 import { memorySharePasswordRateLimit, sharePasswordLimits, type SharePasswordRateLimit } from '#src/shares/share-password-rate-limit.js';
 import { publicSharesRouter, sharesRouter } from '#src/shares/shares-routes.js';
+import { shareFieldChecks } from '#src/shares/shares-input.js';
 
 export interface AppDependencies {
   config: Config;
@@ -129,7 +130,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config)] }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...shareFieldChecks] }));
   return app;
 }
 

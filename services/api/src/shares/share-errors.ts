@@ -34,7 +34,7 @@ export const shareErrors = {
     }),
   invalidShareExpiry: (message: string) =>
     new Problem({
-      status: 400,
+      status: 422,
       code: 'invalid_share_expiry',
       title: 'The expiry is not acceptable',
       detail: `expires_at ${message}.`,

@@ -1,6 +1,8 @@
 // The shapes openapi.yaml gives the share endpoints, checked again where they are read: the OpenAPI
 // validator checks them first today, but nothing here may turn a bad value into a 500 if it did not
 // (a non-uuid id reaching PostgreSQL, a number where a password string belongs).
+import { assertAcceptablePassword } from '#src/auth/credentials.js';
+import type { FieldCheck } from '#src/platform/field-problems.js';
 import { z } from 'zod';
 import { errors } from '#src/platform/errors.js';
 
@@ -31,3 +33,18 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, wh
     result.error.issues.map((issue) => ({ path: [where, ...issue.path].join('/'), message: issue.message })),
   );
 }
+
+/**
+ * The contract refuses a short or blank link password with its schema; this gives that refusal the
+ * same `weak_password` code an account password gets.
+ */
+export const shareFieldChecks: FieldCheck[] = [
+  {
+    method: 'POST',
+    path: /^\/v1\/files\/[^/]+\/shares$/,
+    field: '/body/password',
+    check(value) {
+      if (typeof value === 'string') assertAcceptablePassword(value, '/body/password');
+    },
+  },
+];
