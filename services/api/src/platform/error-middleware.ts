@@ -1,21 +1,21 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
-import { errors, type FieldError } from './errors.js';
+import { errors } from './errors.js';
 import { Problem } from './problem.js';
 
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
   type?: string;
-  errors?: Array<{ path?: string; message?: string }>;
   message?: string;
   /** http-errors' mark of a message written for the client (set on every 4xx it makes). */
   expose?: boolean;
 }
 
 /**
- * Turns whatever was thrown into a Problem. Errors from body parsing and from the OpenAPI
- * validator are translated to catalogue entries; anything unknown is a bare 500 and is logged.
+ * Turns whatever was thrown into a Problem. Errors from body parsing and other libraries are
+ * translated to catalogue entries (the contract validator throws Problems itself); anything
+ * unknown is a bare 500 and is logged.
  */
 export function toProblem(error: unknown, method: string, path: string, bodyLimitBytes: number): Problem {
   if (error instanceof Problem) return error;
@@ -26,15 +26,7 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   if (httpError.type === 'encoding.unsupported' || httpError.type === 'charset.unsupported') {
     return errors.unsupportedMediaType(httpError.message ?? 'Unsupported encoding.');
   }
-  if (status === 400 && Array.isArray(httpError.errors)) {
-    const fieldErrors: FieldError[] = httpError.errors.map((item) => ({
-      path: item.path ?? '',
-      message: item.message ?? 'is invalid',
-    }));
-    return errors.validationFailed(fieldErrors);
-  }
   if (status === 404) return errors.routeNotFound(method, path);
-  if (status === 405) return errors.methodNotAllowed(method, path);
   if (status === 415) return errors.unsupportedMediaType(httpError.message ?? 'Send application/json.');
   if (status === 413) return errors.payloadTooLarge(bodyLimitBytes);
   // Any other client error a library raised (a path escape that does not decode, a gzip body that

@@ -31,8 +31,14 @@ export const errors = {
     new Problem({ status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail }),
   routeNotFound: (method: string, path: string) =>
     new Problem({ status: 404, code: 'route_not_found', title: 'No such route', detail: `${method} ${path} does not exist.` }),
-  methodNotAllowed: (method: string, path: string) =>
-    new Problem({ status: 405, code: 'method_not_allowed', title: 'Method not allowed', detail: `${method} is not allowed on ${path}.` }),
+  methodNotAllowed: (method: string, path: string, allow: string) =>
+    new Problem({
+      status: 405,
+      code: 'method_not_allowed',
+      title: 'Method not allowed',
+      detail: `${method} is not allowed on ${path}.`,
+      headers: { Allow: allow },
+    }),
   unauthenticated: (detail = 'Send a valid access token or API key as "Authorization: Bearer <token>".') =>
     new Problem({
       status: 401,
