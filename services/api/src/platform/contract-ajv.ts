@@ -1,4 +1,4 @@
-import { Ajv2020, type ErrorObject, type Options } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
 import { CONTRACT_ID } from './contract-document.js';
 import type { FieldError } from './errors.js';
@@ -20,7 +20,13 @@ const ROLE_OPTIONS: Record<ContractAjvRole, Options> = {
   response: { coerceTypes: false, useDefaults: false },
 };
 
-export function contractAjv(spec: Record<string, unknown>, role: ContractAjvRole): Ajv2020 {
+export interface ContractAjv {
+  ajv: Ajv2020;
+  /** The validator of a schema inside the contract (a `$ref`), compiled once however often asked for. */
+  compileRef(ref: string): ValidateFunction;
+}
+
+export function contractAjv(spec: Record<string, unknown>, role: ContractAjvRole): ContractAjv {
   const ajv = new Ajv2020({
     ...ROLE_OPTIONS[role],
     // The contract mixes OpenAPI keywords into its schemas (`examples`, `allowReserved` nearby):
@@ -33,7 +39,22 @@ export function contractAjv(spec: Record<string, unknown>, role: ContractAjvRole
   });
   addFormats(ajv, { mode: 'fast' });
   ajv.addSchema(spec, CONTRACT_ID);
-  return ajv;
+  // Each component schema also under its own key: Ajv then compiles it once and every `$ref` to it
+  // reuses that, where a `$ref` into the document alone is compiled afresh for each schema using it.
+  const schemas = (spec.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
+  for (const [name, schema] of Object.entries(schemas)) ajv.addSchema(schema as object, `${CONTRACT_ID}#/components/schemas/${name}`);
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    ajv,
+    compileRef(ref) {
+      let validate = compiled.get(ref);
+      if (!validate) {
+        validate = ajv.compile({ $ref: ref });
+        compiled.set(ref, validate);
+      }
+      return validate;
+    },
+  };
 }
 
 /**

@@ -18,8 +18,11 @@ export interface ContractParameter {
   in: ParameterLocation;
   required: boolean;
   allowEmptyValue: boolean;
-  /** `$ref` to the parameter's schema inside the contract. */
-  schemaRef: string;
+  /**
+   * The parameter's schema itself, its `$ref`s pointing into the contract: inline rather than a
+   * `$ref`, as Ajv fills in a `default` only where it sees it beside `properties`.
+   */
+  schema: Record<string, unknown>;
 }
 
 export interface ContractResponse {
@@ -98,7 +101,7 @@ function listParameters(spec: Json, value: unknown, pointer: string): ContractPa
       in: location,
       required: parameter.required === true,
       allowEmptyValue: parameter.allowEmptyValue === true,
-      schemaRef: schemaRef(`${at}/schema`),
+      schema: withContractRefs(parameter.schema),
     };
   });
 }
@@ -139,6 +142,17 @@ function dereference(spec: Json, value: unknown, pointer: string): { object: Jso
     found = isObject(found) ? found[segment.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
   }
   return dereference(spec, found, target);
+}
+
+function withContractRefs(schema: Json): Json {
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (!isObject(value)) return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, key === '$ref' && typeof item === 'string' && item.startsWith('#') ? `${CONTRACT_ID}${item}` : rewrite(item)]),
+    );
+  };
+  return rewrite(schema) as Json;
 }
 
 function escapePointer(segment: string): string {

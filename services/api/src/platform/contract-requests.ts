@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { ContractOperation, ContractParameter, ParameterLocation } from './contract-document.js';
-import { toFieldErrors } from './contract-ajv.js';
+import { toFieldErrors, type ContractAjv } from './contract-ajv.js';
 import { errors, type FieldError } from './errors.js';
 
 /** What a request's check needs of it: Express's `Request` has all of it. */
@@ -28,7 +28,7 @@ const GROUP_PREFIX: Record<ParameterLocation, string> = { query: '/query', heade
  * unknown or empty ones), path parameters and headers (coerced from strings), and its body. The
  * parameter groups report their first error and the body its own, as the errors of one 400.
  */
-export function compileRequestCheck(operation: ContractOperation, ajv: { parameters: Ajv2020; body: Ajv2020 }): RequestCheck {
+export function compileRequestCheck(operation: ContractOperation, ajv: { parameters: ContractAjv; body: ContractAjv }): RequestCheck {
   const { operationId, requestBody } = operation;
   const inGroup = (location: ParameterLocation) => operation.parameters.filter((parameter) => parameter.in === location);
   const queryParameters = inGroup('query');
@@ -37,11 +37,11 @@ export function compileRequestCheck(operation: ContractOperation, ajv: { paramet
   const groups: Array<{ location: ParameterLocation; validate: ValidateFunction }> = [];
   for (const location of ['query', 'header', 'path'] as const) {
     const parameters = inGroup(location);
-    if (parameters.length > 0) groups.push({ location, validate: ajv.parameters.compile(objectOf(parameters)) });
+    if (parameters.length > 0) groups.push({ location, validate: ajv.parameters.ajv.compile(objectOf(parameters)) });
   }
   const validateQuery = groups.find((group) => group.location === 'query')?.validate;
   const bodies = new Map<string, ValidateFunction>();
-  for (const [mediaType, ref] of requestBody?.content ?? []) bodies.set(mediaType, ajv.body.compile({ $ref: ref }));
+  for (const [mediaType, ref] of requestBody?.content ?? []) bodies.set(mediaType, ajv.body.compileRef(ref));
 
   return (request, pathParams) => {
     const query = queryOf(request, queryNames, emptyAllowed, validateQuery !== undefined);
@@ -90,7 +90,7 @@ function bodyErrors(request: RequestParts, required: boolean, bodies: ReadonlyMa
 function objectOf(parameters: readonly ContractParameter[]): Record<string, unknown> {
   return {
     type: 'object',
-    properties: Object.fromEntries(parameters.map((parameter) => [parameter.name, { $ref: parameter.schemaRef }])),
+    properties: Object.fromEntries(parameters.map((parameter) => [parameter.name, parameter.schema])),
     required: parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name),
   };
 }

@@ -1,5 +1,6 @@
-import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { Response } from 'express';
+import type { ContractAjv } from './contract-ajv.js';
 import type { ContractOperation } from './contract-document.js';
 
 /** Why a response differs from the contract, or undefined when it does not. */
@@ -14,11 +15,11 @@ export class ContractDriftError extends Error {
  * Compiles, once, every response an operation declares. A status is looked up exactly, then by its
  * range (`4XX`), then `default`; a response without content must have no body.
  */
-export function compileResponseCheck(operation: ContractOperation, ajv: Ajv2020): ResponseCheck {
+export function compileResponseCheck(operation: ContractOperation, { ajv, compileRef }: ContractAjv): ResponseCheck {
   const byStatus = new Map<string, Map<string, ValidateFunction>>();
   for (const [status, response] of operation.responses) {
     const validators = new Map<string, ValidateFunction>();
-    for (const [mediaType, ref] of response.content) validators.set(mediaType, ajv.compile({ $ref: ref }));
+    for (const [mediaType, ref] of response.content) validators.set(mediaType, compileRef(ref));
     byStatus.set(status, validators);
   }
   return (status, contentType, body) => {
