@@ -21,6 +21,9 @@ export interface CheckedRequest {
 
 export type RequestCheck = (request: RequestParts, pathParams: Record<string, string>) => CheckedRequest;
 
+const NO_QUERY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_ERRORS: readonly FieldError[] = Object.freeze([]);
+
 const GROUP_PREFIX: Record<ParameterLocation, string> = { query: '/query', header: '/headers', path: '/params' };
 
 /**
@@ -43,23 +46,26 @@ export function compileRequestCheck(operation: ContractOperation, ajv: { paramet
   const bodies = new Map<string, ValidateFunction>();
   for (const [mediaType, ref] of requestBody?.content ?? []) bodies.set(mediaType, ajv.body.compileRef(ref));
 
+  // What most requests (no query, nothing to coerce) are answered with: one object, not one each.
+  const unchanged: CheckedRequest = { operationId, query: NO_QUERY };
   return (request, pathParams) => {
     const query = queryOf(request, queryNames, emptyAllowed, validateQuery !== undefined);
-    const fieldErrors: FieldError[] = [];
+    let fieldErrors = NO_ERRORS;
     for (const { location, validate } of groups) {
       const data = location === 'query' ? query : location === 'path' ? { ...pathParams } : request.headers;
       if (!validate(data)) {
-        fieldErrors.push(...toFieldErrors(GROUP_PREFIX[location], validate.errors));
+        fieldErrors = toFieldErrors(GROUP_PREFIX[location], validate.errors);
         break;
       }
     }
-    if (requestBody) fieldErrors.push(...bodyErrors(request, requestBody.required, bodies));
+    if (requestBody) {
+      const inBody = bodyErrors(request, requestBody.required, bodies);
+      if (inBody.length > 0) fieldErrors = [...fieldErrors, ...inBody];
+    }
     if (fieldErrors.length > 0) throw errors.validationFailed(fieldErrors);
-    return { operationId, query };
+    return query === NO_QUERY ? unchanged : { operationId, query };
   };
 }
-
-const NO_QUERY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 function queryOf(request: RequestParts, names: ReadonlySet<string>, emptyAllowed: ReadonlySet<string>, declared: boolean): Record<string, unknown> {
   if (!request.url.includes('?')) return declared ? {} : NO_QUERY;
@@ -74,17 +80,17 @@ function queryOf(request: RequestParts, names: ReadonlySet<string>, emptyAllowed
   return { ...parsed };
 }
 
-function bodyErrors(request: RequestParts, required: boolean, bodies: ReadonlyMap<string, ValidateFunction>): FieldError[] {
+function bodyErrors(request: RequestParts, required: boolean, bodies: ReadonlyMap<string, ValidateFunction>): readonly FieldError[] {
   const header = request.headers['content-type'];
   const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
   if (!mediaType) {
-    if (!required) return [];
+    if (!required) return NO_ERRORS;
     throw errors.unsupportedMediaType('media type not specified');
   }
   const validate = bodies.get(mediaType);
   if (!validate) throw errors.unsupportedMediaType(`unsupported media type ${mediaType}`);
-  if (request.body === undefined) return required ? [{ path: '/body', message: "must have required property 'body'" }] : [];
-  return validate(request.body) ? [] : toFieldErrors('/body', validate.errors);
+  if (request.body === undefined) return required ? [{ path: '/body', message: "must have required property 'body'" }] : NO_ERRORS;
+  return validate(request.body) ? NO_ERRORS : toFieldErrors('/body', validate.errors);
 }
 
 function objectOf(parameters: readonly ContractParameter[]): Record<string, unknown> {
