@@ -62,7 +62,7 @@ export function compileRequestCheck(operation: ContractOperation, ajv: { paramet
       const inBody = bodyErrors(request, requestBody.required, bodies);
       if (inBody.length > 0) fieldErrors = [...fieldErrors, ...inBody];
     }
-    if (fieldErrors.length > 0) throw errors.validationFailed(fieldErrors);
+    if (fieldErrors.length > 0) throw errors.validationFailed([...fieldErrors]);
     return query === NO_QUERY ? unchanged : { operationId, query };
   };
 }
