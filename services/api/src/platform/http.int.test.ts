@@ -51,6 +51,7 @@ describe('http behaviour', () => {
   test('a method the route does not have is a problem', async () => {
     const response = await fetch(`${api.url}/v1/me`, { method: 'DELETE' });
     expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
     expect(await response.json()).toMatchObject({ code: 'method_not_allowed' });
   });
 
