@@ -731,10 +731,12 @@ export interface components {
             detail?: string;
             instance?: string;
             /**
-             * @description Stable, machine-readable error code, e.g. `validation_failed`, `email_taken`.
+             * @description Stable, machine-readable error code. The list is the server's error catalogue
+             *     (`services/api/src/platform/errors.ts`); a unit test keeps the two equal.
              * @example validation_failed
+             * @enum {string}
              */
-            code: string;
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "email_taken" | "file_not_found" | "file_too_large" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_idempotency_key" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {

@@ -1,8 +1,8 @@
-import { ConflictError, ValidationError, APIError } from '@baketsu/sdk';
+import { ConflictError, ValidationError, APIError, type Problem } from '@baketsu/sdk';
 import { describe, expect, it } from 'vitest';
 import { formErrorsFrom } from './problems.server.js';
 
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}) => ({ type: 'about:blank', title: `title ${code}`, status, code, ...extra });
+const problem = (status: number, code: Problem['code'], extra: Record<string, unknown> = {}) => ({ type: 'about:blank', title: `title ${code}`, status, code, ...extra });
 
 describe('formErrorsFrom', () => {
   it('puts field errors under their fields', () => {

@@ -1,7 +1,9 @@
 import express, { type Router } from 'express';
+import type { ResponseBody } from '#src/platform/contract-types.js';
+import { validatedBody } from '#src/platform/contract-validator.js';
 import { errors } from '#src/platform/errors.js';
 import type { ApiKeyService } from './api-keys.js';
-import { principalOf, requirePrincipal, type BearerResolver, type Scope } from './authenticate.js';
+import { principalOf, requirePrincipal, type BearerResolver } from './authenticate.js';
 
 export function apiKeyRouter(deps: { apiKeys: ApiKeyService; resolveBearer: BearerResolver }): Router {
   const router = express.Router();
@@ -14,13 +16,12 @@ export function apiKeyRouter(deps: { apiKeys: ApiKeyService; resolveBearer: Bear
   };
 
   router.post('/v1/api-keys', requireSession, async (request, response) => {
-    const body = request.body as { name: string; scopes: Scope[] };
-    const key = await deps.apiKeys.create(sessionAccount(request), body);
+    const key = await deps.apiKeys.create(sessionAccount(request), validatedBody('createApiKey', request));
     response.status(201).set('Cache-Control', 'no-store').json(key);
   });
 
   router.get('/v1/api-keys', requireSession, async (request, response) => {
-    response.json({ data: await deps.apiKeys.list(sessionAccount(request)) });
+    response.json({ data: await deps.apiKeys.list(sessionAccount(request)) } satisfies ResponseBody<'listApiKeys'>);
   });
 
   router.delete('/v1/api-keys/:id', requireSession, async (request, response) => {

@@ -1,4 +1,6 @@
 import express, { type Router } from 'express';
+import type { ResponseBody } from '#src/platform/contract-types.js';
+import { validatedBody } from '#src/platform/contract-validator.js';
 import { errors } from '#src/platform/errors.js';
 import { Problem } from '#src/platform/problem.js';
 import type { AuthService } from './auth-service.js';
@@ -8,32 +10,17 @@ import { validApiKeyName } from './api-keys.js';
 import { assertAcceptablePassword, normalizeEmail } from './credentials.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
 
-interface CredentialsBody {
-  email: string;
-  password: string;
-}
-
-interface RefreshBody {
-  refresh_token: string;
-}
-
-interface PasswordChangeBody {
-  current_password: string;
-  new_password: string;
-}
-
 export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateLimit; resolveBearer: BearerResolver }): Router {
   const { auth, loginRateLimit } = deps;
   const router = express.Router();
 
   router.post('/v1/auth/register', async (request, response) => {
-    const body = request.body as CredentialsBody;
-    const account = await auth.register(body);
+    const account = await auth.register(validatedBody('register', request));
     response.status(201).location(`/v1/me`).json(account);
   });
 
   router.post('/v1/auth/login', async (request, response) => {
-    const body = request.body as CredentialsBody;
+    const body = validatedBody('login', request);
     await loginRateLimit.beforeAttempt(request.ip ?? 'unknown', body.email);
     try {
       const tokens = await auth.login(body);
@@ -46,17 +33,17 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
   });
 
   router.post('/v1/auth/refresh', async (request, response) => {
-    const tokens = await auth.refresh((request.body as RefreshBody).refresh_token);
+    const tokens = await auth.refresh(validatedBody('refreshTokens', request).refresh_token);
     response.set('Cache-Control', 'no-store').json(tokens);
   });
 
   router.post('/v1/auth/logout', async (request, response) => {
-    await auth.logout((request.body as RefreshBody).refresh_token);
+    await auth.logout(validatedBody('logout', request).refresh_token);
     response.status(204).end();
   });
 
   router.get('/v1/me', requirePrincipal(deps.resolveBearer), (request, response) => {
-    response.json(principalOf(request).account);
+    response.json(principalOf(request).account satisfies ResponseBody<'getMe'>);
   });
 
   // A wrong current password counts against the account exactly like a failed sign-in, so a stolen
@@ -65,7 +52,7 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
     const principal = principalOf(request);
     // A leaked API key must not be able to take over the account by replacing its password.
     if (principal.via !== 'access_token' || !principal.sessionId) throw errors.passwordSessionRequired();
-    const body = request.body as PasswordChangeBody;
+    const body = validatedBody('changePassword', request);
     const email = principal.account.email;
     await loginRateLimit.beforeAttempt(request.ip ?? 'unknown', email);
     try {

@@ -51,6 +51,8 @@ describe('file management', () => {
 
   it('searches by name (case-insensitive, wildcards literal) and filters by type family', async () => {
     expect((await list('q=PHOTO')).items.map((f) => f.name).sort()).toEqual(['Holiday photo.jpg', 'a-photo.png']);
+    // A space as URLSearchParams (and so the SDK) writes it: "+", a reserved character, not escaped.
+    expect((await list(new URLSearchParams({ q: 'holiday photo' }).toString())).items.map((f) => f.name)).toEqual(['Holiday photo.jpg']);
     expect((await list('q=100%25_')).items.map((f) => f.name)).toEqual(['100%_real.txt']);
     expect((await list('q=_')).items.map((f) => f.name)).toEqual(['100%_real.txt']);
     // Form encoding (URLSearchParams, browsers) sends a space as '+': the contract takes it as one.

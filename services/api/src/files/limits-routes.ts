@@ -1,6 +1,7 @@
 // GET/PATCH /v1/me/limits: the account sees its quota and cap, and may lower its own cap.
 import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
+import { validatedBody } from '#src/platform/contract-validator.js';
 import { errors } from '#src/platform/errors.js';
 import type { FilesDeps } from './files-deps.js';
 import { effectiveLimits, readAccountLimits, setOwnSpendCap } from './limits.js';
@@ -31,7 +32,7 @@ export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }
   router.patch('/v1/me/limits', requirePrincipal(deps.resolveBearer, 'write'), async (request, response) => {
     const principal = principalOf(request);
     const accountId = principal.account.id;
-    const { monthly_spend_cap: cap } = request.body as { monthly_spend_cap: string | null };
+    const { monthly_spend_cap: cap } = validatedBody('updateLimits', request);
     const row = await readAccountLimits(deps.pool, accountId);
     const limits = effectiveLimits(row, config);
     const wanted = cap === null ? null : decimalToMicros(cap);

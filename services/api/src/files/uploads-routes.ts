@@ -1,5 +1,7 @@
 import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
+import type { ResponseBody } from '#src/platform/contract-types.js';
+import { validatedBody } from '#src/platform/contract-validator.js';
 import type { FilesDeps } from './files-deps.js';
 import { abortUpload, describeUpload, pendingUploads, resignParts } from './multipart-parts.js';
 import { resignSinglePut } from './presign.js';
@@ -19,9 +21,9 @@ export function uploadsRouter(deps: FilesDeps & { resolveBearer: BearerResolver 
   });
 
   router.post('/v1/uploads/:id/parts', write, async (request, response) => {
-    const { part_numbers } = request.body as { part_numbers: number[] };
+    const { part_numbers } = validatedBody('signUploadParts', request);
     const parts = await resignParts(deps, accountOf(request), String(request.params.id), part_numbers);
-    response.set('Cache-Control', 'no-store').json({ parts });
+    response.set('Cache-Control', 'no-store').json({ parts } satisfies ResponseBody<'signUploadParts'>);
   });
 
   router.post('/v1/uploads/:id/url', write, async (request, response) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApiSpecPath } from './openapi-http.js';
+import { openApiSpecPath } from './contract-document.js';
 import { requireTestEnv, startTestApi, type TestApi } from './testing/index.js';
 
 const HOOKS_DIRECTORY = fileURLToPath(new URL('./testing/schemathesis/', import.meta.url));

@@ -8,7 +8,6 @@ interface HttpLikeError {
   status?: number;
   statusCode?: number;
   type?: string;
-  errors?: Array<{ path?: string; message?: string }>;
   message?: string;
   /** http-errors' mark of a message written for the client (set on every 4xx it makes). */
   expose?: boolean;
@@ -21,8 +20,9 @@ interface HttpLikeError {
 const CLIENT_WENT_AWAY = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED']);
 
 /**
- * Turns whatever was thrown into a Problem. Errors from body parsing and from the OpenAPI
- * validator are translated to catalogue entries; anything unknown is a bare 500 and is logged.
+ * Turns whatever was thrown into a Problem. Errors from body parsing and other libraries are
+ * translated to catalogue entries (the contract validator throws Problems itself); anything
+ * unknown is a bare 500 and is logged.
  */
 export function toProblem(error: unknown, method: string, path: string, bodyLimitBytes: number): Problem {
   if (error instanceof Problem) return error;
@@ -33,17 +33,8 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   if (httpError.type === 'encoding.unsupported' || httpError.type === 'charset.unsupported') {
     return errors.unsupportedMediaType(httpError.message ?? 'Unsupported encoding.');
   }
-  if (status === 400 && Array.isArray(httpError.errors)) {
-    const fieldErrors: FieldError[] = httpError.errors.map((item) => ({
-      path: item.path ?? '',
-      message: item.message ?? 'is invalid',
-    }));
-    return errors.validationFailed(fieldErrors);
-  }
   if (status === 404) return errors.routeNotFound(method, path);
-  if (status === 405) return errors.methodNotAllowed(method, path, allowedMethods(httpError.headers?.['Allow']));
-  // The validator's own message names no media type ("unsupported media type undefined").
-  if (status === 415) return errors.unsupportedMediaType('Send the request body as application/json.');
+  if (status === 415) return errors.unsupportedMediaType(httpError.message ?? 'Send application/json.');
   if (status === 413) return errors.payloadTooLarge(bodyLimitBytes);
   // Any other client error a library raised (a path escape that does not decode, a gzip body that
   // does not inflate) is the client's to fix, never a 500.
@@ -84,16 +75,6 @@ export function problemMiddleware(options: { bodyLimitBytes: number; logger: Log
 function fieldErrorsOf(problem: Problem): FieldError[] {
   const fieldErrors = problem.extensions['errors'];
   return Array.isArray(fieldErrors) ? (fieldErrors as FieldError[]) : [];
-}
-
-const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
-/** `Allow` as the router reported it ("delete, get"), in RFC 9110's form; GET implies HEAD in Express. */
-function allowedMethods(reported: unknown): string[] {
-  const methods = new Set(typeof reported === 'string' ? reported.split(',').map((method) => method.trim().toUpperCase()).filter(Boolean) : []);
-  if (methods.has('GET')) methods.add('HEAD');
-  const rank = (method: string) => (METHOD_ORDER.includes(method) ? METHOD_ORDER.indexOf(method) : METHOD_ORDER.length);
-  return [...methods].sort((a, b) => rank(a) - rank(b));
 }
 
 export const unknownRouteHandler: RequestHandler = (request, _response, next) => {

@@ -31,14 +31,14 @@ export const errors = {
     new Problem({ status: 415, code: 'unsupported_media_type', title: 'Unsupported media type', detail }),
   routeNotFound: (method: string, path: string) =>
     new Problem({ status: 404, code: 'route_not_found', title: 'No such route', detail: `${method} ${path} does not exist.` }),
-  /** `allowed` is what the route answers to; RFC 9110 requires it in `Allow` on every 405. */
-  methodNotAllowed: (method: string, path: string, allowed: readonly string[]) =>
+  /** `allow` is what the route answers to (`GET, HEAD`); RFC 9110 requires it in `Allow` on every 405. */
+  methodNotAllowed: (method: string, path: string, allow: string) =>
     new Problem({
       status: 405,
       code: 'method_not_allowed',
       title: 'Method not allowed',
-      detail: `${method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
-      headers: { Allow: allowed.join(', ') },
+      detail: `${method} is not allowed on ${path}; use ${allow}.`,
+      headers: { Allow: allow },
     }),
   /** Node's HTTP parser refused the request line or headers before any route saw them. */
   headersTooLarge: (limitBytes: number) =>

@@ -1,27 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, type Router } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
 import swaggerUiDist from 'swagger-ui-dist';
+import { openApiSpecPath } from './contract-document.js';
+import { contractValidator } from './contract-validator.js';
 import { documentSecurityHeaders } from './security-headers.js';
-
-export const openApiSpecPath = fileURLToPath(new URL('../../../../openapi.yaml', import.meta.url));
 
 /** Routes outside the contract: operations endpoints that are not JSON, and the embedded store. */
 export const UNDOCUMENTED_PATHS = /^\/(metrics|openapi\.yaml|docs|storage)(\/|$)/;
 
-export function openApiValidator(options: { validateResponses: boolean }): RequestHandler[] {
-  return OpenApiValidator.middleware({
-    apiSpec: openApiSpecPath,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
-    validateResponses: options.validateResponses ? { onError: (error) => { throw error; } } : false,
-    // Authentication is done by our own middleware, which also knows API keys and revoked sessions.
-    validateSecurity: false,
-    ignorePaths: UNDOCUMENTED_PATHS,
-    validateFormats: true,
-    // No operation takes multipart/form-data: uploads go straight to storage.
-    fileUploader: false,
-  });
+/** Requests (and, in tests, responses) validated against openapi.yaml, per operation. */
+export function openApiValidator(options: { validateResponses: boolean }): RequestHandler {
+  return contractValidator({ validateResponses: options.validateResponses, ignorePaths: UNDOCUMENTED_PATHS });
 }
 
 /** `GET /openapi.yaml` and a self-hosted reference at `/docs` that needs no internet access. */

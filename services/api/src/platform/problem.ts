@@ -1,8 +1,11 @@
+import type { ProblemCode } from './contract-types.js';
+
 // The one error type of the API. Each instance renders as an RFC 9457 problem with a stable `code`;
-// factories in `errors.ts` are the only place codes and statuses are chosen.
+// factories in `errors.ts` are the only place codes and statuses are chosen, among the codes the
+// contract lists (Problem.code in openapi.yaml).
 export interface ProblemInit {
   status: number;
-  code: string;
+  code: ProblemCode;
   title: string;
   detail?: string;
   /** Extension members, rendered beside the standard ones (e.g. `errors`, `retry_after`). */
@@ -14,7 +17,7 @@ export interface ProblemInit {
 export class Problem extends Error {
   override readonly name = 'Problem';
   readonly status: number;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly title: string;
   readonly detail: string | undefined;
   readonly extensions: Record<string, unknown>;

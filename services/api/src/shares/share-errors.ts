@@ -1,9 +1,10 @@
 // The share links' part of the problem catalogue (platform/errors.ts holds the rest). Kept in the
 // feature while other features grow the main catalogue in parallel.
+import type { ProblemCode } from '#src/platform/contract-types.js';
 import { Problem } from '#src/platform/problem.js';
 
 /** Shown for every link that no longer works, whatever the reason, so the page can say it plainly. */
-const gone = (code: string, title: string, detail: string) => new Problem({ status: 410, code, title, detail });
+const gone = (code: ProblemCode, title: string, detail: string) => new Problem({ status: 410, code, title, detail });
 
 export const shareErrors = {
   shareNotFound: (id?: string) =>
