@@ -11,6 +11,7 @@ export default defineConfig({
   dts: true,
   // Shared chunks keep one copy of each error class per format, so `instanceof` holds across entries.
   splitting: true,
+  treeshake: true,
   clean: true,
   target: 'es2022',
   platform: 'neutral',

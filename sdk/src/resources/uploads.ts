@@ -1,7 +1,9 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload, UploadList } from '../types.js';
+import type { APIPromise } from '../api-promise.js';
+import type { BaketsuFile, CompleteParams, FileUpdateParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload, UploadList } from '../types.js';
 import type { SourcePlatform, UploadData } from '../upload/source.js';
+import type { UploadTask } from '../upload/task.js';
 import { Uploader, type UploadApi, type UploadOptions } from '../upload/upload.js';
 
 /**
@@ -23,12 +25,12 @@ export class UploadsResource implements UploadApi {
    * Reserves an upload; not retried unless `idempotencyKey` is given, since each call reserves anew.
    * With a key, the API answers a retry with the first answer (for 24 hours).
    */
-  presign(params: PresignParams, options?: RequestOptions): Promise<PresignResponse> {
+  presign(params: PresignParams, options?: RequestOptions): APIPromise<PresignResponse> {
     return this.http.request({ method: 'POST', path: '/v1/files/presign', body: params, options });
   }
 
   /** The upload, with the parts storage already holds. */
-  get(uploadId: string, options?: RequestOptions): Promise<Upload> {
+  get(uploadId: string, options?: RequestOptions): APIPromise<Upload> {
     return this.http.request({ method: 'GET', path: `/v1/uploads/${encodeId(uploadId)}`, options });
   }
 
@@ -36,7 +38,7 @@ export class UploadsResource implements UploadApi {
    * The newest 100 pending uploads (not completed, aborted or failed), newest first: how a client
    * that kept no state finds an interrupted upload again, by name and size, to `resume` it.
    */
-  list(options?: RequestOptions): Promise<UploadList> {
+  list(options?: RequestOptions): APIPromise<UploadList> {
     return this.http.request({ method: 'GET', path: '/v1/uploads', options });
   }
 
@@ -53,7 +55,7 @@ export class UploadsResource implements UploadApi {
   }
 
   /** A fresh URL for a single-PUT upload whose first URL expired; it binds the same bytes. */
-  url(uploadId: string, options?: RequestOptions): Promise<SignedPut> {
+  url(uploadId: string, options?: RequestOptions): APIPromise<SignedPut> {
     return this.http.request({ method: 'POST', path: `/v1/uploads/${encodeId(uploadId)}/url`, idempotent: true, options });
   }
 
@@ -61,22 +63,31 @@ export class UploadsResource implements UploadApi {
    * Creates the file once storage holds every byte; completing twice returns the same file. Without
    * `parts`, the API uses every part storage holds.
    */
-  complete(uploadId: string, params: Omit<CompleteParams, 'upload_id'> = {}, options?: RequestOptions): Promise<BaketsuFile> {
+  complete(uploadId: string, params: Omit<CompleteParams, 'upload_id'> = {}, options?: RequestOptions): APIPromise<BaketsuFile> {
     return this.http.request({ method: 'POST', path: '/v1/files/complete', body: { upload_id: uploadId, ...params }, idempotent: true, options });
   }
 
   /** Storage discards what was sent; aborting twice is fine. */
-  abort(uploadId: string, options?: RequestOptions): Promise<void> {
+  abort(uploadId: string, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/uploads/${encodeId(uploadId)}`, options });
   }
 
-  /** Finishes an interrupted upload with the same data: only the parts storage lacks (a single PUT is sent again). */
-  resume(uploadId: string, data: UploadData, options?: UploadOptions): Promise<BaketsuFile> {
+  /**
+   * Finishes an interrupted or paused upload with the same data: only the parts storage lacks are
+   * sent (a single PUT is sent again whole), after the parts it holds are checked against the data;
+   * other data is refused with an `UploadDataError`. Returns an `UploadTask`, which can be paused again.
+   */
+  resume(uploadId: string, data: UploadData, options?: UploadOptions): UploadTask {
     return this.uploader.resume(uploadId, data, options);
   }
 
   /** @internal */
-  getFile(fileId: string, options?: RequestOptions): Promise<BaketsuFile> {
+  getFile(fileId: string, options?: RequestOptions): APIPromise<BaketsuFile> {
     return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(fileId)}`, options });
+  }
+
+  /** @internal */
+  updateFile(fileId: string, params: FileUpdateParams, options?: RequestOptions): APIPromise<BaketsuFile> {
+    return this.http.request({ method: 'PATCH', path: `/v1/files/${encodeId(fileId)}`, body: params, idempotent: true, options });
   }
 }

@@ -1,7 +1,8 @@
 // The browser's side of a server-presigned upload, over a fake XMLHttpRequest: retries that wait as
 // long as storage or the page's server asks, resuming from an upload id, and stopping on abort.
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BaketsuError, ConflictError } from '../errors.js';
+import { BaketsuError, ConflictError, UploadDataError } from '../errors.js';
 import type { PresignResponse, SignedPart, Upload } from '../types.js';
 import { resumeWithPresigned, uploadWithPresigned } from './presigned.js';
 import type { UploadProgress } from './progress.js';
@@ -28,8 +29,10 @@ const pending = (held: number[]): Upload => ({
   created_at: new Date().toISOString(),
   part_size: PART,
   part_count: partCount,
-  parts: held.map((n) => ({ part_number: n, size: PART, etag: `"e${n}"` })),
+  // As S3 reports them: a part's ETag is the quoted MD5 of its bytes.
+  parts: held.map((n) => ({ part_number: n, size: PART, etag: `"${md5(data.subarray((n - 1) * PART, n * PART))}"` })),
 });
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 function install(respond?: (url: string, attempt: number) => XhrAnswer) {
   const storage = fakeXhrStorage(respond);
@@ -132,7 +135,8 @@ describe('resumeWithPresigned', () => {
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, code: 'upload_not_pending' });
     await expect(resumeWithPresigned(data, { ...pending([]), type: 'single', part_size: undefined, part_count: undefined }, { signParts })).rejects.toThrow(TypeError);
-    await expect(resumeWithPresigned(data.subarray(1), pending([]), { signParts })).rejects.toThrow(RangeError);
+    await expect(resumeWithPresigned(data.subarray(1), pending([]), { signParts })).rejects.toMatchObject({ name: 'UploadDataError', code: 'size_mismatch', uploadId: UPLOAD_ID });
+    await expect(resumeWithPresigned(data.subarray(1), pending([]), { signParts })).rejects.toBeInstanceOf(UploadDataError);
     expect(signParts).not.toHaveBeenCalled();
     expect(storage.log).toEqual([]);
   });
