@@ -2,7 +2,7 @@
 // or as parts, then complete. Every failure is a BaketsuError carrying the upload's id once there is
 // one. An abort (the `signal`, `abort()`) or data that breaks its declared size also aborts the upload
 // on the server; anything else — a pause, a timeout, a refusal — leaves it pending and resumable.
-import { abortErrorOf, AbortError, BaketsuError, ConflictError, UploadDataError } from '../errors.js';
+import { abortErrorOf, AbortError, BaketsuError, ConflictError, throwIfAborted, UploadDataError } from '../errors.js';
 import type { RequestOptions, ResolvedConfig } from '../options.js';
 import { isTransient, withRetries } from '../retry.js';
 import { linkSignal } from '../signals.js';
@@ -73,6 +73,8 @@ export class Uploader {
     if (!name) throw new TypeError('Baketsu: options.name is required for data without a name');
     const contentType = bareMediaType(options.contentType ?? source.type) ?? 'application/octet-stream';
     const sha256 = options.sha256 === true ? await this.checksum(source) : options.sha256;
+    // Stopped already (paused or aborted before the upload had an id): reserve nothing.
+    throwIfAborted(run.signal);
     const plan = await this.api.presign(
       {
         name,
