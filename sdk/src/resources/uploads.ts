@@ -1,7 +1,7 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type { APIPromise } from '../api-promise.js';
-import type { BaketsuFile, CompleteParams, FileUpdateParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload, UploadList } from '../types.js';
+import type { BaketsuFile, CompleteParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload, UploadList } from '../types.js';
 import type { SourcePlatform, UploadData } from '../upload/source.js';
 import type { UploadTask } from '../upload/task.js';
 import { Uploader, type UploadApi, type UploadOptions } from '../upload/upload.js';
@@ -10,7 +10,7 @@ import { Uploader, type UploadApi, type UploadOptions } from '../upload/upload.j
  * The upload protocol step by step, for apps that split it (e.g. a server presigns and a browser
  * sends the bytes). `files.upload` does all of it.
  */
-export class UploadsResource implements UploadApi {
+export class UploadsResource {
   /** @internal */
   readonly uploader: Uploader;
 
@@ -18,7 +18,17 @@ export class UploadsResource implements UploadApi {
     private readonly http: HttpClient,
     platform: SourcePlatform,
   ) {
-    this.uploader = new Uploader(this, http.config, platform);
+    const api: UploadApi = {
+      presign: (params, options) => this.presign(params, options),
+      get: (uploadId, options) => this.get(uploadId, options),
+      parts: (uploadId, numbers, options) => this.parts(uploadId, numbers, options),
+      url: (uploadId, options) => this.url(uploadId, options),
+      complete: (uploadId, params, options) => this.complete(uploadId, params, options),
+      abort: (uploadId, options) => this.abort(uploadId, options),
+      getFile: (fileId, options) => http.request({ method: 'GET', path: `/v1/files/${encodeId(fileId)}`, options }),
+      updateFile: (fileId, params, options) => http.request({ method: 'PATCH', path: `/v1/files/${encodeId(fileId)}`, body: params, idempotent: true, options }),
+    };
+    this.uploader = new Uploader(api, http.config, platform);
   }
 
   /**
@@ -79,15 +89,5 @@ export class UploadsResource implements UploadApi {
    */
   resume(uploadId: string, data: UploadData, options?: UploadOptions): UploadTask {
     return this.uploader.resume(uploadId, data, options);
-  }
-
-  /** @internal */
-  getFile(fileId: string, options?: RequestOptions): APIPromise<BaketsuFile> {
-    return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(fileId)}`, options });
-  }
-
-  /** @internal */
-  updateFile(fileId: string, params: FileUpdateParams, options?: RequestOptions): APIPromise<BaketsuFile> {
-    return this.http.request({ method: 'PATCH', path: `/v1/files/${encodeId(fileId)}`, body: params, idempotent: true, options });
   }
 }
