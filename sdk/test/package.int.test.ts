@@ -128,7 +128,7 @@ it('type-checks for a TypeScript consumer (module node16), including the openapi
   expect(result.stdout).toBe('');
 });
 
-it('runs examples/node-upload.ts as shipped, with a good key and with a bad one', { timeout: 60_000 }, async () => {
+it('runs examples/node-upload.ts as shipped: with a good key (tags set by the upload), a bad one, and no API', { timeout: 60_000 }, async () => {
   // The scratch project gets tsx from the monorepo, as a user would have it installed.
   await mkdir(path.join(scratch, 'node_modules'), { recursive: true });
   await symlink(path.join(sdkDir, '..', 'node_modules', 'tsx'), path.join(scratch, 'node_modules', 'tsx')).catch(() => {});
@@ -143,4 +143,8 @@ it('runs examples/node-upload.ts as shipped, with a good key and with a bad one'
 
   const bad = await run(process.execPath, ['--import', 'tsx', 'node-upload.ts', 'photo.jpg'], { cwd: scratch, env: { ...env, BAKETSU_API_KEY: 'bk_nope' } }).catch((e: { code: number; stderr: string }) => e);
   expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('Check BAKETSU_API_KEY') });
+
+  // Any other failure is told too, not swallowed: here no API listens on port 9.
+  const unreachable = await run(process.execPath, ['--import', 'tsx', 'node-upload.ts', 'photo.jpg'], { cwd: scratch, env: { ...env, BAKETSU_URL: 'http://127.0.0.1:9' } }).catch((e: { code: number; stderr: string }) => e);
+  expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringMatching(/ConnectionError \(connection_error\): Could not reach/) });
 });
