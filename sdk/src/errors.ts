@@ -96,7 +96,7 @@ export class AbortError extends BaketsuError {
 }
 /**
  * The data given does not fit the upload: a stream shorter or longer than its declared size
- * (`data_too_short`, `data_too_long`; the upload is aborted), data of another size
+ * (`data_too_short`, `data_too_long`; an upload it started is aborted), data of another size
  * (`size_mismatch`), or, on resume, bytes that differ from the parts storage holds (`part_mismatch`),
  * from the declared SHA-256 (`sha256_mismatch`), or that cannot be checked (`resume_unverifiable`).
  */

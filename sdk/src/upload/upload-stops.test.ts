@@ -176,6 +176,17 @@ describe('data that breaks its declared size', () => {
     expect(w.calls.at(-1)).toBe('abort');
   });
 
+  it('resuming, a short stream keeps the upload: its held parts still fit the right data', async () => {
+    let task!: UploadTask;
+    const w = world((n, body) => (n === 2 && body && task.pause(), 'store'));
+    task = w.uploader.upload(data, { name: 'data.bin' });
+    await failureOf(task);
+    const error = await failureOf(w.uploader.resume(UPLOAD_ID, streamOf(data.subarray(0, 20))));
+    expect(error).toMatchObject({ name: 'UploadDataError', code: 'data_too_short', uploadId: UPLOAD_ID });
+    expect(w.calls).not.toContain('abort');
+    await expect(w.uploader.resume(UPLOAD_ID, data)).resolves.toMatchObject({ id: 'file-1' });
+  });
+
   it('a stream longer than `size` aborts its upload too, before completing', async () => {
     const w = world();
     const longer = new Uint8Array(data.length + 1);

@@ -35,6 +35,8 @@ interface Run {
   options: UploadOptions;
   signal: AbortSignal;
   control: UploadControl;
+  /** This run presigned the upload (rather than resuming one that may hold other runs' parts). */
+  created: boolean;
 }
 
 export class Uploader {
@@ -88,6 +90,7 @@ export class Uploader {
       { ...this.requestOptions(run), idempotencyKey: globalThis.crypto.randomUUID() },
     );
     run.control.started(plan.upload_id);
+    run.created = true;
     options.onStart?.({ uploadId: plan.upload_id, type: plan.type, partSize: plan.part_size, partCount: plan.part_count });
     return this.transfer(plan.upload_id, source, run, new Map(), async (progress) => {
       if (plan.type === 'multipart') {
@@ -142,17 +145,18 @@ export class Uploader {
   private async guard(control: UploadControl, options: UploadOptions, work: (run: Run) => Promise<BaketsuFile>): Promise<BaketsuFile> {
     checkUploadOptions(options);
     const stop = linkSignal(options.signal);
+    const run: Run = { options, signal: stop.signal, control, created: false };
     const onStop = () => stop.abort(control.signal.reason);
     if (control.signal.aborted) onStop();
     else control.signal.addEventListener('abort', onStop, { once: true });
     try {
-      return await work({ options, signal: stop.signal, control });
+      return await work(run);
     } catch (error) {
       const failure = stop.signal.aborted ? abortErrorOf(stop.signal.reason) : error;
       const uploadId = control.uploadId;
       if (!(failure instanceof BaketsuError) || uploadId === undefined) throw failure;
       failure.uploadId = uploadId;
-      if (discards(failure)) await this.api.abort(uploadId, { timeout: 15_000 }).catch(() => {});
+      if (discards(failure, run)) await this.api.abort(uploadId, { timeout: 15_000 }).catch(() => {});
       throw failure;
     } finally {
       control.signal.removeEventListener('abort', onStop);
@@ -224,10 +228,13 @@ export class Uploader {
   }
 }
 
-/** What ends an upload for good: the caller aborting it, or data that breaks its declared size. */
-function discards(failure: BaketsuError): boolean {
+/**
+ * What ends an upload for good: the caller aborting it, or a stream that breaks the size it was
+ * presigned with. A resume keeps the upload then: its held parts still fit the right data.
+ */
+function discards(failure: BaketsuError, run: Run): boolean {
   if (failure instanceof AbortError) return failure.code === 'aborted';
-  return failure instanceof UploadDataError && (failure.code === 'data_too_short' || failure.code === 'data_too_long');
+  return run.created && failure instanceof UploadDataError && (failure.code === 'data_too_short' || failure.code === 'data_too_long');
 }
 
 const sizeMismatch = (detail: string) => new UploadDataError({ message: `The data is not the declared size: ${detail}`, code: 'size_mismatch' });
