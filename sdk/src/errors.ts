@@ -95,7 +95,8 @@ export class AbortError extends BaketsuError {
   override name = 'AbortError';
 }
 /**
- * The data given does not fit the upload: a stream shorter or longer than its declared size
+ * The data given does not fit the upload: a file path that cannot be read (`data_unreadable`), a
+ * stream shorter or longer than its declared size
  * (`data_too_short`, `data_too_long`; an upload it started is aborted), data of another size
  * (`size_mismatch`), or, on resume, bytes that differ from the parts storage holds (`part_mismatch`),
  * from the declared SHA-256 (`sha256_mismatch`), or that cannot be checked (`resume_unverifiable`).

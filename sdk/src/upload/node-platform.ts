@@ -18,8 +18,10 @@ const TYPES: Record<string, string> = {
 
 export const nodePlatform: SourcePlatform = {
   async fromPath(path) {
-    const info = await stat(path);
-    if (!info.isFile()) throw new TypeError(`Baketsu: ${path} is not a file`);
+    const info = await stat(path).catch((error: Error) => {
+      throw new UploadDataError({ message: `Cannot read ${path}: ${error.message}`, code: 'data_unreadable', cause: error });
+    });
+    if (!info.isFile()) throw new UploadDataError({ message: `${path} is not a file`, code: 'data_unreadable' });
     return {
       kind: 'random',
       size: info.size,
