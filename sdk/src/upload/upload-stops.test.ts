@@ -97,6 +97,21 @@ describe('pausing', () => {
     await expect(w.uploader.resume(UPLOAD_ID, data)).resolves.toMatchObject({ id: 'file-1' });
   });
 
+  it('resuming from a stream, checks each held part as the stream is read past it', async () => {
+    let task!: UploadTask;
+    const w = world((n, body) => (n === 2 && body && task.pause(), 'store'));
+    task = w.uploader.upload(data, { name: 'data.bin' });
+    await failureOf(task);
+    const stream = (bytes: Uint8Array) => new Blob([bytes.slice()]).stream();
+    w.calls.length = 0;
+    const error = await failureOf(w.uploader.resume(UPLOAD_ID, stream(data.map((byte) => byte ^ 1))));
+    expect(error).toMatchObject({ name: 'UploadDataError', code: 'part_mismatch', uploadId: UPLOAD_ID });
+    expect(w.calls).toEqual(['get']);
+    w.calls.length = 0;
+    await expect(w.uploader.resume(UPLOAD_ID, stream(data))).resolves.toMatchObject({ id: 'file-1' });
+    expect(w.calls).toEqual(['get', 'put 3', 'put 4', 'complete']);
+  });
+
   it('before the upload has an id, stops with nothing to keep', async () => {
     const w = world();
     const task = w.uploader.upload(data, { name: 'data.bin' });
