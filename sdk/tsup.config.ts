@@ -8,12 +8,17 @@ export default defineConfig({
     openapi: 'src/openapi.ts',
   },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Members marked @internal stay out of the published types.
+  dts: { compilerOptions: { stripInternal: true } },
   // Shared chunks keep one copy of each error class per format, so `instanceof` holds across entries.
   splitting: true,
+  // Through rollup: without it tsup turns CommonJS chunks into CommonJS with sucrase, which renames
+  // classes (`AuthenticationError.name === '_class3'`) and down-levels `?.`, `??` and class fields.
+  treeshake: true,
   clean: true,
   target: 'es2022',
   platform: 'neutral',
+  // @noble/hashes (a devDependency) is bundled in, so the package has no runtime dependencies.
   external: [/^node:/],
   outDir: 'dist',
 });

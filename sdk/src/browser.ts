@@ -8,8 +8,8 @@ export {
   type PresignedUploadResult,
   type SignParts,
 } from './upload/presigned.js';
-export { BaketsuError, ConflictError, ConnectionError, StorageError } from './errors.js';
+export { AbortError, BaketsuError, ConflictError, ConnectionError, StorageError, TimeoutError, UploadDataError } from './errors.js';
 export { withRetries, type RetryOptions } from './retry.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';
-export type { UploadStart } from './upload/upload.js';
+export type { UploadStart } from './upload/upload-options.js';
 export type { PresignResponse, SignedPart, Upload } from './types.js';

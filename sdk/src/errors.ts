@@ -78,13 +78,58 @@ export class RateLimitError extends BaketsuError {
 export class APIError extends BaketsuError {
   override name = 'APIError';
 }
-/** No response: DNS, refused or reset connection, or `timeout` elapsed (`code: 'timeout'`). */
+/** No response: DNS, refused or reset connection (`code: 'connection_error'`), or a {@link TimeoutError}. */
 export class ConnectionError extends BaketsuError {
   override name = 'ConnectionError';
+}
+/**
+ * No answer in time: `timeout` elapsed (`code: 'timeout'`), a storage PUT went `stallTimeout` without
+ * progress (`code: 'stalled'`), or the caller's signal aborted with a timeout (`AbortSignal.timeout()`).
+ * Retried like any connection failure; an upload it ends stays pending and resumable (`uploadId`).
+ */
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+}
+/**
+ * The caller stopped the operation: its `signal` aborted (`code: 'aborted'`; `cause` is the signal's
+ * reason), or an upload was paused (`code: 'paused'`). A paused upload stays pending, so
+ * `client.uploads.resume(error.uploadId, data)` continues it; an aborted one is discarded.
+ */
+export class AbortError extends BaketsuError {
+  override name = 'AbortError';
+}
+/**
+ * The data given does not fit the upload: a file path that cannot be read (`data_unreadable`), a
+ * stream shorter or longer than its declared size
+ * (`data_too_short`, `data_too_long`; an upload it started is aborted), data of another size
+ * (`size_mismatch`), or, on resume, bytes that differ from the parts storage holds (`part_mismatch`),
+ * from the declared SHA-256 (`sha256_mismatch`), or that cannot be checked (`resume_unverifiable`).
+ */
+export class UploadDataError extends BaketsuError {
+  override name = 'UploadDataError';
 }
 /** Object storage refused a part or object PUT; `code` is storage's (S3) error code. */
 export class StorageError extends BaketsuError {
   override name = 'StorageError';
+}
+
+/**
+ * What an aborted signal's `reason` becomes: a `BaketsuError` stays as it is, a timeout (the
+ * `TimeoutError` DOMException of `AbortSignal.timeout()`) is a {@link TimeoutError}, anything else an
+ * {@link AbortError} whose `cause` is the reason.
+ */
+export function abortErrorOf(reason: unknown): BaketsuError {
+  if (reason instanceof BaketsuError) return reason;
+  if ((reason as { name?: unknown } | null)?.name === 'TimeoutError') {
+    return new TimeoutError({ message: 'The operation timed out (its signal aborted with a timeout)', code: 'timeout', cause: reason });
+  }
+  const why = reason instanceof Error && reason.message ? `: ${reason.message}` : '';
+  return new AbortError({ message: `The operation was aborted${why}`, code: 'aborted', cause: reason });
+}
+
+/** Throws the signal's reason as a typed error if it has aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortErrorOf(signal.reason);
 }
 
 const byStatus: Record<number, typeof BaketsuError> = {

@@ -1,5 +1,6 @@
 // Everything both the Node and the runtime-neutral entries export besides the client class.
 export {
+  AbortError,
   APIError,
   AuthenticationError,
   BaketsuError,
@@ -11,8 +12,11 @@ export {
   PermissionError,
   RateLimitError,
   StorageError,
+  TimeoutError,
+  UploadDataError,
   ValidationError,
 } from './errors.js';
+export type { APIPromise, WithResponse } from './api-promise.js';
 export type { AccessTokenSource, ClientOptions, Credentials as ClientCredentials, RequestOptions } from './options.js';
 export type { FileListing } from './resources/files.js';
 export type { ShareListing } from './resources/shares.js';
@@ -20,7 +24,8 @@ export { Listing, type CursorPage } from './resources/listing.js';
 export type * from './types.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';
 export type { UploadData } from './upload/source.js';
-export type { UploadOptions, UploadStart } from './upload/upload.js';
+export type { UploadOptions, UploadStart } from './upload/upload-options.js';
+export type { UploadTask } from './upload/task.js';
 export {
   resumeWithPresigned,
   uploadWithPresigned,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Baketsu } from './client.js';
-import { APIError, AuthenticationError, ConflictError, ConnectionError, NotFoundError, PermissionError, RateLimitError, ValidationError } from './errors.js';
+import { AbortError, APIError, AuthenticationError, ConflictError, ConnectionError, NotFoundError, PermissionError, RateLimitError, TimeoutError, ValidationError } from './errors.js';
 
 // Like fetch: rejects with the signal's reason once it aborts.
 const hanging = (_url: URL, init: RequestInit) =>
@@ -178,7 +178,7 @@ describe('retries', () => {
     expect(api.calls).toHaveLength(2);
   });
 
-  it('turns network failures into ConnectionError after retrying, and a timeout into code "timeout"', async () => {
+  it('turns network failures into ConnectionError after retrying, and a timeout into a TimeoutError (a ConnectionError) with code "timeout"', async () => {
     const down = fakeApi(() => Promise.reject(new TypeError('fetch failed')));
     const error = await new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: down.fetch, maxRetries: 1 }).files.get('f').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -186,18 +186,32 @@ describe('retries', () => {
 
     const hang = fakeApi(hanging);
     const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: hang.fetch, timeout: 10_000, maxRetries: 0 });
-    await expect(client.files.get('f', { timeout: 30 })).rejects.toMatchObject({ name: 'ConnectionError', code: 'timeout' });
+    const timedOut = await client.files.get('f', { timeout: 30 }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect(timedOut).toBeInstanceOf(ConnectionError);
+    expect(timedOut).toMatchObject({ name: 'TimeoutError', code: 'timeout' });
   });
 
-  it('rejects with the signal’s reason when the caller aborts, without retrying', async () => {
+  it('rejects with an AbortError whose cause is the signal’s reason when the caller aborts, without retrying', async () => {
     const controller = new AbortController();
     let reached!: () => void;
     const sent = new Promise<void>((resolve) => (reached = resolve));
     const hang = fakeApi((url, init) => (reached(), hanging(url, init)));
     const pending = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: hang.fetch }).files.get('f', { signal: controller.signal });
     await sent;
-    controller.abort(new Error('stop'));
-    await expect(pending).rejects.toThrow('stop');
+    const reason = new Error('stop');
+    controller.abort(reason);
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ name: 'AbortError', code: 'aborted', cause: reason, message: expect.stringContaining('stop') });
     expect(hang.calls).toHaveLength(1);
+  });
+
+  it('rejects with a TimeoutError when the caller’s signal is AbortSignal.timeout()', async () => {
+    const hang = fakeApi(hanging);
+    const client = new Baketsu({ baseUrl: 'http://x', apiKey: 'k' }, { fetch: hang.fetch, maxRetries: 0 });
+    const error = await client.files.get('f', { signal: AbortSignal.timeout(5) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'timeout', cause: expect.objectContaining({ name: 'TimeoutError' }) });
   });
 });

@@ -1,6 +1,7 @@
 // Every API call goes through `request`: credentials, timeout, the shared retry path, and turning
 // problem documents into typed errors.
-import { ConnectionError, errorFromResponse } from './errors.js';
+import { APIPromise, type WithResponse } from './api-promise.js';
+import { abortErrorOf, ConnectionError, errorFromResponse, TimeoutError } from './errors.js';
 import { checkRequestOptions, type RequestOptions, type ResolvedConfig } from './options.js';
 import { withRetries } from './retry.js';
 import { linkSignal } from './signals.js';
@@ -17,12 +18,30 @@ export interface RequestSpec {
   options?: RequestOptions | undefined;
 }
 
+/** package.json's version (a unit test keeps them equal). */
 export const SDK_VERSION = '0.1.0';
+
+/**
+ * `baketsu-sdk-js/<version>` and the runtime, sent as User-Agent outside browsers. A page's fetch
+ * ignores it or, worse, makes it a reason for a CORS preflight, so a page sends none.
+ */
+export function userAgent(): string | undefined {
+  const inPage = typeof (globalThis as { document?: unknown }).document !== 'undefined' || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function';
+  if (inPage) return undefined;
+  const versions = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process?.versions;
+  const runtime = versions?.bun ? `bun/${versions.bun}` : versions?.deno ? `deno/${versions.deno}` : versions?.node ? `node/${versions.node}` : undefined;
+  return `baketsu-sdk-js/${SDK_VERSION}${runtime ? ` ${runtime}` : ''}`;
+}
 
 export class HttpClient {
   constructor(readonly config: ResolvedConfig) {}
 
-  async request<T>(spec: RequestSpec): Promise<T> {
+  /** Sends the request (retrying what is safe to retry); resolves to the parsed body. */
+  request<T>(spec: RequestSpec): APIPromise<T> {
+    return new APIPromise(this.send<T>(spec));
+  }
+
+  private async send<T>(spec: RequestSpec): Promise<WithResponse<T>> {
     const options = spec.options ?? {};
     checkRequestOptions(options);
     const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'DELETE');
@@ -33,8 +52,14 @@ export class HttpClient {
     });
   }
 
-  private async attempt<T>(spec: RequestSpec, options: RequestOptions): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...this.config.headers, ...options.headers };
+  private async attempt<T>(spec: RequestSpec, options: RequestOptions): Promise<WithResponse<T>> {
+    const agent = userAgent();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(agent === undefined ? {} : { 'user-agent': agent }),
+      ...this.config.headers,
+      ...options.headers,
+    };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     const token = spec.anonymous ? undefined : await this.bearer();
@@ -49,14 +74,15 @@ export class HttpClient {
         ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
         signal: linked.signal,
       });
-      if (response.status === 204) return undefined as T;
+      const requestId = response.headers.get('x-request-id') ?? undefined;
+      if (response.status === 204) return { data: undefined as T, response, requestId };
       const body = await readBody(response);
       if (!response.ok) throw errorFromResponse(response.status, response.headers, body);
-      return body as T;
+      return { data: body as T, response, requestId };
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
+      if (options.signal?.aborted) throw abortErrorOf(options.signal.reason);
       if (linked.timedOut()) {
-        throw new ConnectionError({ message: `Request to ${spec.method} ${spec.path} timed out`, code: 'timeout', cause: error });
+        throw new TimeoutError({ message: `Request to ${spec.method} ${spec.path} timed out`, code: 'timeout', cause: error });
       }
       if (error instanceof TypeError || isNetworkError(error)) {
         throw new ConnectionError({ message: `Could not reach ${this.config.baseUrl}: ${(error as Error).message}`, code: 'connection_error', cause: error });

@@ -83,7 +83,7 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
   if (options?.maxRetries !== undefined) nonNegative(options.maxRetries, 'maxRetries');
 }
 
-function nonNegative(value: number, name: string): number {
+export function nonNegative(value: number, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new TypeError(`Baketsu: ${name} must be a non-negative number`);
   return value;
 }

@@ -1,6 +1,6 @@
 // The one retry path, used by API requests and by part uploads alike: exponential backoff with
 // full jitter, except that a server's Retry-After wins (within reason).
-import { BaketsuError, ConnectionError, retryAfterMs } from './errors.js';
+import { abortErrorOf, BaketsuError, ConnectionError, retryAfterMs } from './errors.js';
 
 export const INITIAL_DELAY_MS = 500;
 export const MAX_DELAY_MS = 8_000;
@@ -20,8 +20,8 @@ export interface RetryOptions {
 /**
  * Runs `run` until it succeeds, retrying failures `retryable` accepts up to `maxRetries` times:
  * exponential backoff with full jitter, or as long as the failure's `Retry-After` says (a longer
- * hint than a minute fails at once). Rejects with the signal's reason as soon as `signal` aborts,
- * even mid-wait. Exported so a page can call its own server around an upload (completing it, say)
+ * hint than a minute fails at once). Rejects as soon as `signal` aborts, even mid-wait, with an
+ * `AbortError` whose `cause` is the signal's reason (a `TimeoutError` if that reason is a timeout). Exported so a page can call its own server around an upload (completing it, say)
  * the way the SDK calls the API: throw a `BaketsuError` carrying `status` and the response's
  * `headers`, or a `ConnectionError`, and the default `retryable` judges it.
  */
@@ -31,10 +31,13 @@ export async function withRetries<T>(run: (attempt: number) => Promise<T>, optio
     try {
       return await run(attempt);
     } catch (error) {
-      if (options.signal?.aborted || attempt >= options.maxRetries || !retryable(error)) throw error;
+      if (options.signal?.aborted) throw abortErrorOf(options.signal.reason);
+      if (attempt >= options.maxRetries || !retryable(error)) throw error;
       const hinted = error instanceof BaketsuError ? retryAfterMs(error.headers, error.problem) : undefined;
       if (hinted !== undefined && hinted > MAX_RETRY_AFTER_MS) throw error;
-      await sleep(backoffMs(attempt, hinted), options.signal);
+      await sleep(backoffMs(attempt, hinted), options.signal).catch((reason: unknown) => {
+        throw abortErrorOf(reason);
+      });
     }
   }
 }

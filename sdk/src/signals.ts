@@ -1,4 +1,5 @@
 // AbortSignal plumbing without AbortSignal.any/timeout, which older browsers and some edge runtimes lack.
+import { TimeoutError } from './errors.js';
 
 export interface LinkedSignal {
   signal: AbortSignal;
@@ -8,8 +9,11 @@ export interface LinkedSignal {
   dispose(): void;
 }
 
-/** A signal that aborts when `parent` does or after `timeoutMs` (0 or undefined: never). */
-export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number): LinkedSignal {
+/**
+ * A signal that aborts when `parent` does (with its reason) or after `timeoutMs` (0 or undefined:
+ * never) with a {@link TimeoutError} `code: 'timeout'`.
+ */
+export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number, what = 'The operation'): LinkedSignal {
   const controller = new AbortController();
   let timedOut = false;
   const onAbort = () => controller.abort(parent!.reason);
@@ -19,7 +23,7 @@ export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number):
     timeoutMs && timeoutMs > 0
       ? setTimeout(() => {
           timedOut = true;
-          controller.abort(new DOMException('The operation timed out', 'TimeoutError'));
+          controller.abort(new TimeoutError({ message: `${what} timed out after ${timeoutMs} ms`, code: 'timeout' }));
         }, timeoutMs)
       : undefined;
   return {
@@ -31,8 +35,4 @@ export function linkSignal(parent: AbortSignal | undefined, timeoutMs?: number):
       parent?.removeEventListener('abort', onAbort);
     },
   };
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason;
 }

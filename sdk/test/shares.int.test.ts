@@ -35,7 +35,7 @@ it('lists links page by page, filters by file, and revokes', async () => {
   const other = await t.client.files.upload(new TextEncoder().encode('x'), { name: 'x.txt', contentType: 'text/plain' });
   const made = [await t.client.files.share(other.id), await t.client.files.share(other.id), await t.client.files.share(other.id)];
   const ids: string[] = [];
-  for await (const share of t.client.shares.list({ file_id: other.id, limit: 2 }).items()) ids.push(share.id);
+  for await (const share of t.client.shares.list({ file_id: other.id, limit: 2 })) ids.push(share.id);
   expect(ids).toEqual(made.map((s) => s.id).reverse());
 
   await t.client.shares.revoke(made[0]!.id);

@@ -1,7 +1,7 @@
 // files.upload against the real API, once with the embedded local store and once with versitygw.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, Baketsu, NotFoundError, PermissionError, ValidationError, type UploadProgress } from '../src/index.node.js';
+import { AuthenticationError, Baketsu, NotFoundError, PermissionError, UploadDataError, ValidationError, type UploadProgress } from '../src/index.node.js';
 import { download, SMALL_MULTIPART, STORES, useSdkTestApi } from './support/api.js';
 import { bytesOf, MIB, randomFile, sha256, sha256OfUrl } from './support/data.js';
 
@@ -75,9 +75,11 @@ describe.each(STORES)('uploads with the %s store', (store) => {
     expect(fromWeb.content_type).toBe('application/x-test');
   });
 
-  it('refuses a stream shorter than its declared size, leaving the upload resumable', async () => {
+  it('refuses a stream shorter than its declared size with an UploadDataError, and aborts its upload', async () => {
     const error = await shared.api.client.files.upload(Readable.from([bytesOf(6 * MIB)]), { name: 'short.bin', size: 11 * MIB }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toBeInstanceOf(UploadDataError);
+    expect(error).toMatchObject({ code: 'data_too_short', uploadId: expect.any(String) });
+    expect((await shared.api.client.uploads.get((error as UploadDataError).uploadId!)).status).toBe('aborted');
   });
 
   it('sends a computed SHA-256 that storage checks', async () => {
@@ -89,7 +91,7 @@ describe.each(STORES)('uploads with the %s store', (store) => {
     expect(wrong).toMatchObject({ name: 'StorageError', status: 400 });
   });
 
-  it('aborts: the signal stops the parts and the upload is aborted on the server', async () => {
+  it('aborts: the signal stops the parts, the upload is aborted on the server, and the AbortError says so', async () => {
     const controller = new AbortController();
     let uploadId = '';
     const data = new Blob([bytesOf(16 * MIB)]);
@@ -100,7 +102,7 @@ describe.each(STORES)('uploads with the %s store', (store) => {
       onProgress: (p) => p.loaded > 2 * MIB && controller.abort(new Error('user cancelled')),
       signal: controller.signal,
     });
-    await expect(result).rejects.toThrow('user cancelled');
+    await expect(result).rejects.toMatchObject({ name: 'AbortError', code: 'aborted', uploadId: expect.any(String), message: expect.stringContaining('user cancelled') });
     const upload = await shared.api.client.uploads.get(uploadId);
     expect(upload.status).toBe('aborted');
     await expect(shared.api.client.uploads.resume(uploadId, data)).rejects.toMatchObject({ code: 'upload_not_pending' });

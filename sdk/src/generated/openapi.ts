@@ -880,6 +880,8 @@ export interface components {
             upload_id: string;
             /** @enum {string} */
             type: "single" | "multipart";
+            /** @description The declared size: the bytes sent must be exactly this many. */
+            size: number;
             /**
              * @description single: the method to use.
              * @enum {string}
@@ -997,6 +999,8 @@ export interface components {
             file_id?: string;
             part_size?: number;
             part_count?: number;
+            /** @description The SHA-256 declared at presign, as hex; absent when none was. A client resuming with data whose parts it cannot check against their ETags checks the data against this. */
+            sha256?: string;
             /** @description multipart, pending: the parts storage already holds. */
             parts?: {
                 part_number: number;

@@ -1,3 +1,4 @@
+import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type { Account, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, PasswordChangeParams, TokenPair } from '../types.js';
@@ -7,17 +8,17 @@ export class AuthResource {
   constructor(private readonly http: HttpClient) {}
 
   /** Creates an account (201); `ConflictError` when the email is taken, `ValidationError` for a weak password. */
-  register(credentials: Credentials, options?: RequestOptions): Promise<Account> {
+  register(credentials: Credentials, options?: RequestOptions): APIPromise<Account> {
     return this.http.request({ method: 'POST', path: '/v1/auth/register', body: credentials, anonymous: true, options });
   }
 
   /** Signs in: a short-lived access token and a single-use refresh token. */
-  login(credentials: Credentials, options?: RequestOptions): Promise<TokenPair> {
+  login(credentials: Credentials, options?: RequestOptions): APIPromise<TokenPair> {
     return this.http.request({ method: 'POST', path: '/v1/auth/login', body: credentials, anonymous: true, options });
   }
 
   /** Never retried: refresh tokens are single use, and presenting one twice revokes the sign-in. */
-  refresh(refreshToken: string, options?: RequestOptions): Promise<TokenPair> {
+  refresh(refreshToken: string, options?: RequestOptions): APIPromise<TokenPair> {
     return this.http.request({
       method: 'POST',
       path: '/v1/auth/refresh',
@@ -28,12 +29,12 @@ export class AuthResource {
   }
 
   /** Ends the sign-in the refresh token belongs to, at once. */
-  logout(refreshToken: string, options?: RequestOptions): Promise<void> {
+  logout(refreshToken: string, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'POST', path: '/v1/auth/logout', body: { refresh_token: refreshToken }, anonymous: true, options });
   }
 
   /** The account the credentials belong to. */
-  me(options?: RequestOptions): Promise<Account> {
+  me(options?: RequestOptions): APIPromise<Account> {
     return this.http.request({ method: 'GET', path: '/v1/me', options });
   }
 
@@ -42,7 +43,7 @@ export class AuthResource {
    * `current_password` is an `AuthenticationError` (`invalid_credentials`) and counts toward the
    * sign-in rate limit. Every other sign-in of the account is revoked; this client's stays valid.
    */
-  changePassword(params: PasswordChangeParams, options?: RequestOptions): Promise<void> {
+  changePassword(params: PasswordChangeParams, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'POST', path: '/v1/me/password', body: params, options });
   }
 }
@@ -52,7 +53,7 @@ export class ApiKeysResource {
   constructor(private readonly http: HttpClient) {}
 
   /** The returned `secret` is shown once; store it now. */
-  create(params: ApiKeyCreateParams, options?: RequestOptions): Promise<ApiKeyWithSecret> {
+  create(params: ApiKeyCreateParams, options?: RequestOptions): APIPromise<ApiKeyWithSecret> {
     return this.http.request({ method: 'POST', path: '/v1/api-keys', body: params, options });
   }
 
@@ -63,7 +64,7 @@ export class ApiKeysResource {
   }
 
   /** Revokes a key at once; requests made with it fail with `AuthenticationError` from then on. */
-  revoke(id: string, options?: RequestOptions): Promise<void> {
+  revoke(id: string, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/api-keys/${encodeId(id)}`, options });
   }
 }
@@ -73,12 +74,12 @@ export class LimitsResource {
   constructor(private readonly http: HttpClient) {}
 
   /** The storage quota and the spend cap in force, with what is used of each. */
-  get(options?: RequestOptions): Promise<Limits> {
+  get(options?: RequestOptions): APIPromise<Limits> {
     return this.http.request({ method: 'GET', path: '/v1/me/limits', options });
   }
 
   /** Sets or removes the monthly spend cap (an API key may only lower it). */
-  update(params: LimitsUpdateParams, options?: RequestOptions): Promise<Limits> {
+  update(params: LimitsUpdateParams, options?: RequestOptions): APIPromise<Limits> {
     return this.http.request({ method: 'PATCH', path: '/v1/me/limits', body: params, idempotent: true, options });
   }
 }

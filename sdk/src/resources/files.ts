@@ -1,7 +1,9 @@
+import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type { BaketsuFile, BulkDeleteResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams, ShareCreateParams, ShareWithToken } from '../types.js';
 import type { UploadData } from '../upload/source.js';
+import type { UploadTask } from '../upload/task.js';
 import type { UploadOptions, Uploader } from '../upload/upload.js';
 import { Listing } from './listing.js';
 
@@ -16,8 +18,12 @@ export class FilesResource {
     private readonly uploader: Uploader,
   ) {}
 
-  /** Uploads `data` (a single PUT or parts, as the API plans it) and returns the stored file. */
-  upload(data: UploadData, options?: UploadOptions): Promise<BaketsuFile> {
+  /**
+   * Uploads `data` (a single PUT or parts, as the API plans it) and resolves to the stored file. The
+   * returned `UploadTask` is that Promise, with `pause()` (keep the upload to resume later) and
+   * `abort()` (discard it).
+   */
+  upload(data: UploadData, options?: UploadOptions): UploadTask {
     return this.uploader.upload(data, options);
   }
 
@@ -33,17 +39,17 @@ export class FilesResource {
   }
 
   /** One file's metadata; `NotFoundError` for a deleted file or another account's. */
-  get(id: string, options?: RequestOptions): Promise<BaketsuFile> {
+  get(id: string, options?: RequestOptions): APIPromise<BaketsuFile> {
     return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(id)}`, options });
   }
 
   /** Renames and/or replaces the tags. */
-  update(id: string, params: FileUpdateParams, options?: RequestOptions): Promise<BaketsuFile> {
+  update(id: string, params: FileUpdateParams, options?: RequestOptions): APIPromise<BaketsuFile> {
     return this.http.request({ method: 'PATCH', path: `/v1/files/${encodeId(id)}`, body: params, idempotent: true, options });
   }
 
   /** Deletes the file: its bytes go and its byte-time stops at this instant. */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/files/${encodeId(id)}`, options });
   }
 
@@ -76,7 +82,7 @@ export class FilesResource {
   }
 
   /** A short-lived URL to GET the bytes (with Content-Disposition naming the file). */
-  downloadUrl(id: string, options?: RequestOptions): Promise<DownloadUrl> {
+  downloadUrl(id: string, options?: RequestOptions): APIPromise<DownloadUrl> {
     return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(id)}/download`, options });
   }
 }

@@ -1,3 +1,4 @@
+import type { APIPromise } from '../api-promise.js';
 import type { HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type { BillingOverview, CheckoutSession, PortalSession, Usage, UsageFilePage, UsageFilesParams, UsageTrend, UsageTrendParams } from '../types.js';
@@ -8,12 +9,12 @@ export class UsageResource {
   constructor(private readonly http: HttpClient) {}
 
   /** Stored bytes, file count, breakdown by type, month-to-date byte-time and the month's estimated cost. */
-  get(options?: RequestOptions): Promise<Usage> {
+  get(options?: RequestOptions): APIPromise<Usage> {
     return this.http.request({ method: 'GET', path: '/v1/dashboard/usage', options });
   }
 
   /** One entry per UTC day, oldest first (default 30 days). */
-  trend(params: UsageTrendParams = {}, options?: RequestOptions): Promise<UsageTrend> {
+  trend(params: UsageTrendParams = {}, options?: RequestOptions): APIPromise<UsageTrend> {
     return this.http.request({ method: 'GET', path: '/v1/dashboard/trend', query: { ...params }, options });
   }
 
@@ -31,17 +32,17 @@ export class BillingResource {
   constructor(private readonly http: HttpClient) {}
 
   /** The subscription's state, the month's cost so far and recent invoices. */
-  get(options?: RequestOptions): Promise<BillingOverview> {
+  get(options?: RequestOptions): APIPromise<BillingOverview> {
     return this.http.request({ method: 'GET', path: '/v1/billing', options });
   }
 
   /** A Stripe Checkout URL for the metered subscription. */
-  checkout(options?: RequestOptions): Promise<CheckoutSession> {
+  checkout(options?: RequestOptions): APIPromise<CheckoutSession> {
     return this.http.request({ method: 'POST', path: '/v1/billing/checkout', options });
   }
 
   /** A Stripe customer-portal URL. */
-  portal(options?: RequestOptions): Promise<PortalSession> {
+  portal(options?: RequestOptions): APIPromise<PortalSession> {
     return this.http.request({ method: 'POST', path: '/v1/billing/portal', options });
   }
 }

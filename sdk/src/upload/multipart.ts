@@ -1,13 +1,14 @@
 // Uploads the parts of a multipart plan: a few at a time, each read only when its turn comes (so
 // memory stays near concurrency × part size), each retried on its own, and with part URLs signed in
 // batches as needed and re-signed when storage says one has expired.
-import { BaketsuError, StorageError } from '../errors.js';
+import { abortErrorOf, BaketsuError, StorageError } from '../errors.js';
 import { isTransient, withRetries } from '../retry.js';
 import { linkSignal } from '../signals.js';
-import type { SignedPart, Upload } from '../types.js';
+import type { SignedPart } from '../types.js';
 import type { ProgressTracker } from './progress.js';
 import type { Source } from './source.js';
 import { putObject } from './transport.js';
+import type { HeldPartCheck } from './verify.js';
 
 export interface PartsPlan {
   size: number;
@@ -17,12 +18,17 @@ export interface PartsPlan {
   signed: readonly SignedPart[];
   /** Parts storage already holds (a resumed upload). */
   held: ReadonlySet<number>;
+  /** Checks a held part's bytes as a stream skips past them (random-access data is checked before). */
+  checkHeld?: HeldPartCheck | undefined;
 }
 
 export interface PartsContext {
   fetch: typeof fetch;
   concurrency: number;
   maxRetries: number;
+  /** Per PUT attempt, in milliseconds: in all, and without progress (see `putObject`). */
+  timeout?: number | undefined;
+  stallTimeout?: number | undefined;
   signal: AbortSignal | undefined;
   progress: ProgressTracker;
   /** Fresh URLs for these parts; without it only `plan.signed` can be used. */
@@ -32,17 +38,6 @@ export interface PartsContext {
 export interface UploadedPart {
   part_number: number;
   etag: string | null;
-}
-
-/**
- * The parts of a pending multipart upload storage already holds in full, by number, with their
- * lengths. A part stored at another length (a different file's bytes) is sent again.
- */
-export function heldParts(upload: Pick<Upload, 'size' | 'part_size' | 'part_count' | 'parts'>): Map<number, number> {
-  const { size, part_size: partSize = 0, part_count: partCount = 0 } = upload;
-  const lengthOf = (n: number) => (n < partCount ? partSize : size - partSize * (partCount - 1));
-  const whole = (upload.parts ?? []).filter((part) => part.part_number <= partCount && part.size === lengthOf(part.part_number));
-  return new Map(whole.map((part) => [part.part_number, part.size]));
 }
 
 // A URL this close to its expiry is re-signed before use rather than risked on a long part.
@@ -99,6 +94,8 @@ export async function uploadParts(plan: PartsPlan, source: Source, ctx: PartsCon
             body,
             size: length,
             signal,
+            timeout: ctx.timeout,
+            stallTimeout: ctx.stallTimeout,
             onBytes: (sent) => ctx.progress.update(n, sent, length),
           });
           ctx.progress.update(n, length, length);
@@ -131,7 +128,12 @@ export async function uploadParts(plan: PartsPlan, source: Source, ctx: PartsCon
   const readUpTo = (start: number, length: number): Promise<Uint8Array | undefined> => {
     if (source.kind !== 'stream') return Promise.resolve(undefined);
     const read = reads.then(async () => {
-      while (readEnd < start) readEnd += (await source.read(Math.min(partSize, start - readEnd))).byteLength;
+      // Parts storage holds are read past (whole parts: every part but the last is partSize long).
+      while (readEnd < start) {
+        const skipped = await source.read(Math.min(partSize, start - readEnd));
+        await plan.checkHeld?.(readEnd / partSize + 1, skipped);
+        readEnd += skipped.byteLength;
+      }
       const bytes = length > 0 ? await source.read(length) : undefined;
       readEnd += length;
       return bytes;
@@ -143,7 +145,7 @@ export async function uploadParts(plan: PartsPlan, source: Source, ctx: PartsCon
   const done: UploadedPart[] = [];
   const worker = async () => {
     while (next < todo.length) {
-      if (signal.aborted) throw signal.reason;
+      if (signal.aborted) throw abortErrorOf(signal.reason);
       const n = todo[next++]!;
       const bytes = await readUpTo((n - 1) * partSize, lengthOf(n));
       done.push(await send(n, bytes));
@@ -157,7 +159,7 @@ export async function uploadParts(plan: PartsPlan, source: Source, ctx: PartsCon
       worker().catch((error: unknown) => {
         if (failed) return;
         failed = true;
-        failure = signal.aborted ? signal.reason : error;
+        failure = signal.aborted ? abortErrorOf(signal.reason) : error;
         stop.abort(failure);
       }),
     );

@@ -1,9 +1,10 @@
 // Node-only sources: a file on disk is read by byte range as each part is sent (never whole), and
-// `sha256: true` hashes it in one streaming pass.
+// hashes (for `sha256: true` and checking a resumed upload's parts) come from Node's crypto.
 import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { RandomSource, SourcePlatform } from './source.js';
+import { UploadDataError } from '../errors.js';
+import type { SourcePlatform } from './source.js';
 
 const READ_SIZE = 256 * 1024;
 
@@ -17,8 +18,10 @@ const TYPES: Record<string, string> = {
 
 export const nodePlatform: SourcePlatform = {
   async fromPath(path) {
-    const info = await stat(path);
-    if (!info.isFile()) throw new TypeError(`Baketsu: ${path} is not a file`);
+    const info = await stat(path).catch((error: Error) => {
+      throw new UploadDataError({ message: `Cannot read ${path}: ${error.message}`, code: 'data_unreadable', cause: error });
+    });
+    if (!info.isFile()) throw new UploadDataError({ message: `${path} is not a file`, code: 'data_unreadable' });
     return {
       kind: 'random',
       size: info.size,
@@ -27,13 +30,9 @@ export const nodePlatform: SourcePlatform = {
       slice: (start, end) => fileRange(path, start, end),
     };
   },
-  async sha256(source: RandomSource) {
-    const hash = createHash('sha256');
-    const body = source.slice(0, source.size);
-    if (body instanceof Uint8Array) return hash.update(body).digest('hex');
-    const stream = body instanceof ReadableStream ? body : body.stream();
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
-    return hash.digest('hex');
+  hasher(algorithm) {
+    const hash = createHash(algorithm);
+    return { update: (chunk) => void hash.update(chunk), hex: () => hash.digest('hex') };
   },
 };
 
@@ -56,7 +55,7 @@ function fileRange(path: string, start: number, end: number): ReadableStream<Uin
           return controller.close();
         }
         const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(length), 0, length, position);
-        if (bytesRead === 0) throw new RangeError(`Baketsu: ${path} is shorter than when the upload started`);
+        if (bytesRead === 0) throw new UploadDataError({ message: `${path} is shorter than when the upload started`, code: 'data_too_short' });
         position += bytesRead;
         controller.enqueue(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
       } catch (error) {

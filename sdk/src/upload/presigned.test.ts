@@ -1,7 +1,8 @@
 // The browser's side of a server-presigned upload, over a fake XMLHttpRequest: retries that wait as
 // long as storage or the page's server asks, resuming from an upload id, and stopping on abort.
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BaketsuError, ConflictError } from '../errors.js';
+import { BaketsuError, ConflictError, UploadDataError } from '../errors.js';
 import type { PresignResponse, SignedPart, Upload } from '../types.js';
 import { resumeWithPresigned, uploadWithPresigned } from './presigned.js';
 import type { UploadProgress } from './progress.js';
@@ -28,8 +29,10 @@ const pending = (held: number[]): Upload => ({
   created_at: new Date().toISOString(),
   part_size: PART,
   part_count: partCount,
-  parts: held.map((n) => ({ part_number: n, size: PART, etag: `"e${n}"` })),
+  // As S3 reports them: a part's ETag is the quoted MD5 of its bytes.
+  parts: held.map((n) => ({ part_number: n, size: PART, etag: `"${md5(data.subarray((n - 1) * PART, n * PART))}"` })),
 });
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 function install(respond?: (url: string, attempt: number) => XhrAnswer) {
   const storage = fakeXhrStorage(respond);
@@ -76,21 +79,48 @@ describe('uploadWithPresigned', () => {
     expect(puts(storage)).toHaveLength(partCount);
   });
 
-  it('on abort, stops the PUTs in flight and the retries waiting, and rejects with the reason', async () => {
+  it('on abort, stops the PUTs in flight and the retries waiting, and rejects with an AbortError carrying the upload id and the reason', async () => {
     // Part 1 is refused and waits out a long Retry-After; the others are slow.
     const storage = install((url) => (url === partUrl(1) ? { status: 503, headers: { 'retry-after': '30' } } : { status: 200, after: 5_000 }));
     const controller = new AbortController();
     const presign = { upload_id: UPLOAD_ID, type: 'multipart', part_size: PART, part_count: partCount, parts: numbers(1, partCount).map(signedPart), expires_at: later() } as unknown as PresignResponse;
     const sending = uploadWithPresigned(data, presign, { signal: controller.signal, concurrency: 3 });
-    const settled = expect(sending).rejects.toThrow('cancelled');
+    const reason = new Error('cancelled');
+    const settled = expect(sending).rejects.toMatchObject({ name: 'AbortError', code: 'aborted', uploadId: UPLOAD_ID, cause: reason });
     await vi.advanceTimersByTimeAsync(10);
-    controller.abort(new Error('cancelled'));
+    controller.abort(reason);
     await settled;
     const sent = puts(storage).length;
     await vi.runAllTimersAsync();
     expect(puts(storage)).toHaveLength(sent);
     expect(storage.log).toEqual(expect.arrayContaining([`abort ${partUrl(2)}`, `abort ${partUrl(3)}`]));
     expect(storage.attempts.get(partUrl(1))).toBe(1);
+  });
+});
+
+describe('uploadWithPresigned checks', () => {
+  it('refuses unknown options and data of another size than presigned, before sending anything', async () => {
+    const storage = install();
+    await expect(uploadWithPresigned(data, single, { concurency: 2 } as never)).rejects.toThrow(/unknown upload option "concurency"/);
+    const presigned = { ...single, size: data.length + 1 };
+    const error = await uploadWithPresigned(data, presigned).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadDataError);
+    expect(error).toMatchObject({ code: 'size_mismatch', uploadId: UPLOAD_ID });
+    const fitting = uploadWithPresigned(data, { ...single, size: data.length });
+    await vi.runAllTimersAsync();
+    await expect(fitting).resolves.toEqual({ uploadId: UPLOAD_ID });
+    expect(puts(storage)).toHaveLength(1);
+  });
+
+  it('gives up a PUT storage never answers after stallTimeout, retrying first', async () => {
+    const storage = install(() => ({ status: 200, after: 3_600_000 }));
+    const sending = uploadWithPresigned(data, single, { stallTimeout: 20_000, maxRetries: 1 });
+    const settled = expect(sending).rejects.toMatchObject({ name: 'TimeoutError', code: 'stalled', uploadId: UPLOAD_ID });
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(puts(storage)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(20_500);
+    await settled;
+    expect(puts(storage)).toHaveLength(2);
   });
 });
 
@@ -125,6 +155,15 @@ describe('resumeWithPresigned', () => {
     expect(storage.attempts.get(partUrl(2))).toBe(1);
   });
 
+  it('refuses other bytes of the same size than the parts storage holds, before sending anything', async () => {
+    const storage = install();
+    const other = data.map((byte) => byte ^ 1);
+    const error = await resumeWithPresigned(new Blob([other]), pending([1, 2]), { signParts: async (wanted) => wanted.map(signedPart) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadDataError);
+    expect(error).toMatchObject({ code: 'part_mismatch', uploadId: UPLOAD_ID });
+    expect(storage.log).toEqual([]);
+  });
+
   it('refuses, before any request, an upload that is not pending, a single PUT, and data of another size', async () => {
     const storage = install();
     const signParts = vi.fn(async (wanted: number[]) => wanted.map(signedPart));
@@ -132,7 +171,8 @@ describe('resumeWithPresigned', () => {
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, code: 'upload_not_pending' });
     await expect(resumeWithPresigned(data, { ...pending([]), type: 'single', part_size: undefined, part_count: undefined }, { signParts })).rejects.toThrow(TypeError);
-    await expect(resumeWithPresigned(data.subarray(1), pending([]), { signParts })).rejects.toThrow(RangeError);
+    await expect(resumeWithPresigned(data.subarray(1), pending([]), { signParts })).rejects.toMatchObject({ name: 'UploadDataError', code: 'size_mismatch', uploadId: UPLOAD_ID });
+    await expect(resumeWithPresigned(data.subarray(1), pending([]), { signParts })).rejects.toBeInstanceOf(UploadDataError);
     expect(signParts).not.toHaveBeenCalled();
     expect(storage.log).toEqual([]);
   });

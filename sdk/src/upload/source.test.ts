@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { bareMediaType, toSource } from './source.js';
+import { UploadDataError } from '../errors.js';
+import { nodePlatform } from './node-platform.js';
+import { bareMediaType, toSource, type StreamSource } from './source.js';
 
 it('takes name and type from a File, and slices lazily', async () => {
   const source = await toSource(new File(['hello world'], 'greeting.txt', { type: 'text/plain;charset=utf-8' }), undefined, {});
@@ -30,4 +32,12 @@ it('buffers a stream of unknown size, and refuses paths without Node support', a
   const source = await toSource(web, undefined, {});
   expect(source).toMatchObject({ kind: 'random', size: 3 });
   await expect(toSource('/etc/hosts', undefined, {})).rejects.toThrow(/needs Node/);
+});
+
+it('reports data it cannot read, or of the wrong length, as an UploadDataError', async () => {
+  await expect(nodePlatform.fromPath!('/nonexistent/baketsu/file.bin')).rejects.toMatchObject({ name: 'UploadDataError', code: 'data_unreadable' });
+  const short = await toSource(Readable.from([Buffer.from('ab')]), 4, {});
+  const error = await (short as StreamSource).read(4).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UploadDataError);
+  expect(error).toMatchObject({ code: 'data_too_short' });
 });

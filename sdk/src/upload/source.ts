@@ -1,6 +1,8 @@
 // What `files.upload` accepts, seen through one of two shapes: a random-access source (Blob, bytes,
 // a file on disk) whose parts are read on demand and re-read on retry, or a sequential stream whose
 // parts are read in order and held in memory only while they are in flight.
+import { UploadDataError } from '../errors.js';
+import type { Hasher, HashAlgorithm } from './hashing.js';
 import type { PutBody } from './transport.js';
 
 /** A file path (Node only), a Blob or File, bytes, a web ReadableStream, or any async iterable of bytes (a Node Readable). */
@@ -20,9 +22,9 @@ export interface StreamSource {
   size: number;
   name?: string | undefined;
   type?: string | undefined;
-  /** The next `length` bytes; throws if the stream ends early. */
+  /** The next `length` bytes; throws an `UploadDataError` (`data_too_short`) if the stream ends early. */
   read(length: number): Promise<Uint8Array>;
-  /** Throws if the stream holds more than the declared size. */
+  /** Throws an `UploadDataError` (`data_too_long`) if the stream holds more than the declared size. */
   assertEnded(): Promise<void>;
 }
 
@@ -31,8 +33,8 @@ export type Source = RandomSource | StreamSource;
 export interface SourcePlatform {
   /** Node: a file read by byte range, never whole. */
   fromPath?(path: string): Promise<RandomSource>;
-  /** Hex SHA-256 of a source's bytes, for `sha256: true`. */
-  sha256?(source: RandomSource): Promise<string>;
+  /** A native hash (Node's crypto); without it the SDK hashes in JavaScript. */
+  hasher?(algorithm: HashAlgorithm): Hasher;
 }
 
 export async function toSource(data: UploadData, size: number | undefined, platform: SourcePlatform): Promise<Source> {
@@ -90,7 +92,9 @@ function streamSource(iterator: AsyncIterator<Uint8Array>, size: number, name: s
     size,
     name,
     async read(length) {
-      if (!(await fill(length))) throw new RangeError(`Baketsu: the stream ended before the declared size of ${size} bytes`);
+      if (!(await fill(length))) {
+        throw new UploadDataError({ message: `The stream ended before the declared size of ${size} bytes`, code: 'data_too_short' });
+      }
       // Copied out, so a part never keeps the rest of a large chunk alive.
       const out = new Uint8Array(length);
       for (let offset = 0; offset < length; ) {
@@ -107,7 +111,7 @@ function streamSource(iterator: AsyncIterator<Uint8Array>, size: number, name: s
     async assertEnded() {
       if (pendingBytes > 0 || (await fill(1))) {
         await iterator.return?.();
-        throw new RangeError(`Baketsu: the stream holds more than the declared size of ${size} bytes`);
+        throw new UploadDataError({ message: `The stream holds more than the declared size of ${size} bytes`, code: 'data_too_long' });
       }
     },
   };

@@ -1,7 +1,8 @@
 // Sends one presigned PUT. fetch everywhere, with the body counted as it is pulled (Node, Deno,
 // edge); in browsers fetch cannot stream a request body over HTTP/1.1 nor report upload progress,
-// so there XMLHttpRequest sends it when progress is wanted.
-import { ConnectionError, StorageError } from '../errors.js';
+// so there XMLHttpRequest sends it when progress is wanted. Each attempt is bounded: by `timeout`
+// in all, and by `stallTimeout` without progress (no byte taken by the network, no answer).
+import { abortErrorOf, BaketsuError, ConnectionError, StorageError, TimeoutError } from '../errors.js';
 
 export type PutBody = Blob | Uint8Array | ReadableStream<Uint8Array>;
 
@@ -12,7 +13,18 @@ export interface PutRequest {
   size: number;
   signal: AbortSignal;
   onBytes?: ((sent: number) => void) | undefined;
+  /** Milliseconds for the whole attempt; 0 or undefined: no limit. */
+  timeout?: number | undefined;
+  /** Milliseconds the attempt may go without sending a byte or getting its answer; 0 or undefined: no limit. */
+  stallTimeout?: number | undefined;
 }
+
+/**
+ * A storage PUT that makes no progress for this long is given up (and retried): long enough for a
+ * congested link or storage assembling its answer, short enough that a dead connection does not
+ * hold an upload for the minutes TCP takes to notice.
+ */
+export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
 
 export interface PutResult {
   /** null when storage does not expose it (e.g. a browser without ETag in CORS). */
@@ -24,29 +36,83 @@ const CHUNK = 64 * 1024;
 export async function putObject(fetchImpl: typeof fetch, request: PutRequest): Promise<PutResult> {
   // An already aborted signal fires no 'abort' event, so XMLHttpRequest would send regardless, and a
   // caller's own fetch may not look; neither gets to start.
-  if (request.signal.aborted) throw request.signal.reason;
-  if (typeof XMLHttpRequest !== 'undefined' && !(request.body instanceof ReadableStream)) return xhrPut(request);
-  const headers = { ...request.headers, 'content-length': String(request.size) };
-  const counted = request.onBytes !== undefined || request.body instanceof ReadableStream;
-  let response: Response;
+  if (request.signal.aborted) throw abortErrorOf(request.signal.reason);
+  const watch = watchdog(request);
   try {
-    response = await fetchImpl(request.url, {
+    if (typeof XMLHttpRequest !== 'undefined' && !(request.body instanceof ReadableStream)) return await xhrPut(request, watch);
+    const headers = { ...request.headers, 'content-length': String(request.size) };
+    const response = await fetchImpl(request.url, {
       method: 'PUT',
       headers,
-      body: counted ? countingStream(request.body, request.onBytes) : (request.body as BodyInit),
-      signal: request.signal,
+      // Always counted: each slice the network takes is progress for the stall detector.
+      body: countingStream(request.body, (sent) => {
+        watch.progress();
+        request.onBytes?.(sent);
+      }),
+      signal: watch.signal,
       // With redirects followed, fetch clones the request, teeing the body into a branch that is
       // never read and so holds the whole part in memory. Presigned URLs never redirect.
       redirect: 'error',
-      ...(counted ? { duplex: 'half' } : {}),
+      duplex: 'half',
     } as RequestInit);
+    watch.progress();
+    if (!response.ok) throw storageError(response.status, await response.text().catch(() => ''), response.headers);
+    await response.body?.cancel();
+    return { etag: response.headers.get('etag') };
   } catch (error) {
-    if (request.signal.aborted) throw request.signal.reason;
-    throw new ConnectionError({ message: `Upload to storage failed: ${(error as Error).message}`, code: 'connection_error', cause: error });
+    throw watch.failure(error);
+  } finally {
+    watch.dispose();
   }
-  if (!response.ok) throw storageError(response.status, await response.text().catch(() => ''), response.headers);
-  await response.body?.cancel();
-  return { etag: response.headers.get('etag') };
+}
+
+interface Watchdog {
+  /** Aborts when the caller's signal does, or when the attempt runs out of time. */
+  signal: AbortSignal;
+  /** Bytes moved or an answer arrived. */
+  progress(): void;
+  /** What a failure of this attempt is reported as: the caller's abort, a timeout, or the error. */
+  failure(error: unknown): BaketsuError;
+  dispose(): void;
+}
+
+function watchdog(request: PutRequest): Watchdog {
+  const controller = new AbortController();
+  let expired: TimeoutError | undefined;
+  const expire = (code: 'timeout' | 'stalled', message: string) => {
+    expired = new TimeoutError({ message, code });
+    controller.abort(expired);
+  };
+  const onAbort = () => controller.abort(request.signal.reason);
+  request.signal.addEventListener('abort', onAbort, { once: true });
+  const { timeout, stallTimeout } = request;
+  const overall = timeout ? setTimeout(() => expire('timeout', `Storage did not take the PUT within ${timeout} ms`), timeout) : undefined;
+  // Re-armed lazily: progress only notes the time, so a 64 KiB slice costs no timer.
+  let lastProgress = Date.now();
+  let stall: ReturnType<typeof setTimeout> | undefined;
+  const arm = (delay: number) => {
+    stall = setTimeout(() => {
+      const idle = Date.now() - lastProgress;
+      if (idle >= stallTimeout!) expire('stalled', `The PUT to storage made no progress for ${stallTimeout} ms`);
+      else arm(stallTimeout! - idle);
+    }, delay);
+  };
+  if (stallTimeout) arm(stallTimeout);
+  return {
+    signal: controller.signal,
+    progress: () => void (lastProgress = Date.now()),
+    failure(error) {
+      if (request.signal.aborted) return abortErrorOf(request.signal.reason);
+      if (expired) return expired;
+      if (error instanceof BaketsuError) return error;
+      return new ConnectionError({ message: `Upload to storage failed: ${(error as Error)?.message ?? String(error)}`, code: 'connection_error', cause: error });
+    },
+    dispose() {
+      clearTimeout(overall);
+      clearTimeout(stall);
+      request.signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /**
@@ -79,29 +145,33 @@ function countingStream(body: PutBody, onBytes: ((sent: number) => void) | undef
   );
 }
 
-function xhrPut(request: PutRequest): Promise<PutResult> {
+function xhrPut(request: PutRequest, watch: Watchdog): Promise<PutResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', request.url);
     // The browser sets Content-Length itself and refuses to be told.
     for (const [name, value] of Object.entries(request.headers)) if (name.toLowerCase() !== 'content-length') xhr.setRequestHeader(name, value);
-    if (request.onBytes) xhr.upload.onprogress = (event) => request.onBytes!(event.loaded);
+    xhr.upload.onprogress = (event) => {
+      watch.progress();
+      request.onBytes?.(event.loaded);
+    };
+    xhr.onprogress = xhr.onreadystatechange = () => watch.progress();
     const onAbort = () => xhr.abort();
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => request.signal.removeEventListener('abort', onAbort);
+    watch.signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => watch.signal.removeEventListener('abort', onAbort);
     xhr.onload = () => {
       done();
       const headers = responseHeaders(xhr);
       if (xhr.status >= 200 && xhr.status < 300) resolve({ etag: headers.get('etag') });
       else reject(storageError(xhr.status, xhr.responseText, headers));
     };
-    xhr.onerror = xhr.ontimeout = () => {
+    xhr.onerror = () => {
       done();
       reject(new ConnectionError({ message: 'Upload to storage failed: network error', code: 'connection_error' }));
     };
     xhr.onabort = () => {
       done();
-      reject(request.signal.reason);
+      reject(watch.signal.reason);
     };
     xhr.send(request.body as Blob);
   });

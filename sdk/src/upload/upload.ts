@@ -1,72 +1,24 @@
 // files.upload and uploads.resume: presign (or ask what the server holds), send the bytes as one PUT
-// or as parts, then complete. An abort via `signal` also aborts the upload on the server; any other
-// failure leaves it pending and puts its id on the error, so it can be resumed.
-import { BaketsuError, ConflictError } from '../errors.js';
-import { rejectUnknownKeys, type RequestOptions, type ResolvedConfig } from '../options.js';
+// or as parts, then complete. Every failure is a BaketsuError carrying the upload's id once there is
+// one. An abort (the `signal`, `abort()`) or data that breaks its declared size also aborts the upload
+// on the server; anything else — a pause, a timeout, a refusal — leaves it pending and resumable.
+import { abortErrorOf, AbortError, BaketsuError, ConflictError, throwIfAborted, UploadDataError } from '../errors.js';
+import type { RequestOptions, ResolvedConfig } from '../options.js';
 import { isTransient, withRetries } from '../retry.js';
-import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
-import { heldParts, uploadParts } from './multipart.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
+import { linkSignal } from '../signals.js';
+import type { BaketsuFile, FileUpdateParams, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
+import { digestOf } from './hashing.js';
+import { uploadParts, type PartsPlan } from './multipart.js';
+import { ProgressTracker } from './progress.js';
 import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
-import { putObject, putUnlessStored } from './transport.js';
+import { UploadTask, type UploadControl } from './task.js';
+import { DEFAULT_STALL_TIMEOUT_MS, putObject, putUnlessStored } from './transport.js';
+import { checkPartCount, checkUploadOptions, type UploadOptions } from './upload-options.js';
+import { checkHeldParts, hashingFor, heldLengths, heldParts, type Hashing, type HeldPart } from './verify.js';
 
-export interface UploadOptions {
-  /** Display name; defaults to the File's name or the path's base name. */
-  name?: string;
-  /** Defaults to the Blob's type, a guess from the file extension (Node), or application/octet-stream. */
-  contentType?: string;
-  /** Exact byte length of a stream; without it a stream is read into memory first. */
-  size?: number;
-  /** SHA-256 of the content (hex or base64), or `true` to have it computed (Node, random-access data). */
-  sha256?: string | true;
-  onProgress?: ProgressListener;
-  /** Called once the upload has an id: keep it to resume after a crash. */
-  onStart?: (upload: UploadStart) => void;
-  signal?: AbortSignal;
-  /**
-   * Bytes per part if the upload is multipart (the server's threshold still decides single or
-   * multipart): 5 MiB to 5 GiB, and at most 10,000 parts. Default: the server's choice.
-   */
-  partSize?: number;
-  /** Parts in flight at once (default: the client's uploadConcurrency). */
-  concurrency?: number;
-  /** Retries per part and per API call (default: the client's maxRetries). */
-  maxRetries?: number;
-}
+export { MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, type UploadOptions, type UploadStart } from './upload-options.js';
 
-export interface UploadStart {
-  uploadId: string;
-  type: 'single' | 'multipart';
-  partSize?: number | undefined;
-  partCount?: number | undefined;
-  /** Bytes storage already held when a multipart upload was resumed; they are not sent again. */
-  resumedBytes?: number | undefined;
-}
-
-const UPLOAD_OPTION_KEYS = ['name', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'partSize', 'concurrency', 'maxRetries'];
-
-const MIB = 1024 * 1024;
-/** S3's limits on parts, which the API enforces too. */
-export const MIN_PART_SIZE = 5 * MIB;
-export const MAX_PART_SIZE = 5 * 1024 * MIB;
-export const MAX_PARTS = 10_000;
-
-function checkPartSize(partSize: unknown): void {
-  if (typeof partSize !== 'number' || !Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
-    throw new TypeError(`Baketsu: partSize must be a whole number of bytes from ${MIN_PART_SIZE} (5 MiB) to ${MAX_PART_SIZE} (5 GiB); got ${String(partSize)}`);
-  }
-}
-
-function checkPartCount(size: number, partSize: number): void {
-  const parts = Math.ceil(size / partSize);
-  if (parts > MAX_PARTS) {
-    throw new TypeError(
-      `Baketsu: partSize ${partSize} would split ${size} bytes into ${parts} parts, more than ${MAX_PARTS}; use at least ${Math.ceil(size / MAX_PARTS)}`,
-    );
-  }
-}
-
-/** The API calls an upload needs; implemented by the uploads and files resources. */
+/** The API calls an upload needs; implemented by the uploads resource. */
 export interface UploadApi {
   presign(params: PresignParams, options?: RequestOptions): Promise<PresignResponse>;
   get(uploadId: string, options?: RequestOptions): Promise<Upload>;
@@ -75,62 +27,164 @@ export interface UploadApi {
   complete(uploadId: string, params?: object, options?: RequestOptions): Promise<BaketsuFile>;
   abort(uploadId: string, options?: RequestOptions): Promise<void>;
   getFile(fileId: string, options?: RequestOptions): Promise<BaketsuFile>;
+  updateFile(fileId: string, params: FileUpdateParams, options?: RequestOptions): Promise<BaketsuFile>;
+}
+
+/** One run of an upload: its options, and the signal that stops every request it makes. */
+interface Run {
+  options: UploadOptions;
+  signal: AbortSignal;
+  control: UploadControl;
+  /** This run presigned the upload (rather than resuming one that may hold other runs' parts). */
+  created: boolean;
 }
 
 export class Uploader {
+  private readonly hashing: Hashing;
+
   constructor(
     private readonly api: UploadApi,
     private readonly config: ResolvedConfig,
     private readonly platform: SourcePlatform,
-  ) {}
+  ) {
+    this.hashing = hashingFor(platform);
+  }
 
-  async upload(data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
-    rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
-    const { partSize } = options;
-    if (partSize !== undefined) {
-      checkPartSize(partSize);
-      if (options.size !== undefined) checkPartCount(options.size, partSize);
-    }
-    const source = await this.source(data, options.size);
-    if (options.size !== undefined && options.size !== source.size) throw new RangeError(`Baketsu: options.size is ${options.size}; the data is ${source.size} bytes`);
-    if (partSize !== undefined) checkPartCount(source.size, partSize);
+  upload(data: UploadData, options: UploadOptions = {}): UploadTask {
+    return new UploadTask((control) => this.guard(control, options, (run) => this.start(data, run)));
+  }
+
+  /**
+   * Continues an upload with the same data: a multipart upload sends only the parts storage lacks,
+   * once the parts it holds are checked against the data; a single upload is completed if storage
+   * already holds it, else sent again whole to a fresh URL.
+   */
+  resume(uploadId: string, data: UploadData, options: UploadOptions = {}): UploadTask {
+    return new UploadTask((control) => {
+      control.started(uploadId);
+      return this.guard(control, options, (run) => this.continue(uploadId, data, run));
+    });
+  }
+
+  private async start(data: UploadData, run: Run): Promise<BaketsuFile> {
+    const { options } = run;
+    const source = await toSource(data, options.size, this.platform);
+    if (options.size !== undefined && options.size !== source.size) throw sizeMismatch(`options.size is ${options.size}; the data is ${source.size} bytes`);
+    if (options.partSize !== undefined) checkPartCount(source.size, options.partSize);
     const name = options.name ?? source.name;
     if (!name) throw new TypeError('Baketsu: options.name is required for data without a name');
     const contentType = bareMediaType(options.contentType ?? source.type) ?? 'application/octet-stream';
     const sha256 = options.sha256 === true ? await this.checksum(source) : options.sha256;
+    // Stopped already (paused or aborted before the upload had an id): reserve nothing.
+    throwIfAborted(run.signal);
     const plan = await this.api.presign(
       {
         name,
         size: source.size,
         content_type: contentType,
         ...(sha256 === undefined ? {} : { sha256 }),
-        ...(partSize === undefined ? {} : { part_size: partSize }),
+        ...(options.partSize === undefined ? {} : { part_size: options.partSize }),
       },
       // One key per upload: the API answers a retried presign with its first answer, so a
       // transient failure is retried without reserving the upload twice.
-      { ...this.requestOptions(options), idempotencyKey: globalThis.crypto.randomUUID() },
+      { ...this.requestOptions(run), idempotencyKey: globalThis.crypto.randomUUID() },
     );
+    run.control.started(plan.upload_id);
+    run.created = true;
     options.onStart?.({ uploadId: plan.upload_id, type: plan.type, partSize: plan.part_size, partCount: plan.part_count });
-    return this.transfer(plan.upload_id, source, options, new Map(), async (signal, progress) => {
+    return this.transfer(plan.upload_id, source, run, new Map(), async (progress) => {
       if (plan.type === 'multipart') {
         const parts = { size: source.size, partSize: plan.part_size!, partCount: plan.part_count!, signed: plan.parts ?? [], held: new Set<number>() };
-        await uploadParts(parts, source, this.partsContext(plan.upload_id, options, signal, progress));
+        await this.sendParts(plan.upload_id, parts, source, run, progress);
         return;
       }
-      await this.putWhole({ url: plan.url!, headers: plan.headers ?? {} }, source, options, signal, progress);
+      await this.putWhole({ url: plan.url!, headers: plan.headers ?? {} }, source, run, progress);
     });
   }
 
-  /** Sends the whole of a single upload with one PUT, retrying transient failures. */
-  private async putWhole(
-    target: { url: string; headers: Record<string, string> },
+  private async continue(uploadId: string, data: UploadData, run: Run): Promise<BaketsuFile> {
+    const { options } = run;
+    const upload = await this.api.get(uploadId, this.requestOptions(run));
+    if (upload.status === 'completed' && upload.file_id) return this.api.getFile(upload.file_id, this.requestOptions(run));
+    if (upload.status !== 'pending') {
+      throw new ConflictError({ message: `Upload ${uploadId} is ${upload.status}; start a new upload`, code: 'upload_not_pending', status: 409 });
+    }
+    const source = await toSource(data, options.size ?? upload.size, this.platform);
+    if (source.size !== upload.size) throw sizeMismatch(`upload ${uploadId} is ${upload.size} bytes; the data is ${source.size}`);
+    if (upload.type !== 'multipart' || !upload.part_size || !upload.part_count) {
+      options.onStart?.({ uploadId, type: 'single' });
+      return this.transfer(uploadId, source, run, new Map(), async (progress) => {
+        // The PUT may have reached storage with only `complete` failing (a timeout, a crash): then
+        // completing is all that is left, and sending up to 5 GiB again would be waste. The API
+        // answers 409 `upload_incomplete` when storage holds no object yet.
+        try {
+          return await this.api.complete(uploadId, {}, this.requestOptions(run));
+        } catch (error) {
+          if (!(error instanceof ConflictError && error.code === 'upload_incomplete')) throw error;
+        }
+        // One PUT holds the whole file, so it is sent again whole, to a freshly signed URL. Storage
+        // keeps whichever object was written first; complete then checks its size and checksum.
+        await this.putWhole(await this.api.url(uploadId, this.requestOptions(run)), source, run, progress);
+      });
+    }
+    const { part_size: partSize, part_count: partCount } = upload;
+    if (options.partSize !== undefined && options.partSize !== partSize) {
+      throw new TypeError(`Baketsu: upload ${uploadId} has parts of ${partSize} bytes; a resumed upload keeps its part size`);
+    }
+    const held = heldParts(upload);
+    const checkHeld = await checkHeldParts(upload, held, source, this.hashing, run.signal);
+    const resumedBytes = [...held.values()].reduce((sum, part) => sum + part.size, 0);
+    options.onStart?.({ uploadId, type: 'multipart', partSize, partCount, resumedBytes });
+    return this.transfer(uploadId, source, run, held, async (progress) => {
+      const parts = { size: upload.size, partSize, partCount, signed: [], held: new Set(held.keys()), checkHeld };
+      await this.sendParts(uploadId, parts, source, run, progress);
+    });
+  }
+
+  /** Runs one upload under its stop signal, and turns whatever ends it into the error it reports. */
+  private async guard(control: UploadControl, options: UploadOptions, work: (run: Run) => Promise<BaketsuFile>): Promise<BaketsuFile> {
+    checkUploadOptions(options);
+    const stop = linkSignal(options.signal);
+    const run: Run = { options, signal: stop.signal, control, created: false };
+    const onStop = () => stop.abort(control.signal.reason);
+    if (control.signal.aborted) onStop();
+    else control.signal.addEventListener('abort', onStop, { once: true });
+    try {
+      return await work(run);
+    } catch (error) {
+      const failure = stop.signal.aborted ? abortErrorOf(stop.signal.reason) : error;
+      const uploadId = control.uploadId;
+      if (!(failure instanceof BaketsuError) || uploadId === undefined) throw failure;
+      failure.uploadId = uploadId;
+      if (discards(failure, run)) await this.api.abort(uploadId, { timeout: 15_000 }).catch(() => {});
+      throw failure;
+    } finally {
+      control.signal.removeEventListener('abort', onStop);
+      stop.dispose();
+    }
+  }
+
+  private async transfer(
+    uploadId: string,
     source: Source,
-    options: UploadOptions,
-    signal: AbortSignal,
-    progress: ProgressTracker,
-  ): Promise<void> {
+    run: Run,
+    held: ReadonlyMap<number, HeldPart>,
+    /** Sends the bytes; resolves to the file if sending already completed the upload. */
+    send: (progress: ProgressTracker) => Promise<BaketsuFile | void>,
+  ): Promise<BaketsuFile> {
+    const progress = new ProgressTracker(source.size, run.options.onProgress);
+    progress.start(heldLengths(held));
+    let file = (await send(progress)) ?? (await this.api.complete(uploadId, {}, this.requestOptions(run)));
+    if (run.options.tags !== undefined) file = await this.api.updateFile(file.id, { tags: run.options.tags }, this.requestOptions(run));
+    progress.finish();
+    return file;
+  }
+
+  /** Sends the whole of a single upload with one PUT, retrying transient failures. */
+  private async putWhole(target: { url: string; headers: Record<string, string> }, source: Source, run: Run, progress: ProgressTracker): Promise<void> {
     const bytes = source.kind === 'stream' ? await source.read(source.size) : undefined;
     if (source.kind === 'stream') await source.assertEnded();
+    const { signal, options } = run;
     await putUnlessStored(() =>
       withRetries(
         () =>
@@ -140,6 +194,8 @@ export class Uploader {
             body: bytes ?? (source as Extract<Source, { kind: 'random' }>).slice(0, source.size),
             size: source.size,
             signal,
+            timeout: options.timeout,
+            stallTimeout: options.stallTimeout ?? DEFAULT_STALL_TIMEOUT_MS,
             onBytes: (sent) => progress.update(1, sent, source.size),
           }),
         { maxRetries: options.maxRetries ?? this.config.maxRetries, signal, retryable: isTransient },
@@ -147,100 +203,38 @@ export class Uploader {
     );
   }
 
-  /**
-   * Continues an upload with the same data: a multipart upload sends only the parts storage lacks;
-   * a single upload is completed if storage already holds it, else sent again whole to a fresh URL.
-   */
-  async resume(uploadId: string, data: UploadData, options: UploadOptions = {}): Promise<BaketsuFile> {
-    rejectUnknownKeys(options, UPLOAD_OPTION_KEYS, 'upload option');
-    const upload = await this.api.get(uploadId, this.requestOptions(options));
-    if (upload.status === 'completed' && upload.file_id) return this.api.getFile(upload.file_id, this.requestOptions(options));
-    if (upload.status !== 'pending') {
-      throw new ConflictError({ message: `Upload ${uploadId} is ${upload.status}; start a new upload`, code: 'upload_not_pending', status: 409 });
-    }
-    const source = await this.source(data, options.size ?? upload.size);
-    if (source.size !== upload.size) throw new RangeError(`Baketsu: upload ${uploadId} is ${upload.size} bytes; the data is ${source.size}`);
-    if (upload.type !== 'multipart' || !upload.part_size || !upload.part_count) {
-      options.onStart?.({ uploadId, type: 'single' });
-      return this.transfer(uploadId, source, options, new Map(), async (signal, progress) => {
-        // The PUT may have reached storage with only `complete` failing (a timeout, a crash): then
-        // completing is all that is left, and sending up to 5 GiB again would be waste. The API
-        // answers 409 `upload_incomplete` when storage holds no object yet.
-        try {
-          return await this.api.complete(uploadId, {}, { ...this.requestOptions(options), signal });
-        } catch (error) {
-          if (!(error instanceof ConflictError && error.code === 'upload_incomplete')) throw error;
-        }
-        // One PUT holds the whole file, so it is sent again whole, to a freshly signed URL.
-        const target = await this.api.url(uploadId, { ...this.requestOptions(options), signal });
-        await this.putWhole(target, source, options, signal, progress);
-      });
-    }
-    const { part_size: partSize, part_count: partCount } = upload;
-    if (options.partSize !== undefined && options.partSize !== partSize) {
-      throw new TypeError(`Baketsu: upload ${uploadId} has parts of ${partSize} bytes; a resumed upload keeps its part size`);
-    }
-    const held = heldParts(upload);
-    const resumedBytes = [...held.values()].reduce((sum, length) => sum + length, 0);
-    options.onStart?.({ uploadId, type: 'multipart', partSize, partCount, resumedBytes });
-    return this.transfer(uploadId, source, options, held, async (signal, progress) => {
-      const parts = { size: upload.size, partSize, partCount, signed: [], held: new Set(held.keys()) };
-      await uploadParts(parts, source, this.partsContext(uploadId, options, signal, progress));
-    });
-  }
-
-  private async transfer(
-    uploadId: string,
-    source: Source,
-    options: UploadOptions,
-    held: ReadonlyMap<number, number>,
-    /** Sends the bytes; resolves to the file if sending already completed the upload. */
-    send: (signal: AbortSignal, progress: ProgressTracker) => Promise<BaketsuFile | void>,
-  ): Promise<BaketsuFile> {
-    const progress = new ProgressTracker(source.size, options.onProgress);
-    progress.start(held);
-    const signal = options.signal ?? new AbortController().signal;
-    try {
-      const file = (await send(signal, progress)) ?? (await this.api.complete(uploadId, {}, this.requestOptions(options)));
-      progress.finish();
-      return file;
-    } catch (error) {
-      if (signal.aborted) {
-        // The caller's signal is spent; the abort itself must still get through.
-        await this.api.abort(uploadId, { timeout: 15_000 }).catch(() => {});
-        throw signal.reason;
-      }
-      if (error instanceof BaketsuError) error.uploadId = uploadId;
-      throw error;
-    }
-  }
-
-  private partsContext(uploadId: string, options: UploadOptions, signal: AbortSignal, progress: ProgressTracker) {
-    return {
+  private async sendParts(uploadId: string, plan: PartsPlan, source: Source, run: Run, progress: ProgressTracker): Promise<void> {
+    const { options, signal } = run;
+    await uploadParts(plan, source, {
       fetch: this.config.fetch,
       concurrency: Math.max(1, options.concurrency ?? this.config.uploadConcurrency),
       maxRetries: options.maxRetries ?? this.config.maxRetries,
+      timeout: options.timeout,
+      stallTimeout: options.stallTimeout ?? DEFAULT_STALL_TIMEOUT_MS,
       signal,
       progress,
-      sign: (numbers: number[], partSignal: AbortSignal) => this.api.parts(uploadId, numbers, { ...this.requestOptions(options), signal: partSignal }),
-    };
+      sign: (numbers: number[], partSignal: AbortSignal) => this.api.parts(uploadId, numbers, { ...this.requestOptions(run), signal: partSignal }),
+    });
   }
 
-  private requestOptions(options: UploadOptions): RequestOptions {
-    return {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-    };
-  }
-
-  private source(data: UploadData, size: number | undefined): Promise<Source> {
-    return toSource(data, size, this.platform);
+  private requestOptions(run: Run): RequestOptions {
+    const { maxRetries, timeout } = run.options;
+    return { signal: run.signal, ...(maxRetries === undefined ? {} : { maxRetries }), ...(timeout === undefined ? {} : { timeout }) };
   }
 
   private async checksum(source: Source): Promise<string> {
-    if (source.kind !== 'random' || !this.platform.sha256) {
-      throw new TypeError('Baketsu: sha256: true needs Node and a Blob, bytes or a file path; pass the checksum instead');
-    }
-    return this.platform.sha256(source);
+    if (source.kind !== 'random') throw new TypeError('Baketsu: sha256: true needs a Blob, bytes or a file path (a stream is read only once); pass the checksum instead');
+    return digestOf(source.slice(0, source.size), this.hashing('sha256'));
   }
 }
+
+/**
+ * What ends an upload for good: the caller aborting it, or a stream that breaks the size it was
+ * presigned with. A resume keeps the upload then: its held parts still fit the right data.
+ */
+function discards(failure: BaketsuError, run: Run): boolean {
+  if (failure instanceof AbortError) return failure.code === 'aborted';
+  return run.created && failure instanceof UploadDataError && (failure.code === 'data_too_short' || failure.code === 'data_too_long');
+}
+
+const sizeMismatch = (detail: string) => new UploadDataError({ message: `The data is not the declared size: ${detail}`, code: 'size_mismatch' });

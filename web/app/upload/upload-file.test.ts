@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fingerprint } from './resume-store.js';
 import { fakeLocalStorage, fakeStorage, fakeUploadsRoute, type RouteAnswer, type StorageAnswer } from './testing/fake-browser.js';
@@ -117,7 +118,7 @@ describe('uploadFile', () => {
     controller.abort(new Error('cancelled'));
     const putsAtCancel = puts(storage).length;
     const outcome = await settle(uploading);
-    expect(outcome).toMatchObject({ status: 'rejected', reason: { message: 'cancelled' } });
+    expect(outcome).toMatchObject({ status: 'rejected', reason: { name: 'AbortError', code: 'aborted', cause: { message: 'cancelled' } } });
     expect(puts(storage)).toHaveLength(putsAtCancel);
     expect(storage.attempts.get(partUrl(1))).toBe(1);
     expect(route.intents).not.toContain('complete');
@@ -147,8 +148,11 @@ describe('uploadFile', () => {
     const savedIds = (storage: ReturnType<typeof fakeLocalStorage>) => Object.keys(JSON.parse(storage.getItem('baketsu.pending-uploads') ?? '{}') as object);
     const pendingUpload = (held: number[]) => ({
       upload_id: UPLOAD_ID, type: 'multipart', status: 'pending', name: file.name, size: file.size, content_type: 'text/plain', created_at: new Date().toISOString(),
-      part_size: PART_SIZE, part_count: partCount, parts: held.map((n) => ({ part_number: n, size: PART_SIZE, etag: `"e${n}"` })),
+      part_size: PART_SIZE, part_count: partCount, parts: held.map((n) => ({ part_number: n, size: PART_SIZE, etag: etagOf(n) })),
     });
+    // Storage's ETag of a part: the MD5 of its bytes (here, of this file's).
+    const etagOf = (n: number, text = '0123456789abcdefghijklmnopqrstuvwxyz') =>
+      `"${createHash('md5').update(text.slice((n - 1) * PART_SIZE, n * PART_SIZE)).digest('hex')}"`;
 
     it('keeps it when the server cannot say how far it got', async () => {
       const route = multipartRoute((intent) => (intent === 'status' ? { status: 503, body: { error: 'try again' } } : undefined));
@@ -180,6 +184,17 @@ describe('uploadFile', () => {
       expect(events.onResumed).toHaveBeenCalledWith(3 * PART_SIZE);
       expect(events.onProgress.mock.calls[0]).toEqual([3 * PART_SIZE]);
       expect(route.intents).toEqual(['status', 'parts', 'complete']);
+      expect(savedIds(localStorage)).toEqual([]);
+    });
+
+    it('discards it and starts over when the parts the server holds are not this file’s bytes', async () => {
+      const other = { ...pendingUpload([1, 2]), parts: [1, 2].map((n) => ({ part_number: n, size: PART_SIZE, etag: etagOf(n, 'ABCDEFGHIJ'.repeat(4)) })) };
+      const route = multipartRoute((intent): RouteAnswer | undefined => (intent === 'status' ? { body: other } : intent === 'abort' ? { status: 204, body: null } : undefined));
+      const storage = fakeStorage();
+      const localStorage = install(route, storage, saved());
+      expect(await settle(uploadFile(file, callbacks(), controller.signal))).toEqual({ status: 'fulfilled', value: { fileId: 'file-1' } });
+      expect(route.intents).toEqual(['status', 'abort', 'presign', 'complete']);
+      expect(puts(storage)).toHaveLength(partCount);
       expect(savedIds(localStorage)).toEqual([]);
     });
 

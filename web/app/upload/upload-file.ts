@@ -4,6 +4,7 @@
 // multipart upload from the id the resume store kept across a reload.
 import {
   BaketsuError,
+  UploadDataError,
   resumeWithPresigned,
   uploadWithPresigned,
   withRetries,
@@ -44,14 +45,23 @@ export async function uploadFile(file: File, callbacks: UploadCallbacks, signal:
   }
   if (resumable) {
     callbacks.onUploadId(resumable.upload_id);
-    await resumeWithPresigned(file, resumable, {
-      ...sending,
-      signParts: signPartsOf(resumable.upload_id),
-      onStart: ({ resumedBytes }) => {
-        if (resumedBytes) callbacks.onResumed?.(resumedBytes);
-      },
-    });
-    return complete(resumable.upload_id, file, signal);
+    try {
+      await resumeWithPresigned(file, resumable, {
+        ...sending,
+        signParts: signPartsOf(resumable.upload_id),
+        onStart: ({ resumedBytes }) => {
+          if (resumedBytes) callbacks.onResumed?.(resumedBytes);
+        },
+      });
+      return await complete(resumable.upload_id, file, signal);
+    } catch (error) {
+      // The parts the server holds are not this file's bytes (it was changed since, keeping its
+      // name, size and date): that upload can never finish with this file, so it goes, and the file
+      // is sent afresh.
+      if (!(error instanceof UploadDataError)) throw error;
+      resumeStore.remove(file);
+      await abortUpload(resumable.upload_id);
+    }
   }
 
   const presigned = await callUploads<PresignResponse>(

@@ -2,6 +2,7 @@
 // resumes with no state of its own), and aborting.
 import { errors } from '#src/platform/errors.js';
 import { ObjectStoreError, type UploadedPart } from '#src/storage/object-store.js';
+import { sha256Hex } from './file-input.js';
 import type { FilesDeps } from './files-deps.js';
 import { partLength, type PartPlan } from './multipart-plan.js';
 import { uploadRepository, type UploadRow } from './upload-repository.js';
@@ -84,6 +85,7 @@ function uploadJson(upload: UploadRow) {
     created_at: new Date(upload.created_at).toISOString(),
     ...(upload.file_id === null ? {} : { file_id: upload.file_id }),
     ...(target ? { part_size: target.plan.partSize, part_count: target.plan.partCount } : {}),
+    ...(upload.sha256 === null ? {} : { sha256: sha256Hex(upload.sha256) }),
   };
 }
 

@@ -26,6 +26,7 @@ export const INITIAL_PART_URLS = 100;
 
 export type PresignResult = {
   upload_id: string;
+  size: number;
   expires_at: string;
   quote: { added_monthly_cost: string; estimated_monthly_cost: string; currency: string };
 } & (
@@ -94,7 +95,7 @@ export async function presignUpload(
       await uploadRepository.finish(pool, uploadId, 'failed', clock.now());
       throw error;
     }
-    return { upload_id: uploadId, type: 'single', ...put, quote };
+    return { upload_id: uploadId, type: 'single', size: input.size, ...put, quote };
   }
 
   let multipartId: string;
@@ -111,6 +112,7 @@ export async function presignUpload(
   return {
     upload_id: uploadId,
     type: 'multipart',
+    size: input.size,
     part_size: plan.partSize,
     part_count: plan.partCount,
     parts,
