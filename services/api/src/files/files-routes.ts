@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
+import { moveFiles } from '#src/folders/file-placement.js';
 import { errors } from '#src/platform/errors.js';
 import { idempotently } from '#src/platform/idempotency.js';
 import { completeUpload, type CompleteInput } from './complete.js';
@@ -53,6 +54,14 @@ export function filesRouter(deps: FilesDeps & { resolveBearer: BearerResolver })
     response.json({ deleted: [...deleted], not_found: [...new Set(ids)].filter((id) => !deleted.has(id)) });
   });
 
+  router.post('/v1/files/bulk-move', write, async (request, response) => {
+    const { ids, folder_id: folderId } = request.body as { ids: string[]; folder_id: string | null };
+    if (ids.length > MAX_BULK_DELETE) throw errors.tooManyIds(MAX_BULK_DELETE);
+    const accountId = accountOf(request);
+    const moved = new Set(await deps.pool.transaction((tx) => moveFiles(tx, accountId, ids, folderId, deps.clock.now())));
+    response.json({ moved: [...moved], not_found: [...new Set(ids)].filter((id) => !moved.has(id)) });
+  });
+
   router.get('/v1/files', read, async (request, response) => {
     const parsed = listQuery.safeParse(request.query);
     if (!parsed.success) {
@@ -66,7 +75,7 @@ export function filesRouter(deps: FilesDeps & { resolveBearer: BearerResolver })
   });
 
   router.patch('/v1/files/:id', write, async (request, response) => {
-    const change = request.body as { name?: string; tags?: string[] };
+    const change = request.body as { name?: string; tags?: string[]; folder_id?: string | null };
     response.json(fileJson(await updateFile(deps, accountOf(request), String(request.params.id), change)));
   });
 

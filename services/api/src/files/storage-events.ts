@@ -15,7 +15,9 @@ export async function adoptIfStored(deps: FilesDeps, upload: UploadRow): Promise
   // A multipart upload becomes an object only when completed; until then there is nothing to adopt.
   try {
     const sha256 = await verifyObject(deps, upload);
-    await adopt(deps, upload, sha256);
+    // Nobody is there to be told of a conflict, and stored bytes are never left unbilled: a
+    // `fail` upload adopted this way is renamed instead.
+    await adopt(deps, upload, sha256, upload.on_conflict === 'fail' ? 'rename' : upload.on_conflict);
     return 'adopted';
   } catch (error) {
     if (!(error instanceof Problem)) throw error;
