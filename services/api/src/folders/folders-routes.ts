@@ -19,7 +19,8 @@ const childrenQuery = z.object({
   cursor: z.string().optional(),
   q: z.string().min(1).optional(),
 });
-const deleteQuery = z.object({ recursive: z.enum(['true', 'false']).optional() });
+// The validator may already have turned `recursive` into a boolean; a bare query string is read too.
+const deleteQuery = z.object({ recursive: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional() });
 const byPathQuery = z.object({ path: z.string().min(1) });
 
 function parseQuery<T extends z.ZodTypeAny>(schema: T, query: unknown): z.infer<T> {
@@ -61,7 +62,7 @@ export function foldersRouter(deps: FoldersDeps): Router {
 
   router.delete('/v1/folders/:id', remove, async (request, response) => {
     const { recursive } = parseQuery(deleteQuery, request.query);
-    const result = await deleteFolder(deps, accountOf(request), String(request.params.id), recursive === 'true');
+    const result = await deleteFolder(deps, accountOf(request), String(request.params.id), recursive === true);
     response.json({ deleted_files: result.deletedFiles, deleted_folders: result.deletedFolders });
   });
 
