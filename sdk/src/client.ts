@@ -2,6 +2,7 @@ import { HttpClient } from './http.js';
 import { resolveConfig, type ClientOptions, type Credentials } from './options.js';
 import { ApiKeysResource, AuthResource, LimitsResource } from './resources/auth.js';
 import { FilesResource } from './resources/files.js';
+import { FoldersResource } from './resources/folders.js';
 import { UploadsResource } from './resources/uploads.js';
 import { BillingResource, UsageResource } from './resources/usage.js';
 import type { SourcePlatform } from './upload/source.js';
@@ -18,6 +19,7 @@ export class Baketsu {
   readonly auth: AuthResource;
   readonly apiKeys: ApiKeysResource;
   readonly files: FilesResource;
+  readonly folders: FoldersResource;
   readonly uploads: UploadsResource;
   readonly usage: UsageResource;
   readonly limits: LimitsResource;
@@ -29,6 +31,7 @@ export class Baketsu {
     this.apiKeys = new ApiKeysResource(http);
     this.uploads = new UploadsResource(http, (new.target as typeof Baketsu).platform);
     this.files = new FilesResource(http, this.uploads.uploader);
+    this.folders = new FoldersResource(http);
     this.usage = new UsageResource(http);
     this.limits = new LimitsResource(http);
     this.billing = new BillingResource(http);

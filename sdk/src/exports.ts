@@ -14,6 +14,7 @@ export {
 } from './errors.js';
 export type { AccessTokenSource, ClientOptions, Credentials as ClientCredentials, RequestOptions } from './options.js';
 export type { FileListing } from './resources/files.js';
+export type { FolderChildren, FolderRef } from './resources/folders.js';
 export { Listing, type CursorPage } from './resources/listing.js';
 export type * from './types.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';

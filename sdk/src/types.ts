@@ -37,3 +37,15 @@ export type BillingOverview = Schemas['BillingOverview'];
 export type Invoice = Schemas['Invoice'];
 export type CheckoutSession = Schemas['CheckoutSession'];
 export type PortalSession = Schemas['PortalSession'];
+export type ConflictPolicy = Schemas['ConflictPolicy'];
+export type BulkMoveResult = Schemas['BulkMoveResponse'];
+export type Folder = Schemas['Folder'];
+export type FolderCreateParams = Schemas['FolderCreate'];
+export type FolderUpdateParams = Schemas['FolderUpdate'];
+export type FolderDeletion = Schemas['FolderDeletion'];
+export type FolderCrumb = Schemas['FolderCrumb'];
+export type FolderListing = Schemas['FolderListing'];
+/** One entry of a folder listing: a folder (`kind: 'folder'`) or a file (`kind: 'file'`). */
+export type FolderEntry = FolderListing['items'][number];
+export type FolderChildrenParams = NonNullable<operations['listFolderChildren']['parameters']['query']>;
+export type FolderUsage = Schemas['FolderUsage'];

@@ -4,15 +4,22 @@
 import { BaketsuError, ConflictError } from '../errors.js';
 import { rejectUnknownKeys, type RequestOptions, type ResolvedConfig } from '../options.js';
 import { isTransient, withRetries } from '../retry.js';
-import type { BaketsuFile, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
+import type { BaketsuFile, ConflictPolicy, PresignParams, PresignResponse, SignedPart, SignedPut, Upload } from '../types.js';
 import { uploadParts } from './multipart.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
 import { putObject } from './transport.js';
 
 export interface UploadOptions {
-  /** Display name; defaults to the File's name or the path's base name. */
+  /**
+   * The file's name, or its path in the account (`'reports/2026/q4.pdf'`); defaults to the File's
+   * name or the local path's base name.
+   */
   name?: string;
+  /** A folder path (`'reports/2026'`) to put the file in; missing folders are created when it completes. */
+  folder?: string;
+  /** When a file already holds the path: `'fail'` (default, `ConflictError` `path_taken`), `'rename'` or `'replace'`. */
+  onConflict?: ConflictPolicy;
   /** Defaults to the Blob's type, a guess from the file extension (Node), or application/octet-stream. */
   contentType?: string;
   /** Exact byte length of a stream; without it a stream is read into memory first. */
@@ -41,13 +48,16 @@ export interface UploadStart {
   partCount?: number | undefined;
 }
 
-const UPLOAD_OPTION_KEYS = ['name', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'partSize', 'concurrency', 'maxRetries'];
+const UPLOAD_OPTION_KEYS = ['name', 'folder', 'onConflict', 'contentType', 'size', 'sha256', 'onProgress', 'onStart', 'signal', 'partSize', 'concurrency', 'maxRetries'];
 
 const MIB = 1024 * 1024;
 /** S3's limits on parts, which the API enforces too. */
 export const MIN_PART_SIZE = 5 * MIB;
 export const MAX_PART_SIZE = 5 * 1024 * MIB;
 export const MAX_PARTS = 10_000;
+
+/** `onConflict` again at completion, so `resume` can choose to rename or replace after a `path_taken`. */
+const completion = (options: UploadOptions) => (options.onConflict === undefined ? {} : { on_conflict: options.onConflict });
 
 function checkPartSize(partSize: unknown): void {
   if (typeof partSize !== 'number' || !Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
@@ -92,8 +102,9 @@ export class Uploader {
     const source = await this.source(data, options.size);
     if (options.size !== undefined && options.size !== source.size) throw new RangeError(`Baketsu: options.size is ${options.size}; the data is ${source.size} bytes`);
     if (partSize !== undefined) checkPartCount(source.size, partSize);
-    const name = options.name ?? source.name;
-    if (!name) throw new TypeError('Baketsu: options.name is required for data without a name');
+    const baseName = options.name ?? source.name;
+    if (!baseName) throw new TypeError('Baketsu: options.name is required for data without a name');
+    const name = options.folder === undefined || options.folder === '' ? baseName : `${options.folder.replace(/\/+$/, '')}/${baseName}`;
     const contentType = bareMediaType(options.contentType ?? source.type) ?? 'application/octet-stream';
     const sha256 = options.sha256 === true ? await this.checksum(source) : options.sha256;
     const plan = await this.api.presign(
@@ -103,6 +114,7 @@ export class Uploader {
         content_type: contentType,
         ...(sha256 === undefined ? {} : { sha256 }),
         ...(partSize === undefined ? {} : { part_size: partSize }),
+        ...(options.onConflict === undefined ? {} : { on_conflict: options.onConflict }),
       },
       // One key per upload: the API answers a retried presign with its first answer, so a
       // transient failure is retried without reserving the upload twice.
@@ -163,7 +175,7 @@ export class Uploader {
         // completing is all that is left, and sending up to 5 GiB again would be waste. The API
         // answers 409 `upload_incomplete` when storage holds no object yet.
         try {
-          return await this.api.complete(uploadId, {}, { ...this.requestOptions(options), signal });
+          return await this.api.complete(uploadId, completion(options), { ...this.requestOptions(options), signal });
         } catch (error) {
           if (!(error instanceof ConflictError && error.code === 'upload_incomplete')) throw error;
         }
@@ -196,7 +208,7 @@ export class Uploader {
     progress.start(held);
     const signal = options.signal ?? new AbortController().signal;
     try {
-      const file = (await send(signal, progress)) ?? (await this.api.complete(uploadId, {}, this.requestOptions(options)));
+      const file = (await send(signal, progress)) ?? (await this.api.complete(uploadId, completion(options), this.requestOptions(options)));
       progress.finish();
       return file;
     } catch (error) {
