@@ -84,7 +84,7 @@ export function EntryRow({ entry, selected, onSelect, dragged, onDrop, onRename 
         {isFolder ? (
           <span className="row">
             <Link to={`/folders?in=${entry.id}`} className="folder-link" aria-label={`Open folder ${entry.name}`}>
-              <span aria-hidden="true">📁 </span>{entry.name}
+              <FolderIcon />{entry.name}
             </Link>
             {onRename ? <button type="button" className="ghost small" onClick={onRename} aria-label={`Rename folder ${entry.name}`}>✎</button> : null}
           </span>
@@ -135,5 +135,13 @@ function Crumb({ id, name, last, onDrop }: { id: string; name: string; last: boo
     <Link to={id === 'root' ? '/folders' : `/folders?in=${id}`} className={drop.over ? 'drop-over' : undefined} {...drop.handlers}>
       {name}
     </Link>
+  );
+}
+
+function FolderIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" style={{ verticalAlign: '-2px', marginRight: '.375rem' }}>
+      <path d="M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z" fill="currentColor" opacity=".85" />
+    </svg>
   );
 }

@@ -86,22 +86,22 @@ export default function Folders() {
       </div>
       <Breadcrumbs trail={ancestors} current={folder?.name ?? null} onDrop={moveInto} />
       <section className="grid" aria-label="Usage of this folder">
-        <div className="card stat"><div className="value" data-testid="folder-bytes">{formatBytes(usage.stored_bytes)}</div><div className="label">stored in {formatCount(usage.file_count)} files</div></div>
+        <div className="card stat"><div className="value" data-testid="folder-bytes">{formatBytes(usage.stored_bytes)}</div><div className="label">stored in {formatCount(usage.file_count)} {usage.file_count === 1 ? 'file' : 'files'}</div></div>
         <div className="card stat"><div className="value">{formatByteTime(usage.byte_ms_month_to_date)}</div><div className="label">byte-time this month</div></div>
         <div className="card stat"><div className="value" data-testid="folder-cost">{formatMoney(usage.estimated_monthly_cost.amount, usage.estimated_monthly_cost.currency)}</div><div className="label">estimated this month</div></div>
       </section>
       <div className="card row" style={{ justifyContent: 'space-between' }}>
-        <changer.Form method="post" ref={createForm} className="row" aria-label="New folder">
+        <changer.Form method="post" ref={createForm} className="row" style={{ flexWrap: 'nowrap' }} aria-label="New folder">
           <input type="hidden" name="intent" value="create-folder" />
           <input type="hidden" name="parent" value={here} />
           <label htmlFor="new-folder" className="visually-hidden">New folder name</label>
-          <input id="new-folder" name="name" type="text" required maxLength={255} placeholder="New folder" style={{ maxWidth: '14rem' }} />
+          <input id="new-folder" name="name" type="text" required maxLength={255} placeholder="New folder" style={{ width: '14rem' }} />
           <button type="submit" className="secondary">Create folder</button>
         </changer.Form>
-        <Form method="get" role="search" aria-label="Search this folder" className="row">
+        <Form method="get" role="search" aria-label="Search this folder" className="row" style={{ flexWrap: 'nowrap' }}>
           {folder ? <input type="hidden" name="in" value={folder.id} /> : null}
           <label htmlFor="q" className="visually-hidden">Search in this folder and below</label>
-          <input id="q" type="search" name="q" defaultValue={query.q ?? ''} maxLength={QUERY_MAX_LENGTH} placeholder="Search below here" />
+          <input id="q" type="search" name="q" defaultValue={query.q ?? ''} maxLength={QUERY_MAX_LENGTH} placeholder="Search below here" style={{ width: '14rem' }} />
           <button type="submit" className="secondary">Search</button>
         </Form>
       </div>
