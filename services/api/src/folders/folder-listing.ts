@@ -5,10 +5,8 @@ import { z } from 'zod';
 import type { FileRow } from '#src/files/file-repository.js';
 import { fileJson, type FilesDeps } from '#src/files/files-deps.js';
 import { errors } from '#src/platform/errors.js';
-import { ancestorPaths } from './folder-paths.js';
 import { folderJson } from './folder-json.js';
-import { folderRepository, type After, type FolderRow } from './folder-repository.js';
-import { liveFolder } from './folder-tree.js';
+import { folderRepository, totalsOf, type After, type FolderInContext, type FolderWithTotalsRow } from './folder-repository.js';
 
 export const DEFAULT_CHILDREN_PAGE = 100;
 
@@ -47,33 +45,41 @@ export async function listChildren(
   input: { limit?: number; cursor?: string; q?: string },
 ) {
   const { pool } = deps;
-  const folder = ref === 'root' ? null : await liveFolder(pool, accountId, ref);
   const limit = input.limit ?? DEFAULT_CHILDREN_PAGE;
   const search = input.q === undefined ? undefined : likePattern(input.q.normalize('NFC'));
   const cursor = input.cursor === undefined ? undefined : decode(input.cursor, ref, search !== undefined);
   const after: After | undefined = cursor && { name: cursor.n, id: cursor.i };
-  const folderId = folder?.id ?? null;
+  const folderId = ref === 'root' ? null : ref;
+  // Files start where folders end: from the first file, unless the cursor is already among files.
+  const fileAfter = cursor?.k === 'f' ? after : undefined;
+  const inFolders = cursor === undefined || cursor.k === 'd';
 
-  let folders: readonly FolderRow[] = [];
-  if (cursor === undefined || cursor.k === 'd') {
-    folders =
-      search === undefined
-        ? await folderRepository.childFolders(pool, accountId, folderId, after, limit + 1)
-        : await folderRepository.searchFolders(pool, accountId, folder, search, after, limit + 1);
-  }
+  let context: FolderInContext | null = null;
+  let folders: readonly FolderWithTotalsRow[] = [];
   let files: readonly FileRow[] = [];
-  const room = limit - folders.length;
-  if (room >= 0) {
-    // Files start where folders end: from the first file, unless the cursor is already among files.
-    const fileAfter = cursor?.k === 'f' ? after : undefined;
-    files =
-      search === undefined
-        ? await folderRepository.childFiles(pool, accountId, folderId, fileAfter, room + 1)
-        : await folderRepository.searchFiles(pool, accountId, folder, search, fileAfter, room + 1);
+  if (search === undefined) {
+    // One level: the folder, its folders and its files are read at once (a page's files are read
+    // even when folders fill it, which costs less than waiting for the folders first).
+    [context, folders, files] = await Promise.all([
+      folderId === null ? null : folderRepository.inContext(pool, accountId, folderId),
+      inFolders ? folderRepository.childFolders(pool, accountId, folderId, after, limit + 1) : [],
+      folderRepository.childFiles(pool, accountId, folderId, fileAfter, limit + 1),
+    ]);
+  } else {
+    // A search needs the folder's path first: its subtree is a range of paths.
+    context = folderId === null ? null : await folderRepository.inContext(pool, accountId, folderId);
+    if (folderId === null || context) {
+      [folders, files] = await Promise.all([
+        inFolders ? folderRepository.searchFolders(pool, accountId, context, search, after, limit + 1) : [],
+        folderRepository.searchFiles(pool, accountId, context, search, fileAfter, limit + 1),
+      ]);
+    }
   }
+  if (folderId !== null && !context) throw errors.folderNotFound(folderId);
+
   const pageFolders = folders.slice(0, limit);
   const pageFiles = files.slice(0, Math.max(0, limit - pageFolders.length));
-  const more = folders.length > limit || pageFolders.length + files.length > limit;
+  const more = folders.length + files.length > limit;
   const lastFile = pageFiles.at(-1);
   const lastFolder = pageFolders.at(-1);
   const next: ListCursor | undefined = !more
@@ -81,16 +87,11 @@ export async function listChildren(
     : lastFile
       ? { f: ref, s: search !== undefined, k: 'f', n: lastFile.name, i: lastFile.id }
       : lastFolder && { f: ref, s: search !== undefined, k: 'd', n: lastFolder.name, i: lastFolder.id };
-
-  const [totals, ancestors] = await Promise.all([
-    folderRepository.totals(pool, folder ? [...pageFolders, folder] : pageFolders),
-    folder ? folderRepository.findByPaths(pool, accountId, ancestorPaths(folder.path)) : Promise.resolve([]),
-  ]);
   return {
-    folder: folder && folderJson(folder, totals.get(folder.id)!),
-    ancestors: [...ancestors].sort((a, b) => a.path.length - b.path.length).map((a) => ({ id: a.id, name: a.name })),
+    folder: context && folderJson(context, totalsOf(context)),
+    ancestors: context?.ancestors ?? [],
     items: [
-      ...pageFolders.map((row) => ({ kind: 'folder' as const, ...folderJson(row, totals.get(row.id)!) })),
+      ...pageFolders.map((row) => ({ kind: 'folder' as const, ...folderJson(row, totalsOf(row)) })),
       ...pageFiles.map((row) => ({ kind: 'file' as const, ...fileJson(row) })),
     ],
     ...(next ? { next_cursor: encode(next) } : {}),
