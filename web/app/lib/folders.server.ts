@@ -22,7 +22,9 @@ export async function loadFolder(api: Baketsu, query: FolderQuery) {
   const ref = query.in ?? 'root';
   const [listing, usage] = await Promise.all([
     api.folders.children(ref, { limit: 100, ...(query.q ? { q: query.q } : {}), ...(query.cursor ? { cursor: query.cursor } : {}) }),
-    api.folders.usage(ref),
+    // At the top, the account's usage from the read model the dashboard shows (the same figures,
+    // without summing every file of a large account from its rows on each visit).
+    ref === 'root' ? api.usage.get() : api.folders.usage(ref),
   ]);
   return { listing, usage };
 }
