@@ -819,7 +819,7 @@ export interface components {
             created_at: string;
         };
         /**
-         * @description `read`: list, get, download and usage. `write`: upload, rename, tag. `delete`: delete files.
+         * @description `read`: list, get, download and usage. `write`: upload, rename, move, tag, create folders. `delete`: delete files and folders.
          * @enum {string}
          */
         ApiKeyScope: "read" | "write" | "delete";
