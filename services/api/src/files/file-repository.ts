@@ -26,10 +26,6 @@ export type FileRow = z.infer<typeof fileRow>;
 /** Every column of `fileRow`, for queries over `files` (unaliased) elsewhere too. */
 export const fileColumns = sql.fragment`id, account_id, upload_id, object_key, name, size_bytes, content_type, sha256, tags, status,
   created_at, updated_at, deleted_at, folder_id, (select p.path from folders p where p.id = files.folder_id) as folder_path`;
-/** The same, for files all in one folder (a listing of one level): its path is read once, not per row. */
-export const fileColumnsIn = (folderId: string | null) => sql.fragment`id, account_id, upload_id, object_key, name, size_bytes, content_type,
-  sha256, tags, status, created_at, updated_at, deleted_at, folder_id,
-  ${folderId === null ? sql.fragment`null::text` : sql.fragment`(select p.path from folders p where p.id = ${folderId})`} as folder_path`;
 const columns = fileColumns;
 
 export interface FileQuery {

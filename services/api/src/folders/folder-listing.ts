@@ -6,6 +6,7 @@ import type { FileRow } from '#src/files/file-repository.js';
 import { fileJson, type FilesDeps } from '#src/files/files-deps.js';
 import { errors } from '#src/platform/errors.js';
 import { folderJson } from './folder-json.js';
+import { readLevel } from './folder-level.js';
 import { folderRepository, totalsOf, type After, type FolderInContext, type FolderWithTotalsRow } from './folder-repository.js';
 
 export const DEFAULT_CHILDREN_PAGE = 100;
@@ -58,13 +59,9 @@ export async function listChildren(
   let folders: readonly FolderWithTotalsRow[] = [];
   let files: readonly FileRow[] = [];
   if (search === undefined) {
-    // One level: the folder, its folders and its files are read at once (a page's files are read
-    // even when folders fill it, which costs less than waiting for the folders first).
-    [context, folders, files] = await Promise.all([
-      folderId === null ? null : folderRepository.inContext(pool, accountId, folderId),
-      inFolders ? folderRepository.childFolders(pool, accountId, folderId, after, limit + 1) : [],
-      folderRepository.childFiles(pool, accountId, folderId, fileAfter, limit + 1),
-    ]);
+    // One level: the folder, its folders and its files in one statement (a page's files are read
+    // even when folders fill it, which costs less than a second round trip).
+    ({ context, folders, files } = await readLevel(pool, accountId, folderId, { limit: limit + 1, withFolders: inFolders, folderAfter: after, fileAfter }));
   } else {
     // A search needs the folder's path first: its subtree is a range of paths.
     context = folderId === null ? null : await folderRepository.inContext(pool, accountId, folderId);

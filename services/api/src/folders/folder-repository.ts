@@ -3,7 +3,7 @@
 // order of the indexes, so equality, ranges and keyset pages all use them.
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
-import { fileColumns, fileColumnsIn, fileRow, type FileRow } from '#src/files/file-repository.js';
+import { fileColumns, fileRow, type FileRow } from '#src/files/file-repository.js';
 import { subtreeEnd, subtreeStart } from './folder-paths.js';
 
 export const folderRow = z.object({
@@ -32,11 +32,11 @@ const totalsRow = z.object({ id: z.string(), bytes: z.number(), files: z.number(
 const insideColumns = { inside_bytes: z.number(), inside_files: z.number(), inside_folders: z.number() };
 export const folderWithTotalsRow = folderRow.extend(insideColumns);
 export type FolderWithTotalsRow = z.infer<typeof folderWithTotalsRow>;
-const folderInContextRow = folderWithTotalsRow.extend({ ancestors: z.array(z.object({ id: z.string(), name: z.string() })) });
+export const folderInContextRow = folderWithTotalsRow.extend({ ancestors: z.array(z.object({ id: z.string(), name: z.string() })) });
 export type FolderInContext = z.infer<typeof folderInContextRow>;
 
 /** What is inside folder row `f`, at any depth (one range of the path index): to join laterally. */
-const inside = sql.fragment`left join lateral (
+export const inside = sql.fragment`left join lateral (
     select coalesce(sum(d.direct_bytes), 0)::int8 as inside_bytes, coalesce(sum(d.direct_files), 0)::int8 as inside_files,
       count(*)::int8 as inside_folders
     from folders d
@@ -45,6 +45,13 @@ const inside = sql.fragment`left join lateral (
   ) t on true`;
 const fColumns = sql.fragment`f.id, f.account_id, f.parent_id, f.name, f.path, f.direct_bytes, f.direct_files, f.created_at, f.updated_at,
   t.inside_bytes, t.inside_files, t.inside_folders`;
+
+/** The folders above folder row `f`, top first, as a JSON array of {id, name}: found by their paths. */
+export const ancestorsOfF = sql.fragment`coalesce((select json_agg(json_build_object('id', a.id, 'name', a.name) order by length(a.path))
+  from folders a where a.account_id = f.account_id and a.deleted_at is null
+    and a.path collate "C" = any(array(
+      select array_to_string((string_to_array(f.path, '/'))[1:n], '/')
+      from generate_series(1, cardinality(string_to_array(f.path, '/')) - 1) n))), '[]'::json)`;
 
 export function totalsOf(row: FolderWithTotalsRow): FolderTotals {
   return { storedBytes: row.direct_bytes + row.inside_bytes, fileCount: row.direct_files + row.inside_files, folderCount: row.inside_folders };
@@ -61,9 +68,8 @@ export interface After {
   id: string;
 }
 
-// Within one folder names are unique, so the name alone orders a level (and matches the index);
-// a subtree search meets the same name in several folders, so the id breaks ties there.
-const afterName = (after: After | undefined) => (after === undefined ? sql.fragment`true` : sql.fragment`name collate "C" > ${after.name}`);
+// Within one folder names are unique, so the name alone orders a level (folder-level.ts); a subtree
+// search meets the same name in several folders, so the id breaks ties there.
 const afterNameAndId = (after: After | undefined) =>
   after === undefined ? sql.fragment`true` : sql.fragment`(name collate "C", id) > (${after.name}, ${after.id})`;
 
@@ -174,29 +180,9 @@ export const folderRepository = {
   /** A live folder with its totals and the folders above it (top first), in one statement: a listing's header. */
   inContext: (db: CommonQueryMethods, accountId: string, id: string) =>
     db.maybeOne(sql.type(folderInContextRow)`
-      select ${fColumns},
-        coalesce((select json_agg(json_build_object('id', a.id, 'name', a.name) order by length(a.path))
-          from folders a where a.account_id = f.account_id and a.deleted_at is null
-            and a.path collate "C" = any(array(
-              select array_to_string((string_to_array(f.path, '/'))[1:n], '/')
-              from generate_series(1, cardinality(string_to_array(f.path, '/')) - 1) n))), '[]'::json) as ancestors
+      select ${fColumns}, ${ancestorsOfF} as ancestors
       from folders f ${inside}
       where f.id = ${id} and f.account_id = ${accountId} and f.deleted_at is null`),
-
-  /** One level's folders by name, after a cursor, each with its totals. */
-  childFolders: (db: CommonQueryMethods, accountId: string, parentId: string | null, after: After | undefined, limit: number) =>
-    db.any(sql.type(folderWithTotalsRow)`
-      select ${fColumns} from folders f ${inside}
-      where f.account_id = ${accountId} and ${sameFolder(sql.fragment`f.parent_id`, parentId)} and f.deleted_at is null
-        and ${after === undefined ? sql.fragment`true` : sql.fragment`f.name collate "C" > ${after.name}`}
-      order by f.name collate "C" limit ${limit}`),
-
-  /** One level's files by name, after a cursor. */
-  childFiles: (db: CommonQueryMethods, accountId: string, folderId: string | null, after: After | undefined, limit: number): Promise<readonly FileRow[]> =>
-    db.any(sql.type(fileRow)`
-      select ${fileColumnsIn(folderId)} from files
-      where account_id = ${accountId} and ${sameFolder(sql.fragment`folder_id`, folderId)} and status = 'stored' and ${afterName(after)}
-      order by name collate "C" limit ${limit}`),
 
   /** Folders anywhere below `within` (null: the whole account) whose name contains the pattern, with totals. */
   searchFolders: (db: CommonQueryMethods, accountId: string, within: FolderRow | null, pattern: string, after: After | undefined, limit: number) =>
