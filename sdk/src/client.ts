@@ -3,6 +3,7 @@ import { resolveConfig, type ClientOptions, type Credentials } from './options.j
 import { ApiKeysResource, AuthResource, LimitsResource } from './resources/auth.js';
 import { FilesResource } from './resources/files.js';
 import { SharesResource } from './resources/shares.js';
+import { FoldersResource } from './resources/folders.js';
 import { UploadsResource } from './resources/uploads.js';
 import { BillingResource, UsageResource } from './resources/usage.js';
 import type { SourcePlatform } from './upload/source.js';
@@ -20,6 +21,7 @@ export class Baketsu {
   readonly apiKeys: ApiKeysResource;
   readonly files: FilesResource;
   readonly shares: SharesResource;
+  readonly folders: FoldersResource;
   readonly uploads: UploadsResource;
   readonly usage: UsageResource;
   readonly limits: LimitsResource;
@@ -32,6 +34,7 @@ export class Baketsu {
     this.uploads = new UploadsResource(http, (new.target as typeof Baketsu).platform);
     this.files = new FilesResource(http, this.uploads.uploader);
     this.shares = new SharesResource(http);
+    this.folders = new FoldersResource(http);
     this.usage = new UsageResource(http);
     this.limits = new LimitsResource(http);
     this.billing = new BillingResource(http);

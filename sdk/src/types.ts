@@ -46,3 +46,15 @@ export type ShareListParams = NonNullable<operations['listShares']['parameters']
 export type PublicShare = Schemas['PublicShare'];
 export type PublicShareDownload = Schemas['PublicShareDownload'];
 export type PublicShareDownloadParams = Schemas['PublicShareDownloadRequest'];
+export type ConflictPolicy = Schemas['ConflictPolicy'];
+export type BulkMoveResult = Schemas['BulkMoveResponse'];
+export type Folder = Schemas['Folder'];
+export type FolderCreateParams = Schemas['FolderCreate'];
+export type FolderUpdateParams = Schemas['FolderUpdate'];
+export type FolderDeletion = Schemas['FolderDeletion'];
+export type FolderCrumb = Schemas['FolderCrumb'];
+export type FolderListing = Schemas['FolderListing'];
+/** One entry of a folder listing: a folder (`kind: 'folder'`) or a file (`kind: 'file'`). */
+export type FolderEntry = FolderListing['items'][number];
+export type FolderChildrenParams = NonNullable<operations['listFolderChildren']['parameters']['query']>;
+export type FolderUsage = Schemas['FolderUsage'];

@@ -58,7 +58,9 @@ describe.each(STORES)('browser upload with a server-presigned URL, %s store', (s
     const bytes = randomBytes(size);
     const seen: number[] = [];
     const watch = setInterval(() => void page.locator('#progress').getAttribute('value').then((v) => v && seen.push(Number(v))).catch(() => {}), 20);
-    await page.locator('#file').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: bytes });
+    // A name per case: both upload into one account, where two files cannot share a path.
+    const name = `photo-${size}.jpg`;
+    await page.locator('#file').setInputFiles({ name, mimeType: 'image/jpeg', buffer: bytes });
     await page.locator('#status').filter({ hasText: /stored|failed/ }).waitFor({ timeout: 45_000 });
     clearInterval(watch);
 
@@ -77,7 +79,7 @@ describe.each(STORES)('browser upload with a server-presigned URL, %s store', (s
     expect(app.signCalls - signedBefore).toBe(signCalls);
     const fileId = status!.replace('stored ', '');
     const stored = await t.client.files.get(fileId);
-    expect(stored).toMatchObject({ name: 'photo.jpg', size, content_type: 'image/jpeg' });
+    expect(stored).toMatchObject({ name, size, content_type: 'image/jpeg' });
     const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
     expect(sha(await download(t.client, fileId))).toBe(sha(bytes));
     await page.close();

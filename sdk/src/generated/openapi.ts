@@ -202,6 +202,10 @@ export interface paths {
          *     size, content type and checksum, so storage refuses anything else. URLs expire after
          *     5–15 minutes. The quote says what keeping the file for a month adds to the bill.
          *
+         *     `name` may be a path (`reports/2026/q4.pdf`): the file is placed there when the upload
+         *     completes, and missing folders are created then. If a file already holds that path,
+         *     `on_conflict` decides at completion (it can also be given, or changed, at completion).
+         *
          *     Each call reserves a new upload. To retry safely, send an `Idempotency-Key`: for 24 hours
          *     a request with the same key and the same body gets the first answer again (with
          *     `Idempotent-Replayed: true`) instead of a second reservation.
@@ -226,7 +230,12 @@ export interface paths {
          * Finish an upload and create the file
          * @description Completes the multipart upload if there is one (with the given parts, or with every part
          *     storage holds), checks with storage that the object has the declared size (and checksum),
-         *     then records the file. Completing again returns the same file with 200.
+         *     then records the file at its path. Completing again returns the same file with 200.
+         *
+         *     If the path is taken and the conflict policy is `fail`, the answer is 409 `path_taken` and
+         *     the upload stays pending: complete it again with `on_conflict: rename` or `replace`, or abort
+         *     it. `replace` deletes the old file (billing stops, `file.deleted`) in the same transaction
+         *     that stores the new one.
          */
         post: operations["completeUpload"];
         delete?: never;
@@ -246,6 +255,28 @@ export interface paths {
         put?: never;
         /** Delete up to 1,000 files */
         post: operations["bulkDeleteFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/bulk-move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move up to 1,000 files into one folder
+         * @description All or nothing: if any moved file's name is already taken in the target folder (by a file or
+         *     a folder, or by another file of the same request), nothing moves and the answer is 409
+         *     `path_taken` listing the names. Billing does not notice a move.
+         */
+        post: operations["bulkMoveFiles"];
         delete?: never;
         options?: never;
         head?: never;
@@ -292,7 +323,11 @@ export interface paths {
         delete: operations["deleteFile"];
         options?: never;
         head?: never;
-        /** Rename a file or replace its tags */
+        /**
+         * Rename or move a file, or replace its tags
+         * @description A new `name` or `folder_id` that would give the file a path already taken (by a file or a
+         *     folder) is 409 `path_taken`. Billing does not notice a rename or a move.
+         */
         patch: operations["updateFile"];
         trace?: never;
     };
@@ -310,6 +345,131 @@ export interface paths {
          * @description The response to the URL carries `Content-Disposition` with the file's name.
          */
         get: operations["getDownloadUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a folder (and any missing parents)
+         * @description `path` is relative to `parent_id` (the root when absent) and may hold several segments
+         *     (`reports/2026`): missing folders on the way are created. If the last one already exists, or
+         *     a file holds one of the names, the answer is 409 `path_taken`.
+         */
+        post: operations["createFolder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/folders/by-path": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find a folder by its path */
+        get: operations["getFolderByPath"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/folders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** A folder, with the size of everything in it */
+        get: operations["getFolder"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a folder (with everything in it, if `recursive`)
+         * @description Without `recursive=true` only an empty folder is deleted (else 409 `folder_not_empty`).
+         *     A recursive delete stops the billing of every file inside at the same instant, writing one
+         *     `file.deleted` event per file in the same transaction that removes the folders; the bytes are
+         *     then removed from storage (retried until they are).
+         */
+        delete: operations["deleteFolder"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or move a folder
+         * @description One database change however many files the folder holds: the files keep their storage keys
+         *     and their billing continues unbroken (no event is written). Moving a folder into itself or
+         *     one of its own folders is 409 `folder_cycle`; a name already taken in the target is 409
+         *     `path_taken`; a path that would grow past 768 bytes (for any folder inside) is 400
+         *     `invalid_folder_name`.
+         */
+        patch: operations["updateFolder"];
+        trace?: never;
+    };
+    "/v1/folders/{id}/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A folder id, or `root`. */
+                id: components["parameters"]["FolderRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List one folder level, folders first, then files
+         * @description Folders, then files, each by name in byte order (ties cannot occur within a folder), with
+         *     keyset pagination through an opaque cursor. With `q`, the whole subtree is searched instead:
+         *     folders and files anywhere below whose name contains `q` (case-insensitive), folders first.
+         *     `ancestors` lists the folders from the root down to the parent of this one, for breadcrumbs.
+         */
+        get: operations["listFolderChildren"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/folders/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A folder id, or `root`. */
+                id: components["parameters"]["FolderRef"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Bytes, byte-time and cost of everything in a folder
+         * @description Computed from the files themselves, exactly as metering counts them: byte-time is integer
+         *     byte-milliseconds this UTC month up to now, of every file in the folder's subtree now, or in
+         *     it when deleted this month (a file moved this month counts wholly where it is now). The
+         *     estimate is priced like `GET /v1/dashboard/usage`. For `root`, the whole account.
+         */
+        get: operations["getFolderUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -736,7 +896,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "email_taken" | "file_not_found" | "file_too_large" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_idempotency_key" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {
@@ -799,7 +959,7 @@ export interface components {
             created_at: string;
         };
         /**
-         * @description `read`: list, get, download and usage. `write`: upload, rename, tag. `delete`: delete files.
+         * @description `read`: list, get, download and usage. `write`: upload, rename, move, tag, create folders. `delete`: delete files and folders.
          * @enum {string}
          */
         ApiKeyScope: "read" | "write" | "delete";
@@ -831,7 +991,8 @@ export interface components {
             secret: string;
         };
         PresignRequest: {
-            name: components["schemas"]["FileName"];
+            name: components["schemas"]["FilePath"];
+            on_conflict?: components["schemas"]["ConflictPolicy"];
             /**
              * @description Exact size in bytes, at most 5 TiB (S3's largest object). An installation may allow less
              *     (`MAX_FILE_SIZE_BYTES`, 5 GiB by default): above it, 400 `file_too_large` with `max_size`.
@@ -913,16 +1074,39 @@ export interface components {
         CompleteRequest: {
             /** Format: uuid */
             upload_id: string;
+            /** @description Overrides the policy given at presign. */
+            on_conflict?: components["schemas"]["ConflictPolicy"];
             /** @description Optional for multipart uploads; without it every part storage holds is used. */
             parts?: {
                 part_number: number;
                 etag: string;
             }[];
         };
+        /**
+         * @description What completing an upload does when a file already holds its path: `fail` (409
+         *     `path_taken`, the upload stays pending), `rename` (the new file becomes `name (1).ext`,
+         *     `name (2).ext`, …) or `replace` (the old file is deleted, and its billing stops, in the same
+         *     transaction that stores the new one). A folder holding the name is never replaced: `replace`
+         *     then fails like `fail`.
+         * @default fail
+         * @enum {string}
+         */
+        ConflictPolicy: "fail" | "rename" | "replace";
         File: {
             /** Format: uuid */
             id: string;
+            /** @description The last segment of the path. */
             name: string;
+            /**
+             * @description Where the file is: its folders and name, `/`-separated (`reports/2026/q4.pdf`).
+             * @example reports/2026/q4.pdf
+             */
+            path: string;
+            /**
+             * Format: uuid
+             * @description The folder holding the file; null at the root.
+             */
+            folder_id: string | null;
             size: number;
             content_type: string;
             /**
@@ -950,6 +1134,11 @@ export interface components {
         FileUpdate: {
             name?: components["schemas"]["FileName"];
             /**
+             * Format: uuid
+             * @description Moves the file into this folder; null moves it to the root.
+             */
+            folder_id?: string | null;
+            /**
              * @description Replaces the tags; stored NFC-normalised, trimmed, lower-cased, de-duplicated and sorted. At
              *     most 100, and an installation may allow fewer (`MAX_TAGS_PER_FILE`, 20 by default; counted
              *     after de-duplication): 400 `invalid_tags`.
@@ -965,11 +1154,30 @@ export interface components {
          *     "." or ".."; otherwise 400 `invalid_file_name` too.
          */
         FileName: string;
+        /**
+         * @description The file's name, or its path from the root (`reports/2026/q4.pdf`): `/`-separated names, each
+         *     as `FileName` says (at most 255 bytes of UTF-8, no control characters, no "\", no whitespace at
+         *     either end); no "." or ".." segment, the folders at most 768 bytes, the whole path at most
+         *     1024. JSON Schema cannot count bytes or spot dot segments: those are 400 `invalid_file_name`.
+         */
+        FilePath: string;
         BulkDeleteRequest: {
             ids: string[];
         };
         BulkDeleteResponse: {
             deleted: string[];
+            not_found: string[];
+        };
+        BulkMoveRequest: {
+            ids: string[];
+            /**
+             * Format: uuid
+             * @description The target folder; null is the root.
+             */
+            folder_id: string | null;
+        };
+        BulkMoveResponse: {
+            moved: string[];
             not_found: string[];
         };
         DownloadUrl: {
@@ -979,6 +1187,106 @@ export interface components {
             url: string;
             /** Format: date-time */
             expires_at: string;
+        };
+        Folder: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @example reports/2026 */
+            path: string;
+            /**
+             * Format: uuid
+             * @description null at the root.
+             */
+            parent_id: string | null;
+            /** @description Bytes of every file in this folder and the folders inside it. */
+            stored_bytes: number;
+            /** @description Files in this folder and the folders inside it. */
+            file_count: number;
+            /** @description Folders inside this one, at any depth. */
+            folder_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        FolderCreate: {
+            /**
+             * @description One name or several, `/`-separated, relative to `parent_id`. Same rules as file names; at most 768 bytes in all from the root.
+             * @example reports/2026
+             */
+            path: string;
+            /**
+             * Format: uuid
+             * @description Where to create it; the root when absent or null.
+             */
+            parent_id?: string | null;
+        };
+        FolderUpdate: {
+            /** @description A new name (one segment, no "/"). */
+            name?: string;
+            /**
+             * Format: uuid
+             * @description Moves the folder into this one; null moves it to the root.
+             */
+            parent_id?: string | null;
+        };
+        FolderDeletion: {
+            deleted_files: number;
+            /** @description The folder itself and every folder inside it. */
+            deleted_folders: number;
+        };
+        FolderCrumb: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        FolderItem: {
+            /** @constant */
+            kind: "folder";
+        } & components["schemas"]["Folder"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "folder";
+        };
+        FileItem: {
+            /** @constant */
+            kind: "file";
+        } & components["schemas"]["File"] & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "file";
+        };
+        FolderListing: {
+            /** @description The folder listed; null for the root. */
+            folder: components["schemas"]["Folder"] | null;
+            /** @description From the top down, the folders above this one (empty at the root and for its folders). */
+            ancestors: components["schemas"]["FolderCrumb"][];
+            items: (components["schemas"]["FolderItem"] | components["schemas"]["FileItem"])[];
+            /** @description Present when more entries follow. */
+            next_cursor?: string;
+        };
+        FolderUsage: {
+            /**
+             * Format: uuid
+             * @description null for the root (the whole account).
+             */
+            folder_id: string | null;
+            stored_bytes: number;
+            file_count: number;
+            byte_ms_month_to_date: components["schemas"]["ByteMs"];
+            estimated_monthly_cost: {
+                /** @example 0.42 */
+                amount: string;
+                /** @example usd */
+                currency: string;
+            };
+            /** Format: date-time */
+            as_of: string;
         };
         Upload: {
             /** Format: uuid */
@@ -1414,6 +1722,8 @@ export interface components {
     parameters: {
         /** @description The link's token, as in `/s/{token}`. */
         ShareToken: string;
+        /** @description A folder id, or `root`. */
+        FolderRef: string;
     };
     requestBodies: never;
     headers: never;
@@ -1837,6 +2147,38 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
         };
     };
+    bulkMoveFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkMoveRequest"];
+            };
+        };
+        responses: {
+            /** @description What was moved; ids that are not your stored files are listed as not found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMoveResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
     listFiles: {
         parameters: {
             query?: {
@@ -1954,6 +2296,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeadersTooLarge"];
@@ -1985,6 +2328,204 @@ export interface operations {
             404: components["responses"]["NotFound"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
+        };
+    };
+    createFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderCreate"];
+            };
+        };
+        responses: {
+            /** @description The folder was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Folder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getFolderByPath: {
+        parameters: {
+            query: {
+                /** @description E.g. `reports/2026`. */
+                path: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Folder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Folder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteFolder: {
+        parameters: {
+            query?: {
+                recursive?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderDeletion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    updateFolder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderUpdate"];
+            };
+        };
+        responses: {
+            /** @description The folder, at its new path. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Folder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    listFolderChildren: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Part of the name, case-insensitive; searches the whole subtree. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A folder id, or `root`. */
+                id: components["parameters"]["FolderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the folder's contents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderListing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getFolderUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A folder id, or `root`. */
+                id: components["parameters"]["FolderRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The folder's usage. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderUsage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     listPendingUploads: {

@@ -1,13 +1,14 @@
 import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BaketsuFile, BulkDeleteResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams, ShareCreateParams, ShareWithToken } from '../types.js';
+import type { BaketsuFile, BulkDeleteResult, BulkMoveResult, DownloadUrl, FileListParams, FilePage, FileUpdateParams, ShareCreateParams, ShareWithToken } from '../types.js';
 import type { UploadData } from '../upload/source.js';
 import type { UploadTask } from '../upload/task.js';
 import type { UploadOptions, Uploader } from '../upload/upload.js';
 import { Listing } from './listing.js';
 
 const MAX_BULK_DELETE = 1000;
+const MAX_BULK_MOVE = 1000;
 
 export type FileListing = Listing<FilePage, BaketsuFile>;
 
@@ -21,7 +22,9 @@ export class FilesResource {
   /**
    * Uploads `data` (a single PUT or parts, as the API plans it) and resolves to the stored file. The
    * returned `UploadTask` is that Promise, with `pause()` (keep the upload to resume later) and
-   * `abort()` (discard it).
+   * `abort()` (discard it). `name` may be a path (`'reports/2026/q4.pdf'`), or give `folder`;
+   * missing folders are created. If the path is taken, `onConflict` decides: `'fail'` (the default:
+   * a `ConflictError` with code `path_taken`), `'rename'` (`q4 (1).pdf`) or `'replace'`.
    */
   upload(data: UploadData, options?: UploadOptions): UploadTask {
     return this.uploader.upload(data, options);
@@ -43,9 +46,36 @@ export class FilesResource {
     return this.http.request({ method: 'GET', path: `/v1/files/${encodeId(id)}`, options });
   }
 
-  /** Renames and/or replaces the tags. */
+  /** Renames, moves (`folder_id`, `null` for the root) and/or replaces the tags. A taken path is a `ConflictError` (`path_taken`). */
   update(id: string, params: FileUpdateParams, options?: RequestOptions): APIPromise<BaketsuFile> {
     return this.http.request({ method: 'PATCH', path: `/v1/files/${encodeId(id)}`, body: params, idempotent: true, options });
+  }
+
+  /** Into a folder, or to the root with `null`. Billing does not notice a move. */
+  move(id: string, folderId: string | null, options?: RequestOptions): APIPromise<BaketsuFile> {
+    return this.update(id, { folder_id: folderId }, options);
+  }
+
+  /**
+   * Moves any number of files into one folder (`null`: the root), 1,000 per request. Each request
+   * is all or nothing: a name already taken in the folder is a `ConflictError` (`path_taken`, with
+   * the `names`), and the batches before it stay moved.
+   */
+  async moveMany(ids: readonly string[], folderId: string | null, options?: RequestOptions): Promise<BulkMoveResult> {
+    const result: BulkMoveResult = { moved: [], not_found: [] };
+    for (let i = 0; i < ids.length; i += MAX_BULK_MOVE) {
+      const batch = await this.http.request<BulkMoveResult>({
+        method: 'POST',
+        path: '/v1/files/bulk-move',
+        body: { ids: ids.slice(i, i + MAX_BULK_MOVE), folder_id: folderId },
+        // Moving into the folder a file is already in changes nothing.
+        idempotent: true,
+        options,
+      });
+      result.moved.push(...batch.moved);
+      result.not_found.push(...batch.not_found);
+    }
+    return result;
   }
 
   /** Deletes the file: its bytes go and its byte-time stops at this instant. */

@@ -1,10 +1,18 @@
 // What `files.upload` and `uploads.resume` accept, and the checks made before any request.
 import { nonNegative, rejectUnknownKeys } from '../options.js';
+import type { ConflictPolicy } from '../types.js';
 import type { ProgressListener } from './progress.js';
 
 export interface UploadOptions {
-  /** Display name; defaults to the File's name or the path's base name. */
+  /**
+   * The file's name, or its path in the account (`'reports/2026/q4.pdf'`); defaults to the File's
+   * name or the local path's base name.
+   */
   name?: string;
+  /** A folder path (`'reports/2026'`) to put the file in; missing folders are created when it completes. */
+  folder?: string;
+  /** When a file already holds the path: `'fail'` (default, `ConflictError` `path_taken`), `'rename'` or `'replace'`. */
+  onConflict?: ConflictPolicy;
   /** Defaults to the Blob's type, a guess from the file extension (Node), or application/octet-stream. */
   contentType?: string;
   /** Exact byte length of a stream; without it a stream is read into memory first. */
@@ -55,6 +63,8 @@ export interface UploadStart {
 
 const UPLOAD_OPTION_KEYS = [
   'name',
+  'folder',
+  'onConflict',
   'contentType',
   'size',
   'sha256',
@@ -103,4 +113,14 @@ export function checkPartCount(size: number, partSize: number): void {
       `Baketsu: partSize ${partSize} would split ${size} bytes into ${parts} parts, more than ${MAX_PARTS}; use at least ${Math.ceil(size / MAX_PARTS)}`,
     );
   }
+}
+
+/** The path an upload asks for: `name`, inside `folder` when one is given. */
+export function uploadPath(name: string, folder: string | undefined): string {
+  return folder === undefined || folder === '' ? name : `${folder.replace(/\/+$/, '')}/${name}`;
+}
+
+/** `onConflict` again at completion, so `resume` can choose to rename or replace after a `path_taken`. */
+export function completion(options: UploadOptions): { on_conflict?: ConflictPolicy } {
+  return options.onConflict === undefined ? {} : { on_conflict: options.onConflict };
 }

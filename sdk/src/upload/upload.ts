@@ -13,7 +13,7 @@ import { ProgressTracker } from './progress.js';
 import { bareMediaType, toSource, type Source, type SourcePlatform, type UploadData } from './source.js';
 import { UploadTask, type UploadControl } from './task.js';
 import { DEFAULT_STALL_TIMEOUT_MS, putObject, putUnlessStored } from './transport.js';
-import { checkPartCount, checkUploadOptions, type UploadOptions } from './upload-options.js';
+import { checkPartCount, checkUploadOptions, completion, uploadPath, type UploadOptions } from './upload-options.js';
 import { checkHeldParts, hashingFor, heldLengths, heldParts, type Hashing, type HeldPart } from './verify.js';
 
 export { MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, type UploadOptions, type UploadStart } from './upload-options.js';
@@ -71,8 +71,9 @@ export class Uploader {
     const source = await toSource(data, options.size, this.platform);
     if (options.size !== undefined && options.size !== source.size) throw sizeMismatch(`options.size is ${options.size}; the data is ${source.size} bytes`);
     if (options.partSize !== undefined) checkPartCount(source.size, options.partSize);
-    const name = options.name ?? source.name;
-    if (!name) throw new TypeError('Baketsu: options.name is required for data without a name');
+    const baseName = options.name ?? source.name;
+    if (!baseName) throw new TypeError('Baketsu: options.name is required for data without a name');
+    const name = uploadPath(baseName, options.folder);
     const contentType = bareMediaType(options.contentType ?? source.type) ?? 'application/octet-stream';
     const sha256 = options.sha256 === true ? await this.checksum(source) : options.sha256;
     // Stopped already (paused or aborted before the upload had an id): reserve nothing.
@@ -84,6 +85,7 @@ export class Uploader {
         content_type: contentType,
         ...(sha256 === undefined ? {} : { sha256 }),
         ...(options.partSize === undefined ? {} : { part_size: options.partSize }),
+        ...(options.onConflict === undefined ? {} : { on_conflict: options.onConflict }),
       },
       // One key per upload: the API answers a retried presign with its first answer, so a
       // transient failure is retried without reserving the upload twice.
@@ -118,7 +120,7 @@ export class Uploader {
         // completing is all that is left, and sending up to 5 GiB again would be waste. The API
         // answers 409 `upload_incomplete` when storage holds no object yet.
         try {
-          return await this.api.complete(uploadId, {}, this.requestOptions(run));
+          return await this.api.complete(uploadId, completion(run.options), this.requestOptions(run));
         } catch (error) {
           if (!(error instanceof ConflictError && error.code === 'upload_incomplete')) throw error;
         }
@@ -174,7 +176,7 @@ export class Uploader {
   ): Promise<BaketsuFile> {
     const progress = new ProgressTracker(source.size, run.options.onProgress);
     progress.start(heldLengths(held));
-    let file = (await send(progress)) ?? (await this.api.complete(uploadId, {}, this.requestOptions(run)));
+    let file = (await send(progress)) ?? (await this.api.complete(uploadId, completion(run.options), this.requestOptions(run)));
     if (run.options.tags !== undefined) file = await this.api.updateFile(file.id, { tags: run.options.tags }, this.requestOptions(run));
     progress.finish();
     return file;

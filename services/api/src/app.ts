@@ -19,6 +19,7 @@ import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
 import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
+import { foldersRouter } from '#src/folders/folders-routes.js';
 import { loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
@@ -109,6 +110,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(filesRouter(filesDeps));
   app.use(uploadsRouter(filesDeps));
   app.use(limitsRouter(filesDeps));
+  app.use(foldersRouter({ ...filesDeps, price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY } }));
   const sharesDeps = {
     pool: database.pool,
     store,

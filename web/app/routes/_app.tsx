@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const LINKS = [
   ['/dashboard', 'Dashboard'],
   ['/files', 'Files'],
+  ['/folders', 'Folders'],
   ['/upload', 'Upload'],
   ['/shares', 'Shared links'],
   ['/settings', 'Settings'],

@@ -1,5 +1,5 @@
 import type { MetaFunction } from '@remix-run/node';
-import { Link } from '@remix-run/react';
+import { Link, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { formatBytes, formatMoney } from '#app/lib/format.js';
 import { resumeStore, type PendingUpload } from '#app/upload/resume-store.js';
@@ -8,8 +8,22 @@ import { canRetry, interruptedUploads, useUploads, type UploadItem } from '#app/
 
 export const meta: MetaFunction = () => [{ title: 'Upload · Baketsu' }];
 
+/**
+ * Files dropped while `?folder=reports/2026` is open go into that folder: the name a file is
+ * presigned with is its path, so the folder travels as a prefix of the name (the same bytes, no copy).
+ */
+function intoFolder(files: Iterable<File>, folder: string): File[] {
+  const prefix = folder.replace(/^\/+|\/+$/g, '');
+  return [...files].map((file) => (prefix ? new File([file], `${prefix}/${file.name}`, { type: file.type, lastModified: file.lastModified }) : file));
+}
+
 export default function Upload() {
-  const { items, add, cancel, retry, clearFinished, activeUploadIds } = useUploads();
+  const [params] = useSearchParams();
+  const folder = params.get('folder') ?? '';
+  const folderPage = params.get('in') ? `/folders?${new URLSearchParams({ in: params.get('in')! })}` : '/folders';
+  const uploads = useUploads();
+  const { items, cancel, retry, clearFinished, activeUploadIds } = uploads;
+  const add = (files: Iterable<File>) => uploads.add(intoFolder(files, folder));
   const [dragging, setDragging] = useState(false);
   const [interrupted, setInterrupted] = useState<PendingUpload[]>([]);
   const input = useRef<HTMLInputElement>(null);
@@ -28,6 +42,7 @@ export default function Upload() {
   return (
     <div className="stack">
       <h1>Upload</h1>
+      {folder ? <p className="muted" data-testid="upload-folder">Into <Link to={folderPage}>{folder}</Link></p> : null}
       <div
         className={`dropzone${dragging ? ' active' : ''}`}
         onDragOver={(event) => { event.preventDefault(); setDragging(true); }}
@@ -79,6 +94,7 @@ export default function Upload() {
           <div className="row" style={{ marginTop: '.75rem' }}>
             {!active ? <button type="button" className="secondary small" onClick={clearFinished}>Clear list</button> : null}
             <Link to="/files">Go to files →</Link>
+            {folder ? <Link to={folderPage}>Go to {folder} →</Link> : null}
           </div>
         </section>
       ) : null}

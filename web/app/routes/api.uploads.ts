@@ -24,7 +24,8 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     switch (body.intent) {
       case 'presign':
-        return data(await api.uploads.presign({ name: body.name, size: body.size, content_type: body.content_type }), { headers });
+        // A person dropping a file whose name is taken gets "name (1).ext", as file managers do.
+        return data(await api.uploads.presign({ name: body.name, size: body.size, content_type: body.content_type, on_conflict: 'rename' }), { headers });
       case 'parts':
         return data({ parts: await api.uploads.parts(body.upload_id, body.part_numbers) }, { headers });
       case 'status':

@@ -3,8 +3,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { fileEvent } from '@baketsu/contract/events';
 import { appendToOutbox } from '@baketsu/contract/outbox';
+import { placeNewFile, type ConflictPolicy } from '#src/folders/file-placement.js';
 import { errors } from '#src/platform/errors.js';
 import { ObjectStoreError, type CompletedPart } from '#src/storage/object-store.js';
+import { removeDeletedObjects } from './file-deletion.js';
 import { fileRepository, type FileRow } from './file-repository.js';
 import type { FilesDeps } from './files-deps.js';
 import { multipartTarget, storedParts } from './multipart-parts.js';
@@ -13,6 +15,8 @@ import { uploadRepository, type UploadRow } from './upload-repository.js';
 export interface CompleteInput {
   upload_id: string;
   parts?: Array<{ part_number: number; etag: string }>;
+  /** Overrides the policy given at presign. */
+  on_conflict?: ConflictPolicy;
 }
 
 export async function completeUpload(
@@ -26,7 +30,7 @@ export async function completeUpload(
   if (upload.status !== 'pending') throw errors.uploadNotPending(upload.id, upload.status);
 
   if (upload.multipart_id !== null) await finishMultipart(deps, upload, input.parts);
-  return adopt(deps, upload, await verifyObject(deps, upload));
+  return adopt(deps, upload, await verifyObject(deps, upload), input.on_conflict ?? upload.on_conflict);
 }
 
 /** What storage vouched for when an object was verified; recorded on the file for reconciliation. */
@@ -39,21 +43,30 @@ export interface VerifiedObject {
 }
 
 /**
- * Records a verified object as a file (also used by reconciliation to adopt an upload nobody
- * completed).
+ * Records a verified object as a file at the upload's path (also used by reconciliation to adopt an
+ * upload nobody completed). A path conflict under `fail` is 409 `path_taken` and leaves the upload
+ * pending.
  */
-export async function adopt(deps: FilesDeps, upload: UploadRow, verified: VerifiedObject): Promise<{ file: FileRow; created: boolean }> {
+export async function adopt(
+  deps: FilesDeps,
+  upload: UploadRow,
+  verified: VerifiedObject,
+  onConflict: ConflictPolicy,
+): Promise<{ file: FileRow; created: boolean }> {
   const storedAt = deps.clock.now();
   const fileId = uuidv7();
-  const file = await deps.pool.transaction(async (tx) => {
+  const done = await deps.pool.transaction(async (tx) => {
     // Only one completion wins; a concurrent one sees "not pending" and returns the winner's file.
     if (!(await uploadRepository.finish(tx, upload.id, 'completed', storedAt, fileId))) return null;
+    // `replace` stops the old file's billing in this transaction, at the instant the new one starts.
+    const placement = await placeNewFile(tx, upload.account_id, upload.name, onConflict, storedAt);
     const row = await fileRepository.insert(tx, {
       id: fileId,
       account_id: upload.account_id,
       upload_id: upload.id,
       object_key: upload.object_key,
-      name: upload.name,
+      name: placement.name,
+      folder_id: placement.folderId,
       size_bytes: upload.size_bytes,
       content_type: upload.content_type,
       sha256: verified.sha256,
@@ -69,9 +82,12 @@ export async function adopt(deps: FilesDeps, upload: UploadRow, verified: Verifi
         stored_at: storedAt.toISOString(),
       }),
     );
-    return row;
+    return { row, replaced: placement.replaced };
   });
-  if (file) return { file, created: true };
+  if (done) {
+    await removeDeletedObjects(deps, done.replaced);
+    return { file: done.row, created: true };
+  }
   const now = await uploadRepository.find(deps.pool, upload.account_id, upload.id);
   if (now?.status === 'completed') return { file: await existingFile(deps, now), created: false };
   throw errors.uploadNotPending(upload.id, now?.status ?? 'gone');

@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseTransactionConnection } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
 import { fileEvent } from '@baketsu/contract/events';
-import { appendToOutbox } from '@baketsu/contract/outbox';
+import { appendAllToOutbox } from '@baketsu/contract/outbox';
+import { lockAccount } from '#src/folders/account-lock.js';
 import { fileRepository, type FileRow } from './file-repository.js';
 import type { FilesDeps } from './files-deps.js';
 
@@ -25,19 +26,29 @@ export async function stopBilling(
   ids: readonly string[],
   deletedAt: Date,
 ): Promise<readonly FileRow[]> {
+  // Deleting changes what the account's folders hold: it takes its turn with moves and uploads.
+  await lockAccount(tx, accountId);
   const marked = await fileRepository.markDeleting(tx, accountId, ids, deletedAt);
-  for (const row of marked) {
-    await appendToOutbox(
-      tx,
+  await appendAllToOutbox(
+    tx,
+    marked.map((row) =>
       fileEvent('file.deleted', uuidv7(), {
         file_id: row.id,
         account_id: row.account_id,
         size_bytes: row.size_bytes,
         deleted_at: deletedAt.toISOString(),
       }),
-    );
-  }
+    ),
+  );
   return marked;
+}
+
+/**
+ * Removes the objects of rows `stopBilling` marked, after its transaction committed (retried a few
+ * times; whatever still fails is left 'deleting' for the sweeper).
+ */
+export function removeDeletedObjects(deps: FilesDeps, rows: readonly FileRow[]): Promise<number> {
+  return removeObjects(deps, rows, RETRY_DELAYS_MS);
 }
 
 /** Returns the ids that were deleted; ids that are not this account's stored files are ignored. */

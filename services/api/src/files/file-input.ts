@@ -11,17 +11,23 @@ const BIDI_OVERRIDE = /[\u202A-\u202E\u2066-\u2069]/u;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function validFileName(raw: string, field = '/body/name'): string {
-  const fail = (message: string) => errors.invalidFileName(field, message);
-  if (LONE_SURROGATE.test(raw)) throw fail('must be valid Unicode');
+  const checked = checkName(raw);
+  if ('problem' in checked) throw errors.invalidFileName(field, checked.problem);
+  return checked.name;
+}
+
+/** One name (of a file or a folder): NFC-normalised, or what is wrong with it. */
+export function checkName(raw: string): { name: string } | { problem: string } {
+  if (LONE_SURROGATE.test(raw)) return { problem: 'must be valid Unicode' };
   const name = raw.normalize('NFC');
-  if (name.trim().length === 0) throw fail('must not be empty');
-  if (name !== name.trim()) throw fail('must not start or end with whitespace');
-  if (CONTROL_CHARACTERS.test(name)) throw fail('must not contain control characters');
-  if (BIDI_OVERRIDE.test(name)) throw fail('must not contain bidirectional override characters');
-  if (/[/\\]/.test(name)) throw fail('must not contain "/" or "\\"');
-  if (name === '.' || name === '..') throw fail('must not be "." or ".."');
-  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) throw fail(`must be at most ${MAX_NAME_BYTES} bytes of UTF-8`);
-  return name;
+  if (name.trim().length === 0) return { problem: 'must not be empty' };
+  if (name !== name.trim()) return { problem: 'must not start or end with whitespace' };
+  if (CONTROL_CHARACTERS.test(name)) return { problem: 'must not contain control characters' };
+  if (BIDI_OVERRIDE.test(name)) return { problem: 'must not contain bidirectional override characters' };
+  if (/[/\\]/.test(name)) return { problem: 'must not contain "/" or "\\"' };
+  if (name === '.' || name === '..') return { problem: 'must not be "." or ".."' };
+  if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return { problem: `must be at most ${MAX_NAME_BYTES} bytes of UTF-8` };
+  return { name };
 }
 
 // RFC 9110 media type without parameters: parameters are not bound by storage, so they are refused

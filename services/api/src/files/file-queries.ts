@@ -1,4 +1,5 @@
 // Reading and changing file metadata; every query is scoped to the calling account.
+import { moveFile } from '#src/folders/file-placement.js';
 import { errors } from '#src/platform/errors.js';
 import { fileRepository } from './file-repository.js';
 import { validFileName, validTags } from './file-input.js';
@@ -48,16 +49,23 @@ export async function getFile(deps: FilesDeps, accountId: string, id: string) {
   return row;
 }
 
-export async function updateFile(deps: FilesDeps, accountId: string, id: string, change: { name?: string; tags?: string[] }) {
+export async function updateFile(
+  deps: FilesDeps,
+  accountId: string,
+  id: string,
+  change: { name?: string; tags?: string[]; folder_id?: string | null },
+) {
   const name = change.name === undefined ? undefined : validFileName(change.name);
   const tags = change.tags === undefined ? undefined : validTags(change.tags, deps.config.MAX_TAGS_PER_FILE);
-  const row = await fileRepository.update(
-    deps.pool,
-    accountId,
-    id,
-    { ...(name === undefined ? {} : { name }), ...(tags === undefined ? {} : { tags }) },
-    deps.clock.now(),
-  );
+  const update = { ...(name === undefined ? {} : { name }), ...(tags === undefined ? {} : { tags }) };
+  const at = deps.clock.now();
+  // A new name or folder gives the file a new path, checked under the account lock; tags alone do not.
+  const row =
+    name === undefined && change.folder_id === undefined
+      ? await fileRepository.update(deps.pool, accountId, id, update, at)
+      : await deps.pool.transaction((tx) =>
+          moveFile(tx, accountId, id, { ...update, ...(change.folder_id === undefined ? {} : { folderId: change.folder_id }) }, at),
+        );
   if (!row) throw errors.fileNotFound(id);
   return row;
 }

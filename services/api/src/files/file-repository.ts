@@ -16,11 +16,17 @@ export const fileRow = z.object({
   created_at: z.number(),
   updated_at: z.number(),
   deleted_at: z.number().nullable(),
+  /** The folder holding the file; null at the root. */
+  folder_id: z.string().nullable(),
+  /** That folder's path, read with the row (a folder move changes it without touching the file). */
+  folder_path: z.string().nullable(),
 });
 export type FileRow = z.infer<typeof fileRow>;
 
-const columns = sql.fragment`id, account_id, upload_id, object_key, name, size_bytes, content_type, sha256, tags, status,
-  created_at, updated_at, deleted_at`;
+/** Every column of `fileRow`, for queries over `files` (unaliased) elsewhere too. */
+export const fileColumns = sql.fragment`id, account_id, upload_id, object_key, name, size_bytes, content_type, sha256, tags, status,
+  created_at, updated_at, deleted_at, folder_id, (select p.path from folders p where p.id = files.folder_id) as folder_path`;
+const columns = fileColumns;
 
 export interface FileQuery {
   accountId: string;
@@ -50,16 +56,16 @@ export const fileRepository = {
   /** Also adds the bytes to the account's `stored_bytes`, in the same statement. */
   async insert(
     db: CommonQueryMethods,
-    file: Omit<FileRow, 'status' | 'updated_at' | 'deleted_at' | 'tags'>,
+    file: Omit<FileRow, 'status' | 'updated_at' | 'deleted_at' | 'tags' | 'folder_path'>,
     object: { checksum: string | null; etag: string | null },
   ): Promise<FileRow> {
     const at = sql.timestamp(new Date(file.created_at));
     return db.one(sql.type(fileRow)`
       with inserted as (
         insert into files (id, account_id, upload_id, object_key, name, size_bytes, content_type, sha256, object_checksum, object_etag,
-          created_at, updated_at)
+          created_at, updated_at, folder_id)
         values (${file.id}, ${file.account_id}, ${file.upload_id}, ${file.object_key}, ${file.name}, ${file.size_bytes},
-          ${file.content_type}, ${file.sha256}, ${object.checksum}, ${object.etag}, ${at}, ${at})
+          ${file.content_type}, ${file.sha256}, ${object.checksum}, ${object.etag}, ${at}, ${at}, ${file.folder_id})
         returning ${columns}
       ), counted as (
         update accounts set stored_bytes = stored_bytes + ${file.size_bytes} where id = ${file.account_id}
@@ -70,6 +76,18 @@ export const fileRepository = {
   /** A stored file of this account; deleted ones and other accounts' are invisible. */
   find: (db: CommonQueryMethods, accountId: string, id: string) =>
     db.maybeOne(sql.type(fileRow)`select ${columns} from files where id = ${id} and account_id = ${accountId} and status = 'stored'`),
+
+  findMany: (db: CommonQueryMethods, accountId: string, ids: readonly string[]) =>
+    db.any(sql.type(fileRow)`
+      select ${columns} from files where account_id = ${accountId} and id = any(${sql.array([...ids], 'uuid')}) and status = 'stored'`),
+
+  /** Into a folder (null: the root); callers check the names are free there (folders/file-placement.ts). */
+  async moveMany(db: CommonQueryMethods, accountId: string, ids: readonly string[], folderId: string | null, at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await db.query(sql.unsafe`
+      update files set folder_id = ${folderId}, updated_at = ${sql.timestamp(at)}
+      where account_id = ${accountId} and id = any(${sql.array([...ids], 'uuid')}) and status = 'stored'`);
+  },
 
   findById: (db: CommonQueryMethods, id: string) => db.maybeOne(sql.type(fileRow)`select ${columns} from files where id = ${id}`),
 
@@ -101,9 +119,11 @@ export const fileRepository = {
       limit ${query.limit}`);
   },
 
-  async update(db: CommonQueryMethods, accountId: string, id: string, change: { name?: string; tags?: string[] }, at: Date) {
+  /** `folderId` null moves the file to the root. Callers check the target path is free (folders/file-moves.ts). */
+  async update(db: CommonQueryMethods, accountId: string, id: string, change: { name?: string; tags?: string[]; folderId?: string | null }, at: Date) {
     const sets = [sql.fragment`updated_at = ${sql.timestamp(at)}`];
     if (change.name !== undefined) sets.push(sql.fragment`name = ${change.name}`);
+    if (change.folderId !== undefined) sets.push(sql.fragment`folder_id = ${change.folderId}`);
     if (change.tags !== undefined) sets.push(sql.fragment`tags = ${sql.array(change.tags, 'text')}`);
     return db.maybeOne(sql.type(fileRow)`
       update files set ${sql.join(sets, sql.fragment`, `)}

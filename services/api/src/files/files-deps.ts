@@ -21,6 +21,8 @@ export function fileJson(row: FileRow) {
   return {
     id: row.id,
     name: row.name,
+    path: row.folder_path === null ? row.name : `${row.folder_path}/${row.name}`,
+    folder_id: row.folder_id,
     size: row.size_bytes,
     content_type: row.content_type,
     // Left out of the JSON when absent.

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import type { ResponseBody } from '#src/platform/contract-types.js';
 import { validatedBody, validatedQuery } from '#src/platform/contract-validator.js';
+import { moveFiles } from '#src/folders/file-placement.js';
 import { errors } from '#src/platform/errors.js';
 import { idempotently } from '#src/platform/idempotency.js';
 import { completeUpload } from './complete.js';
@@ -42,6 +43,14 @@ export function filesRouter(deps: FilesDeps & { resolveBearer: BearerResolver })
     if (ids.length > MAX_BULK_DELETE) throw errors.tooManyIds(MAX_BULK_DELETE);
     const deleted = new Set(await deleteFiles(deps, accountOf(request), ids));
     response.json({ deleted: [...deleted], not_found: [...new Set(ids)].filter((id) => !deleted.has(id)) } satisfies ResponseBody<'bulkDeleteFiles'>);
+  });
+
+  router.post('/v1/files/bulk-move', write, async (request, response) => {
+    const { ids, folder_id: folderId } = request.body as { ids: string[]; folder_id: string | null };
+    if (ids.length > MAX_BULK_DELETE) throw errors.tooManyIds(MAX_BULK_DELETE);
+    const accountId = accountOf(request);
+    const moved = new Set(await deps.pool.transaction((tx) => moveFiles(tx, accountId, ids, folderId, deps.clock.now())));
+    response.json({ moved: [...moved], not_found: [...new Set(ids)].filter((id) => !moved.has(id)) });
   });
 
   router.get('/v1/files', read, async (request, response) => {

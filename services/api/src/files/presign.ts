@@ -3,7 +3,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import { errors } from '#src/platform/errors.js';
 import type { PresignedRequest } from '#src/storage/object-store.js';
-import { validContentType, validFileName, validPartSize, validSha256 } from './file-input.js';
+import type { ConflictPolicy } from '#src/folders/file-placement.js';
+import { validFilePath } from '#src/folders/folder-paths.js';
+import { validContentType, validPartSize, validSha256 } from './file-input.js';
 import { objectKeyFor, type FilesDeps } from './files-deps.js';
 import { checkUploadAllowed, effectiveLimits, readAccountLimits } from './limits.js';
 import { planParts, type PartPlan } from './multipart-plan.js';
@@ -19,6 +21,7 @@ export interface PresignInput {
   sha256?: string;
   /** Bytes per part if the upload is multipart; the threshold still decides single or multipart. */
   part_size?: number;
+  on_conflict?: ConflictPolicy;
 }
 
 /** Part URLs signed up front; the rest come from POST /v1/uploads/{id}/parts. */
@@ -40,7 +43,9 @@ export async function presignUpload(
   input: PresignInput,
 ): Promise<PresignResult> {
   const { config, pool, store, clock } = deps;
-  const name = validFileName(input.name);
+  // A path: its folders are found or created when the upload completes (folders/file-placement.ts).
+  const path = validFilePath(input.name);
+  const name = [...path.folders, path.name].join('/');
   if (input.size > config.MAX_FILE_SIZE_BYTES) throw errors.fileTooLarge(input.size, config.MAX_FILE_SIZE_BYTES);
   const contentType = validContentType(input.content_type, config.ALLOWED_CONTENT_TYPES);
   const sha256 = input.sha256 === undefined ? null : validSha256(input.sha256);
@@ -74,6 +79,8 @@ export async function presignUpload(
     // Space was freed between the two statements; a retry will pass.
     throw errors.tooManyRequests(1);
   }
+  // Only a policy other than the default costs a statement.
+  if (input.on_conflict !== undefined && input.on_conflict !== 'fail') await uploadRepository.setConflictPolicy(pool, uploadId, input.on_conflict);
   const estimate = {
     addedMicros: monthlyCostMicros(BigInt(input.size), priceMicros),
     estimatedMicros: monthlyCostMicros(BigInt(admission.usedBefore + input.size), priceMicros),

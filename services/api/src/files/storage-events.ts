@@ -14,7 +14,9 @@ export async function adoptIfStored(deps: FilesDeps, upload: UploadRow): Promise
   if (upload.status !== 'pending') return 'not-pending';
   // A multipart upload becomes an object only when completed; until then there is nothing to adopt.
   try {
-    await adopt(deps, upload, await verifyObject(deps, upload));
+    // Nobody is there to be told of a conflict, and stored bytes are never left unbilled: a
+    // `fail` upload adopted this way is renamed instead.
+    await adopt(deps, upload, await verifyObject(deps, upload), upload.on_conflict === 'fail' ? 'rename' : upload.on_conflict);
     return 'adopted';
   } catch (error) {
     if (!(error instanceof Problem)) throw error;

@@ -27,8 +27,10 @@ describe.each(['s3', 'local'] as const)('signed upload URLs cannot be abused (%s
   });
 
   const body = 'exactly these bytes';
+  // A name each: two stored files cannot share a path.
+  let uploads = 0;
   const presign = async (extra: Record<string, unknown> = {}) => {
-    const response = await alice.call('POST', '/v1/files/presign', { name: 'a.txt', size: Buffer.byteLength(body), content_type: 'text/plain', ...extra });
+    const response = await alice.call('POST', '/v1/files/presign', { name: `a-${++uploads}.txt`, size: Buffer.byteLength(body), content_type: 'text/plain', ...extra });
     expect(response.status).toBe(201);
     return response.body as { upload_id: string; url: string; headers: Record<string, string> };
   };

@@ -15,11 +15,12 @@ export const uploadRow = z.object({
   status: z.enum(['pending', 'completed', 'aborted', 'failed']),
   file_id: z.string().nullable(),
   created_at: z.number(),
+  on_conflict: z.enum(['fail', 'rename', 'replace']),
 });
 export type UploadRow = z.infer<typeof uploadRow>;
 
 const columns = sql.fragment`id, account_id, object_key, name, size_bytes, content_type, sha256, multipart_id,
-  part_size, part_count, status, file_id, created_at`;
+  part_size, part_count, status, file_id, created_at, on_conflict`;
 
 export interface NewUpload {
   id: string;
@@ -77,6 +78,11 @@ export const uploadRepository = {
       if (row.used_before_bytes === null) return { admitted: false, reason: 'over_limits' };
       return { admitted: true, usedBefore: row.used_before_bytes };
     });
+  },
+
+  /** What completing does when the path is taken; uploads are admitted with the default, `fail`. */
+  async setConflictPolicy(db: CommonQueryMethods, id: string, policy: 'rename' | 'replace'): Promise<void> {
+    await db.query(sql.unsafe`update uploads set on_conflict = ${policy} where id = ${id}`);
   },
 
   async setMultipartId(db: CommonQueryMethods, id: string, multipartId: string): Promise<void> {

@@ -278,6 +278,37 @@ export const errors = {
     }),
   tooManyIds: (max: number) =>
     new Problem({ status: 400, code: 'too_many_ids', title: 'Too many ids', detail: `At most ${max} ids per request.` }),
+  // --- folders ---
+  pathTaken: (path: string, heldBy: 'file' | 'folder' | 'files', names?: readonly string[]) =>
+    new Problem({
+      status: 409,
+      code: 'path_taken',
+      title: 'The path is already taken',
+      detail:
+        heldBy === 'files'
+          ? `The target folder already holds ${names?.length ?? 0} of these names: ${(names ?? []).slice(0, 20).join(', ')}.`
+          : `A ${heldBy} already exists at "${path}".`,
+      extensions: { path, held_by: heldBy === 'files' ? 'file' : heldBy, ...(names ? { names: names.slice(0, 100) } : {}) },
+    }),
+  invalidFolderName: (path: string, message: string) =>
+    new Problem({
+      status: 400,
+      code: 'invalid_folder_name',
+      title: 'The folder name is not acceptable',
+      detail: `The folder path ${message}.`,
+      extensions: { errors: [{ path, message }] },
+    }),
+  folderNotFound: (ref: string) =>
+    new Problem({ status: 404, code: 'folder_not_found', title: 'No such folder', detail: `There is no folder ${ref}.` }),
+  folderNotEmpty: (id: string) =>
+    new Problem({
+      status: 409,
+      code: 'folder_not_empty',
+      title: 'The folder is not empty',
+      detail: `Folder ${id} holds files or folders; delete it with recursive=true to delete them too.`,
+    }),
+  folderCycle: () =>
+    new Problem({ status: 409, code: 'folder_cycle', title: 'A folder cannot move into itself', detail: 'The target is this folder or a folder inside it.' }),
   // --- billing ---
   billingNotConfigured: () =>
     new Problem({

@@ -42,7 +42,7 @@ export async function uploadFile(
   name: string,
   body: string | Uint8Array = `content of ${name}`,
   contentType = 'text/plain',
-): Promise<{ id: string; name: string; size: number; content_type: string; tags: string[] }> {
+): Promise<{ id: string; name: string; path: string; folder_id: string | null; size: number; content_type: string; tags: string[] }> {
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   const presign = await client.call('POST', '/v1/files/presign', { name, size, content_type: contentType });
   if (presign.status !== 201) throw new Error(`presign: ${presign.status} ${JSON.stringify(presign.body)}`);

@@ -2,7 +2,8 @@
 
 openapi.yaml states a few rules in prose because JSON Schema cannot express them: a cursor is one
 the server returned, a part size cuts the declared size into at most 10,000 parts, and a file name
-is at most 255 bytes of UTF-8 after NFC normalisation. A request that meets the schema but breaks
+is at most 255 bytes of UTF-8 after NFC normalisation (a path: its names, its folders at most 768
+bytes and no `.` or `..` segment). A request that meets the schema but breaks
 one of them is refused with 400 and that rule's own code. Only then is the "schema-valid request
 rejected" failure dropped: the answer must name the rule's code, and the request, read here
 independently of the server, must really break that rule. Every other 400 still fails the run.
@@ -20,6 +21,8 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 MAX_PARTS = 10_000
 MAX_NAME_BYTES = 255
+MAX_FOLDER_BYTES = 768
+MAX_PATH_BYTES = 1024
 
 
 @schemathesis.hook
@@ -55,11 +58,27 @@ def breaks_prose_rule(status, document, case):
         return is_int(size) and is_int(part_size) and part_size > 0 and -(-int(size) // int(part_size)) > MAX_PARTS
     if code == "invalid_file_name":
         name = body.get("name")
-        return isinstance(name, str) and len(unicodedata.normalize("NFC", name).encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES
+        return isinstance(name, str) and breaks_path_rule(unicodedata.normalize("NFC", name))
     if code == "invalid_tags":
         tags = body.get("tags")
         return isinstance(tags, list) and any(isinstance(tag, str) and not is_tag(tag) for tag in tags)
     return False
+
+
+def utf8_bytes(text):
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def breaks_path_rule(path):
+    """A name or `/`-separated path: each name at most 255 bytes and not `.` or `..`; the folders at
+    most 768 bytes, the whole path at most 1024."""
+    segments = path.split("/")
+    folders = "/".join(segments[:-1])
+    return (
+        any(utf8_bytes(segment) > MAX_NAME_BYTES or segment in (".", "..") for segment in segments)
+        or utf8_bytes(folders) > MAX_FOLDER_BYTES
+        or utf8_bytes(path) > MAX_PATH_BYTES
+    )
 
 
 def is_tag(text):
