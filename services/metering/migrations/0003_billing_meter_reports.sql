@@ -1,7 +1,7 @@
 -- Up Migration
 -- The meter reports are metering's: only its hourly reporter writes and reads them. They were first
 -- created by the API's migration 0050_billing.sql, which has run in every existing database and so
--- stays as it is (decision 013); this migration takes the table over. `if not exists` makes it a
+-- stays as it is (decision 012); this migration takes the table over. `if not exists` makes it a
 -- no-op wherever 0050 already made it, and any later change to the table belongs here, in metering.
 -- Every meter event, written before it is sent: a crash after sending resends the same identifier.
 -- status: pending (to send), sent, failed (Stripe refused it), expired (older than Stripe accepts).

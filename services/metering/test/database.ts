@@ -1,7 +1,7 @@
 // Metering's integration tests run on the database metering runs on in production, which it shares
 // with the API: the API's tables that metering reads (outbox, accounts, billing_accounts,
 // billing_report_cursors) come from the API's own migration files, then metering's migrations
-// follow. That is the shared schema, a contract by table (decision 013); no API code is imported.
+// follow. That is the shared schema, a contract by table (decision 012); no API code is imported.
 import { fileURLToPath } from 'node:url';
 import type { MigrationSet } from '@baketsu/platform/migrations';
 import { createTestDatabase as createDatabase, type TestDatabase } from '@baketsu/platform/testing';
