@@ -45,7 +45,7 @@ describe.each(STORES)('stopped uploads with the %s store', (store) => {
       task.pause();
       return response;
     });
-    task = client.files.upload(data, { name: 'paused.bin', concurrency: 1, ...(sha256 ? { sha256 } : {}) });
+    task = client.files.upload(data, { name: `paused-${crypto.randomUUID()}.bin`, concurrency: 1, ...(sha256 ? { sha256 } : {}) });
     const error = await task.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(error).toMatchObject({ code: 'paused', uploadId: task.uploadId });

@@ -1212,10 +1212,10 @@ export interface components {
         };
         FolderCreate: {
             /**
-             * @description One name or several, `/`-separated, relative to `parent_id`. Same rules as file names; at most 768 bytes in all from the root.
+             * @description One name or several, `/`-separated, relative to `parent_id`. Same rules as file names; at most 768 bytes in all from the root (400 `invalid_folder_name`).
              * @example reports/2026
              */
-            path: string;
+            path: components["schemas"]["FilePath"];
             /**
              * Format: uuid
              * @description Where to create it; the root when absent or null.
@@ -1223,8 +1223,8 @@ export interface components {
             parent_id?: string | null;
         };
         FolderUpdate: {
-            /** @description A new name (one segment, no "/"). */
-            name?: string;
+            /** @description A new name (one segment, no "/"); 400 `invalid_folder_name` otherwise. */
+            name?: components["schemas"]["FileName"];
             /**
              * Format: uuid
              * @description Moves the folder into this one; null moves it to the root.
@@ -2357,6 +2357,9 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFolderByPath: {
@@ -2383,6 +2386,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFolder: {
@@ -2408,6 +2412,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     deleteFolder: {
@@ -2437,6 +2442,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     updateFolder: {
@@ -2468,6 +2474,9 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listFolderChildren: {
@@ -2500,6 +2509,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getFolderUsage: {
@@ -2526,6 +2536,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     listPendingUploads: {

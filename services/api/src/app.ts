@@ -19,6 +19,7 @@ import { limitsRouter } from '#src/files/limits-routes.js';
 import type { StorageSetup } from '#src/files/storage-setup.js';
 import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
+import { folderFieldChecks } from '#src/folders/folder-field-checks.js';
 import { foldersRouter } from '#src/folders/folders-routes.js';
 import { loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '@baketsu/platform/clock';
@@ -132,7 +133,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...shareFieldChecks] }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks] }));
   return app;
 }
 

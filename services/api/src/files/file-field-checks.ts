@@ -4,6 +4,7 @@ import type { Config } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
 import type { FieldCheck } from '#src/platform/field-problems.js';
 import { idempotencyKeyCheck } from '#src/platform/idempotency.js';
+import { validFilePath } from '#src/folders/folder-paths.js';
 import { validContentType, validFileName, validPartSize, validSha256, validTags } from './file-input.js';
 
 const PRESIGN = /^\/v1\/files\/presign$/;
@@ -17,7 +18,15 @@ export function fileFieldChecks(config: Pick<Config, 'MAX_FILE_SIZE_BYTES' | 'AL
   };
   return [
     idempotencyKeyCheck('POST', PRESIGN),
-    { method: 'POST', path: PRESIGN, field: '/body/name', check: name },
+    // At presign the name may be a path (`reports/2026/q4.pdf`); a rename takes one name.
+    {
+      method: 'POST',
+      path: PRESIGN,
+      field: '/body/name',
+      check(value) {
+        if (typeof value === 'string') validFilePath(value);
+      },
+    },
     {
       method: 'POST',
       path: PRESIGN,

@@ -59,6 +59,9 @@ def breaks_prose_rule(status, document, case):
     if code == "invalid_file_name":
         name = body.get("name")
         return isinstance(name, str) and breaks_path_rule(unicodedata.normalize("NFC", name))
+    if code == "invalid_folder_name":
+        value = body.get("path", body.get("name"))
+        return isinstance(value, str) and breaks_folder_rule(unicodedata.normalize("NFC", value))
     if code == "invalid_tags":
         tags = body.get("tags")
         return isinstance(tags, list) and any(isinstance(tag, str) and not is_tag(tag) for tag in tags)
@@ -79,6 +82,12 @@ def breaks_path_rule(path):
         or utf8_bytes(folders) > MAX_FOLDER_BYTES
         or utf8_bytes(path) > MAX_PATH_BYTES
     )
+
+
+def breaks_folder_rule(path):
+    """A folder path: each name at most 255 bytes and not `.` or `..`, at most 768 bytes in all."""
+    segments = path.split("/")
+    return any(utf8_bytes(segment) > MAX_NAME_BYTES or segment in (".", "..") for segment in segments) or utf8_bytes(path) > MAX_FOLDER_BYTES
 
 
 def is_tag(text):
