@@ -1,13 +1,12 @@
 // The whole units Stripe's meter sums, and the price per unit derived from the price per GiB-month.
 // Everything is integer arithmetic on bigint; strings only at the edges.
 import { minorUnitDigits } from './currency.js';
+import { GIB, HOUR_MS } from './units.js';
 
 export const METER_UNIT_NAMES = ['KiB-hour', 'MiB-hour', 'GiB-hour'] as const;
 export type MeterUnitName = (typeof METER_UNIT_NAMES)[number];
 
-export const HOUR_MS = 3_600_000;
-const GIB = 1n << 30n;
-const UNIT_BYTES: Record<MeterUnitName, bigint> = { 'KiB-hour': 1n << 10n, 'MiB-hour': 1n << 20n, 'GiB-hour': 1n << 30n };
+const UNIT_BYTES: Record<MeterUnitName, bigint> = { 'KiB-hour': 1n << 10n, 'MiB-hour': 1n << 20n, 'GiB-hour': GIB };
 /**
  * A Stripe price is one number per unit, but a calendar month is 672 to 744 hours long. The price
  * assumes the average month (8760 h / 12), so a year of invoices costs exactly 12 × the monthly price;

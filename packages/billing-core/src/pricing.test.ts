@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { exceedsCap, formatMicros, monthlyCostMicros } from './pricing.js';
-
-const GIB = 1n << 30n;
+import { formatMicros } from './money.js';
+import { exceedsCap, monthlyCostMicros } from './pricing.js';
+import { GIB } from './units.js';
 
 describe('pricing', () => {
   it('prices a GiB-month exactly and rounds half up once', () => {

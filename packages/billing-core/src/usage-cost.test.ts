@@ -1,12 +1,15 @@
 import { describe, expect, test } from 'vitest';
-import { DAY_MS, dailySeries, estimateMonthlyCost, GIB, monthBounds, utcMonthStart } from './usage-cost.js';
+import { utcMonth, utcMonthOf } from './month.js';
+import { DAY_MS, GIB } from './units.js';
+import { dailySeries, estimateMonthlyCost } from './usage-cost.js';
 
 const usd = { perGibMonth: '0.02', currency: 'USD' };
 
 describe('monthly cost estimate', () => {
   test('one GiB held for the whole month costs exactly the monthly price', () => {
-    const { start, end } = monthBounds(Date.parse('2026-02-10T00:00:00Z'));
+    const { startMs: start, endMs: end, lengthMs } = utcMonth(Date.parse('2026-02-10T00:00:00Z'));
     expect(end - start).toBe(28 * DAY_MS);
+    expect(lengthMs).toBe(28 * DAY_MS);
     const now = start + 9 * DAY_MS;
     const cost = estimateMonthlyCost({ byteMsMonthToDate: GIB * BigInt(now - start), storedBytes: GIB, now, price: { perGibMonth: '0.02', currency: 'usd' } });
     expect(cost).toEqual({ amount: '0.02', currency: 'usd' });
@@ -14,7 +17,7 @@ describe('monthly cost estimate', () => {
 
   test('rounds once, half up, from the exact integer', () => {
     const now = Date.parse('2026-11-30T23:59:59.999Z');
-    const { start, end } = monthBounds(now);
+    const { startMs: start, endMs: end } = utcMonth(now);
     // 0.005 USD exactly: a quarter GiB-month at 0.02.
     const quarter = (GIB * BigInt(end - start)) / 4n;
     expect(estimateMonthlyCost({ byteMsMonthToDate: quarter, storedBytes: 0n, now, price: usd }).amount).toBe('0.01');
@@ -51,7 +54,7 @@ describe('daily series', () => {
 
 describe('month bounds', () => {
   test('years below 100 are those years, not 1900-1999', () => {
-    const { start, end } = monthBounds(utcMonthStart(99, 11));
+    const { startMs: start, endMs: end } = utcMonthOf(99, 11);
     expect(new Date(start).toISOString()).toBe('0099-12-01T00:00:00.000Z');
     expect(new Date(end).toISOString()).toBe('0100-01-01T00:00:00.000Z');
   });

@@ -1,7 +1,7 @@
 import { minorUnitDigits } from './currency.js';
-
-export const GIB = 2n ** 30n;
-export const DAY_MS = 86_400_000;
+import { parseMicros } from './money.js';
+import { utcMonth } from './month.js';
+import { DAY_MS, GIB, type ByteMs } from './units.js';
 
 /** From the API config: `PRICE_PER_GIB_MONTH` and `CURRENCY` (any case; answered upper-case). */
 export interface UsagePrice {
@@ -10,35 +10,18 @@ export interface UsagePrice {
   currency: string;
 }
 
-
-/** The UTC calendar month containing `at`: its first millisecond and the first of the next. */
-export function monthBounds(at: number): { start: number; end: number } {
-  const date = new Date(at);
-  return { start: utcMonthStart(date.getUTCFullYear(), date.getUTCMonth()), end: utcMonthStart(date.getUTCFullYear(), date.getUTCMonth() + 1) };
-}
-
-/** Epoch ms at the start of a UTC month (`monthIndex` 0-11, overflow rolls the year). Not `Date.UTC`, which reads years 0-99 as 1900-1999. */
-export function utcMonthStart(year: number, monthIndex: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, monthIndex, 1);
-  return date.getTime();
-}
-
 /**
  * Month-to-date byte-time plus the bytes held now kept until the month ends, priced per
  * GiB-month of this month's length. All integer arithmetic; rounded (half up) once, at the end,
  * to the currency's minor unit.
  */
-export function estimateMonthlyCost(input: { byteMsMonthToDate: bigint; storedBytes: bigint; now: number; price: UsagePrice }): { amount: string; currency: string } {
-  const { start, end } = monthBounds(input.now);
-  const projected = input.byteMsMonthToDate + input.storedBytes * BigInt(Math.max(0, end - input.now));
-  const [whole = '0', fraction = ''] = input.price.perGibMonth.split('.');
-  const priceScaled = BigInt(whole + fraction);
-  const priceScale = 10n ** BigInt(fraction.length);
+export function estimateMonthlyCost(input: { byteMsMonthToDate: ByteMs; storedBytes: bigint; now: number; price: UsagePrice }): { amount: string; currency: string } {
+  const month = utcMonth(input.now);
+  const projected = input.byteMsMonthToDate + input.storedBytes * BigInt(Math.max(0, month.endMs - input.now));
   const currency = input.price.currency;
   const digits = minorUnitDigits(currency);
-  const numerator = projected * priceScaled * 10n ** BigInt(digits);
-  const denominator = GIB * BigInt(end - start) * priceScale;
+  const numerator = projected * parseMicros(input.price.perGibMonth) * 10n ** BigInt(digits);
+  const denominator = GIB * BigInt(month.lengthMs) * 1_000_000n;
   const minor = (2n * numerator + denominator) / (2n * denominator);
   return { amount: formatMinor(minor, digits), currency };
 }

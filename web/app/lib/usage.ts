@@ -1,6 +1,8 @@
 // Cost figures derived from the API's own usage numbers. The API prices the month as
 // price × (month-to-date byte-time + bytes held now × time left in the month), so the price per
 // byte-millisecond — and from it month-to-date and per-file cost — follows from its answer alone.
+// The month is billing-core's (its slonik-free ./month entry), so its bounds are the API's.
+import { utcMonth } from '@baketsu/billing-core/month';
 
 export interface UsageNumbers {
   stored_bytes: number;
@@ -10,8 +12,7 @@ export interface UsageNumbers {
 }
 
 export function msLeftInMonth(asOf: Date): number {
-  const end = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() + 1, 1);
-  return Math.max(0, end - asOf.getTime());
+  return Math.max(0, utcMonth(asOf).endMs - asOf.getTime());
 }
 
 /** Currency per byte-millisecond implied by the estimate; 0 when nothing is stored or used yet. */

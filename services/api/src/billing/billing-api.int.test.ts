@@ -5,6 +5,7 @@ import { createTestDatabase, startTestApi, type TestApi, type TestDatabase } fro
 import { assertAccountInGoodStanding } from './standing.js';
 import { insertInterval, postWebhook, stripeEvent, stripeMock, stripeMockEnv, testClock } from '@baketsu/billing/testing';
 import { type BillingProvider, stripeBillingProvider } from '@baketsu/billing';
+import { GIB } from '@baketsu/billing-core';
 
 const clock = testClock(new Date('2026-11-15T12:00:00Z'));
 let database: TestDatabase;
@@ -245,7 +246,7 @@ describe('GET /v1/billing', () => {
     const { token, accountId } = await signIn();
     const monthStart = Date.UTC(2026, 10, 1);
     // 1 GiB kept all month so far (from before the month), 3 bytes for one hour, one deleted before the month.
-    await insertInterval(database.pool, { accountId, size: 1n << 30n, storedAt: monthStart - 86_400_000 });
+    await insertInterval(database.pool, { accountId, size: GIB, storedAt: monthStart - 86_400_000 });
     await insertInterval(database.pool, { accountId, size: 3n, storedAt: monthStart + 3_600_000, deletedAt: monthStart + 7_200_000 });
     await insertInterval(database.pool, { accountId, size: 99n, storedAt: monthStart - 7_200_000, deletedAt: monthStart - 3_600_000 });
     await call('/v1/billing/portal', token, 'POST'); // links a customer, so invoices are fetched
@@ -255,7 +256,7 @@ describe('GET /v1/billing', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, any>;
     const elapsed = BigInt(clock.now().getTime() - monthStart);
-    expect(body.month_to_date.byte_ms).toBe(((1n << 30n) * elapsed + 3n * 3_600_000n).toString());
+    expect(body.month_to_date.byte_ms).toBe((GIB * elapsed + 3n * 3_600_000n).toString());
     // 14.5 of 30 days of 1 GiB at 0.02 → 0.009666…; the 3 bytes add nothing visible.
     expect(body.month_to_date).toMatchObject({ estimated_cost: '0.009667', currency: 'usd', period_start: '2026-11-01T00:00:00.000Z' });
     expect(body.mode).toBe('stripe');

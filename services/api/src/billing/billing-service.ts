@@ -5,7 +5,7 @@ import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
 import { BillingProviderUnavailable, ensureCatalog, type BillingProvider } from '@baketsu/billing';
 import { billingRepository } from './billing-repository.js';
-import { byteMsCostMicros, formatMicros, formatMinorUnits, pricePerGibMonthMicros, utcMonthBounds } from '@baketsu/billing-core';
+import { byteMsCostMicros, formatMicros, formatMinorUnits, pricePerGibMonthMicros, utcMonth } from '@baketsu/billing-core';
 import { byteMsBetween } from '@baketsu/metering/read-model';
 import { isPastDue } from './standing.js';
 
@@ -83,14 +83,14 @@ export function billingService(deps: BillingDeps) {
 
     async overview(accountId: string) {
       const now = clock.now();
-      const month = utcMonthBounds(now);
+      const month = utcMonth(now);
       const asOf = Math.min(now.getTime(), month.endMs);
       const byteMs = await byteMsBetween(pool, accountId, month.startMs, asOf).catch((error: unknown) => {
         // The projection's tables come with metering's migrations, which may not have run yet.
         if (pgCode(error) === '42P01') throw errors.notReady('Usage metering has not started yet; try again shortly.');
         throw error;
       });
-      const costMicros = byteMsCostMicros(byteMs, pricePerGibMonthMicros(config), month.endMs - month.startMs);
+      const costMicros = byteMsCostMicros(byteMs, pricePerGibMonthMicros(config), month.lengthMs);
       const account = await billingRepository.findAccount(pool, accountId);
       const monthToDate = {
         period_start: new Date(month.startMs).toISOString(),

@@ -5,7 +5,7 @@ import { validatedBody } from '#src/platform/contract-validator.js';
 import { errors } from '#src/platform/errors.js';
 import type { FilesDeps } from './files-deps.js';
 import { effectiveLimits, readAccountLimits, setOwnSpendCap } from './limits.js';
-import { decimalToMicros, formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
+import { formatMicros, monthlyCostMicros, parseMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
 
 export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }): Router {
   const router = express.Router();
@@ -35,7 +35,7 @@ export function limitsRouter(deps: FilesDeps & { resolveBearer: BearerResolver }
     const { monthly_spend_cap: cap } = validatedBody('updateLimits', request);
     const row = await readAccountLimits(deps.pool, accountId);
     const limits = effectiveLimits(row, config);
-    const wanted = cap === null ? null : decimalToMicros(cap);
+    const wanted = cap === null ? null : parseMicros(cap);
     // The cap guards the owner against runaway cost: an API key (which may leak with the app that
     // holds it) can tighten the owner's own cap, but only a signed-in person can loosen or remove
     // it. Judged against the cap the owner set, not the one in force: a lower operator ceiling

@@ -1,9 +1,10 @@
+import { GIB as GIB_BYTES } from '@baketsu/billing-core';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
 import { signUp, uploadFile, type Client } from './testing/files-test-kit.js';
 
-const GIB = 1024 ** 3;
+const GIB = Number(GIB_BYTES);
 
 describe('quotas and spend caps', () => {
   let api: TestApi;

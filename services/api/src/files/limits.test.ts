@@ -1,8 +1,9 @@
+import { GIB as GIB_BYTES } from '@baketsu/billing-core';
 import { describe, expect, it } from 'vitest';
 import { Problem } from '#src/platform/problem.js';
 import { checkUploadAllowed, effectiveLimits } from './limits.js';
 
-const GIB = 1024 ** 3;
+const GIB = Number(GIB_BYTES);
 const none = { storage_quota_bytes: null, spend_cap_ceiling_micros: null, spend_cap_micros: null };
 
 function refusal(fn: () => unknown): Problem {

@@ -4,7 +4,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { Config } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
-import { decimalToMicros, exceedsCap, formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
+import { parseMicros, exceedsCap, formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
 
 const limitsRow = z.object({
   used_bytes: z.number(),
@@ -30,7 +30,7 @@ export function effectiveLimits(row: LimitsRow, config: LimitsConfig): Effective
     row.spend_cap_ceiling_micros !== null
       ? BigInt(row.spend_cap_ceiling_micros)
       : config.DEFAULT_MONTHLY_SPEND_CAP !== undefined
-        ? decimalToMicros(config.DEFAULT_MONTHLY_SPEND_CAP)
+        ? parseMicros(config.DEFAULT_MONTHLY_SPEND_CAP)
         : null;
   const own = row.spend_cap_micros === null ? null : BigInt(row.spend_cap_micros);
   const capMicros = own === null ? ceilingMicros : ceilingMicros === null || own < ceilingMicros ? own : ceilingMicros;
@@ -41,7 +41,7 @@ export function effectiveLimits(row: LimitsRow, config: LimitsConfig): Effective
 export function sqlLimits(config: LimitsConfig & Pick<Config, 'PRICE_PER_GIB_MONTH'>) {
   return {
     defaultQuotaBytes: config.DEFAULT_STORAGE_QUOTA_BYTES > 0 ? config.DEFAULT_STORAGE_QUOTA_BYTES : null,
-    defaultCeilingMicros: config.DEFAULT_MONTHLY_SPEND_CAP === undefined ? null : decimalToMicros(config.DEFAULT_MONTHLY_SPEND_CAP).toString(),
+    defaultCeilingMicros: config.DEFAULT_MONTHLY_SPEND_CAP === undefined ? null : parseMicros(config.DEFAULT_MONTHLY_SPEND_CAP).toString(),
     priceMicros: pricePerGibMonthMicros(config).toString(),
   };
 }

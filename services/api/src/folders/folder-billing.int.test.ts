@@ -12,7 +12,7 @@ import { fileEvent } from '@baketsu/contract/events';
 import { signUp, type Client } from '#src/files/testing/files-test-kit.js';
 import { appendAllToOutbox } from '@baketsu/contract/outbox';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
-import { monthBounds } from '@baketsu/billing-core';
+import { utcMonth } from '@baketsu/billing-core';
 
 const FILES = 10_000;
 // Whole milliseconds apart, so an off-by-one anywhere shows.
@@ -104,7 +104,7 @@ describe('folders and billing', () => {
     expect(before.ledger).toBe(exactByteMs(t));
     const usageBefore = (await alice.call('GET', `/v1/folders/${big.id}/usage`)).body;
     // The folder's usage, from its files, agrees with metering's projection for this month.
-    expect(BigInt(usageBefore.byte_ms_month_to_date)).toBe(await byteMsBetween(api.database.pool, accountId, monthBounds(t).start, t));
+    expect(BigInt(usageBefore.byte_ms_month_to_date)).toBe(await byteMsBetween(api.database.pool, accountId, utcMonth(t).startMs, t));
 
     const started = performance.now();
     const moved = await alice.call('PATCH', `/v1/folders/${big.id}`, { parent_id: elsewhere.id, name: 'moved' });
@@ -142,7 +142,7 @@ describe('folders and billing', () => {
     expect(after.every((row) => row.deleted_at_ms === deletedAt)).toBe(true);
     const root = (await alice.call('GET', '/v1/folders/root/usage')).body;
     expect(root).toMatchObject({ stored_bytes: 0, file_count: 0 });
-    expect(BigInt(root.byte_ms_month_to_date)).toBe(await byteMsBetween(api.database.pool, accountId, monthBounds(later).start, later));
+    expect(BigInt(root.byte_ms_month_to_date)).toBe(await byteMsBetween(api.database.pool, accountId, utcMonth(later).startMs, later));
     const account = await api.database.pool.oneFirst(sql.unsafe`select stored_bytes from accounts where id = ${accountId}`);
     expect(account).toBe(0);
   });

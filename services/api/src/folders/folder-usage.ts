@@ -1,11 +1,12 @@
 // GET /v1/folders/{id}/usage: bytes, byte-time and cost of a folder's subtree, computed from the
 // files rows themselves. A file's stored and deleted instants are the ones its file.stored and
 // file.deleted events carry, so this is the arithmetic metering does (DESIGN.md, usage arithmetic):
-// size × (min(deleted_at, now) − max(stored_at, month start)), in integer byte-milliseconds.
+// size × (min(deleted_at, now) − max(stored_at, month start)), in integer byte-milliseconds: billing-core's
+// intervalByteMs over the files' own columns.
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { FilesDeps } from '#src/files/files-deps.js';
-import { estimateMonthlyCost, monthBounds, type UsagePrice } from '@baketsu/billing-core';
+import { estimateMonthlyCost, intervalByteMs, utcMonth, type UsagePrice } from '@baketsu/billing-core';
 import { liveFolder } from './folder-tree.js';
 
 const usageRow = z.object({ stored_bytes: z.number(), files: z.number(), byte_ms: z.string() });
@@ -36,9 +37,7 @@ async function subtreeUsage(db: CommonQueryMethods, accountId: string, folderId:
     select
       coalesce(sum(size_bytes) filter (where status = 'stored'), 0)::int8 as stored_bytes,
       count(*) filter (where status = 'stored')::int8 as files,
-      coalesce(sum(
-        greatest(0, least(coalesce(${deleted}, ${toMs}), ${toMs}) - greatest(${stored}, ${fromMs}))::numeric * size_bytes
-      ), 0)::numeric(40, 0)::text as byte_ms
+      coalesce(sum(${intervalByteMs(fromMs, toMs, { sizeBytes: sql.fragment`size_bytes`, storedAtMs: stored, deletedAtMs: deleted })}), 0)::numeric(40, 0)::text as byte_ms
     from files
     where account_id = ${accountId} and (status = 'stored' or deleted_at >= to_timestamp(${from}::float8 / 1000)) ${within}`);
 }
@@ -46,7 +45,7 @@ async function subtreeUsage(db: CommonQueryMethods, accountId: string, folderId:
 export async function folderUsage(deps: Pick<FilesDeps, 'pool' | 'clock'> & { price: UsagePrice }, accountId: string, ref: string) {
   const folder = ref === 'root' ? null : await liveFolder(deps.pool, accountId, ref);
   const now = deps.clock.now().getTime();
-  const { start } = monthBounds(now);
+  const { startMs: start } = utcMonth(now);
   const usage = await subtreeUsage(deps.pool, accountId, folder?.id ?? null, start, now);
   const byteMsMonthToDate = BigInt(usage.byte_ms);
   return {

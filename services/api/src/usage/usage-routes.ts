@@ -3,7 +3,7 @@ import type { DatabasePool } from 'slonik';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
-import { DAY_MS, dailySeries, estimateMonthlyCost, monthBounds, utcMonthStart, type UsagePrice } from '@baketsu/billing-core';
+import { DAY_MS, dailySeries, estimateMonthlyCost, utcMonth, utcMonthOf, type UsagePrice } from '@baketsu/billing-core';
 import { usageRepository } from '@baketsu/metering/read-model';
 
 export interface UsageRouterDependencies {
@@ -24,7 +24,7 @@ export function usageRouter(deps: UsageRouterDependencies): Router {
   router.get('/v1/dashboard/usage', authenticated, async (request, response) => {
     const accountId = principalOf(request).account.id;
     const now = deps.clock.now().getTime();
-    const { start } = monthBounds(now);
+    const { startMs: start } = utcMonth(now);
     const [totals, families, days] = await Promise.all([
       repository.totals(accountId),
       repository.families(accountId),
@@ -58,7 +58,7 @@ export function usageRouter(deps: UsageRouterDependencies): Router {
     const month = typeof request.query.month === 'string' ? request.query.month : new Date(now).toISOString().slice(0, 7);
     const match = MONTH_PATTERN.exec(month);
     if (!match) throw errors.validationFailed([{ path: '/query/month', message: 'must be a month as YYYY-MM' }]);
-    const { start, end } = monthBounds(utcMonthStart(Number(match[1]), Number(match[2]) - 1));
+    const { startMs: start, endMs: end } = utcMonthOf(Number(match[1]), Number(match[2]) - 1);
     const limit = integerParameter(request.query.limit, 'limit', { min: 1, max: 1000, fallback: 100 });
     const offset = decodeCursor(request.query.cursor);
     // The current month counts up to now; a future month has no byte-time yet.

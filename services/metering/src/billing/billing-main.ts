@@ -1,6 +1,6 @@
 // `npm run billing -- setup | report [--once] | reconcile [--month YYYY-MM] [--stripe]`
 import { catalogKey, catalogRepository, ensureCatalog, stripeBillingProvider, stripeClient } from '@baketsu/billing';
-import { utcMonthBounds } from '@baketsu/billing-core';
+import { utcMonth } from '@baketsu/billing-core';
 import { parseEnv } from '@baketsu/platform/config';
 import { connectPostgres } from '@baketsu/platform/database';
 import { createLogger } from '@baketsu/platform/logger';
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     const withStripe = flags.includes('--stripe') && provider !== null;
     const catalog = withStripe ? await catalogRepository.findCatalog(database.pool, catalogKey(config).key) : null;
     const rows = await reconcile(database.pool, {
-      month: utcMonthBounds(at),
+      month: utcMonth(at),
       unit: config.BILLING_METER_UNIT,
       ...(withStripe && provider && catalog ? { provider, meterId: catalog.meter_id } : {}),
     });

@@ -1,5 +1,5 @@
 import { stripeBillingProvider } from '@baketsu/billing';
-import { HOUR_MS, utcMonthBounds } from '@baketsu/billing-core';
+import { HOUR_MS, utcMonth } from '@baketsu/billing-core';
 import { insertAccount, insertInterval, insertSubscription, stripeMock, testClock } from '@baketsu/billing/testing';
 import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import { pino } from 'pino';
@@ -31,8 +31,8 @@ test('reconciliation matches exact usage to what was reported, per month, and pr
   const sink = { send: (report: Parameters<ReturnType<typeof stripeBillingProvider>['sendMeterEvent']>[0]) => stripeBillingProvider(stripeMock()).sendMeterEvent(report) };
   await runReportingPass({ pool: database.pool, sink, clock, logger: pino({ level: 'silent' }), unit: 'MiB-hour', graceSeconds: 900, concurrency: 4 });
 
-  const october = await reconcile(database.pool, { month: utcMonthBounds(new Date(T0)), unit: 'MiB-hour' });
-  const november = await reconcile(database.pool, { month: utcMonthBounds(clock.now()), unit: 'MiB-hour' });
+  const october = await reconcile(database.pool, { month: utcMonth(new Date(T0)), unit: 'MiB-hour' });
+  const november = await reconcile(database.pool, { month: utcMonth(clock.now()), unit: 'MiB-hour' });
   // 4 h × 1.5 MiB = 6 MiB-hours in October; 6 h × 1.5 = 9 in November.
   expect(october.map((row) => [row.expectedUnits, row.sent, row.differences])).toEqual([[6n, 6n, []], [6n, 6n, []]]);
   expect(november.map((row) => [row.expectedUnits, row.sent, row.differences])).toEqual([[9n, 9n, []], [9n, 9n, []]]);
@@ -43,7 +43,7 @@ test('reconciliation matches exact usage to what was reported, per month, and pr
   // A lost report and one Stripe refused are both differences.
   await database.pool.query(sql.unsafe`delete from billing_meter_reports where account_id = ${accounts[0]!} and hour_start_ms = ${T0 + 5 * HOUR_MS}`);
   await database.pool.query(sql.unsafe`update billing_meter_reports set status = 'failed' where account_id = ${accounts[1]!} and hour_start_ms = ${T0 + 6 * HOUR_MS}`);
-  const broken = await reconcile(database.pool, { month: utcMonthBounds(clock.now()), unit: 'MiB-hour' });
+  const broken = await reconcile(database.pool, { month: utcMonth(clock.now()), unit: 'MiB-hour' });
   const text = formatReconciliation(broken);
   expect(text).toMatch(/reported 1[34] units net since the subscription started, exact usage is 15 \(difference [12]\)/);
   expect(text).toMatch(/units refused by Stripe/);
@@ -51,7 +51,7 @@ test('reconciliation matches exact usage to what was reported, per month, and pr
 
   // With Stripe, its meter event summaries are compared too (stripe-mock answers a fixed summary).
   const withStripe = await reconcile(database.pool, {
-    month: utcMonthBounds(clock.now()),
+    month: utcMonth(clock.now()),
     unit: 'MiB-hour',
     provider: stripeBillingProvider(stripeMock()),
     meterId: 'mtr_test',

@@ -1,6 +1,6 @@
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
-import type { DayRow } from '@baketsu/billing-core';
+import { intervalByteMs, type DayRow } from '@baketsu/billing-core';
 
 // The usage read model: written by metering's fold (migrations/ in this package), in schema `metering`.
 // Columns are cast to text for exactness, so `order by` always names the qualified source column.
@@ -56,10 +56,8 @@ export function usageRepository(pool: DatabasePool) {
       const contributions = sql.fragment`
         with bounds as (select ${from}::int8 as lower, ${to}::int8 as upper)
         select file_id, family, size_bytes, stored_at_ms, deleted_at_ms,
-               -- greatest() skips nulls, so an open interval is spelled out.
-               size_bytes::numeric * (case when deleted_at_ms is null then upper else least(greatest(deleted_at_ms, stored_at_ms), upper) end
-                                      - greatest(stored_at_ms, lower)) as byte_ms
-        from metering.file_intervals, bounds
+               ${intervalByteMs(sql.fragment`lower`, sql.fragment`upper`)} as byte_ms
+        from metering.file_intervals fi, bounds
         where account_id = ${accountId} and stored_at_ms is not null and stored_at_ms < upper
           and (deleted_at_ms is null or greatest(deleted_at_ms, stored_at_ms) > lower)`;
       const total = await pool.one(sql.type(totalRow)`

@@ -1,3 +1,4 @@
+import { intervalByteMsBetween } from '@baketsu/billing-core';
 import type { FileEvent } from '@baketsu/contract/events';
 
 /**
@@ -44,20 +45,16 @@ export function evolve(file: FileInterval | undefined, event: FileEvent): FileIn
   }
 }
 
-/** Billable interval, or null while the store has not been seen. A delete stamped before its store bills nothing. */
+/** Billable interval, or null while the store has not been seen. A delete stamped before its store bills nothing (billing-core's rule). */
 export function billableInterval(file: FileInterval): { from: number; to: number | null } | null {
   if (file.storedAt === null) return null;
   if (file.deletedAt === null) return { from: file.storedAt, to: null };
   return { from: file.storedAt, to: Math.max(file.deletedAt, file.storedAt) };
 }
 
-/** Byte-milliseconds the file accrued in [from, to). */
+/** Byte-milliseconds the file accrued in [from, to): billing-core's rule, the one its SQL twin is tested against. */
 export function byteMsBetween(file: FileInterval, from: number, to: number): bigint {
-  const interval = billableInterval(file);
-  if (interval === null) return 0n;
-  const start = Math.max(interval.from, from);
-  const end = Math.min(interval.to ?? to, to);
-  return end > start ? file.sizeBytes * BigInt(end - start) : 0n;
+  return intervalByteMsBetween({ sizeBytes: file.sizeBytes, storedAtMs: file.storedAt, deletedAtMs: file.deletedAt }, from, to);
 }
 
 const FAMILY_BY_SUBTYPE: Record<string, string> = {
