@@ -21,7 +21,7 @@ import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { folderFieldChecks } from '#src/folders/folder-field-checks.js';
 import { foldersRouter } from '#src/folders/folders-routes.js';
-import { loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
+import { logLoginSlowDown, loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
 import type { Database } from '@baketsu/platform/database';
@@ -103,7 +103,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(BILLING_WEBHOOK_PATH, billingWebhookRouter({ pool: database.pool, clock, config, logger }));
   app.use(requestInputs(config.BODY_LIMIT_BYTES));
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
-  const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config));
+  const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config), logLoginSlowDown(logger));
   app.use(authRouter({ auth, loginRateLimit, resolveBearer }));
   app.use(apiKeyRouter({ apiKeys, resolveBearer }));
   const store = withStorageProblems(deps.storage.store, logger);

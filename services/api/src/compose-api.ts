@@ -11,7 +11,7 @@ import { migrate } from '@baketsu/platform/migrations';
 import { Registry } from 'prom-client';
 import { billingProviderFromConfig, destroyS3Clients, s3ClientsFromConfig, sqsClientFromConfig } from './adapters.js';
 import { buildApp } from './app.js';
-import { loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
+import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
@@ -78,7 +78,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
   const built = await storageFromConfig(config, clock, s3);
   const storage: StorageSetup = overrides.wrapObjectStore ? { ...built, store: overrides.wrapObjectStore(built.store) } : built;
   const registry = new Registry();
-  const loginRateLimit = loginRateLimitFor(database, loginLimits(config));
+  const loginRateLimit = loginRateLimitFor(database, loginLimits(config), logLoginSlowDown(logger));
   const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
   const billingProvider = overrides.billingProvider ?? billingProviderFromConfig(config);
   const app = buildApp({ config, logger, database, clock, jwtSecret, storage, billingProvider, metricsRegistry: registry, loginRateLimit, sharePasswordRateLimit });

@@ -51,7 +51,15 @@ async function main(argv: string[]): Promise<void> {
     const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
     // Whichever of relay and metering starts first creates the topic, with the same settings.
     await ensureTopic(kafka, { topic: config.KAFKA_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR });
-    log = kafkaEventLog({ kafka, groupId: config.KAFKA_GROUP_ID, topic: config.KAFKA_TOPIC, partitionsConsumedConcurrently: config.METERING_PARTITION_CONCURRENCY });
+    log = kafkaEventLog({
+      kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topic: config.KAFKA_TOPIC,
+      partitionsConsumedConcurrently: config.METERING_PARTITION_CONCURRENCY,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      rebalanceTimeoutMs: config.KAFKA_REBALANCE_TIMEOUT_MS,
+    });
   } else {
     log = postgresEventLog(database.pool, { batchSize: config.METERING_BATCH_SIZE, idleMs: config.METERING_POLL_MS });
   }

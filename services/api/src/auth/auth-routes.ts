@@ -24,10 +24,10 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
     await loginRateLimit.beforeAttempt(request.ip ?? 'unknown', body.email);
     try {
       const tokens = await auth.login(body);
-      await loginRateLimit.afterSuccess(body.email);
+      await loginRateLimit.afterSuccess(request.ip ?? 'unknown', body.email);
       response.set('Cache-Control', 'no-store').json(tokens);
     } catch (error) {
-      if (error instanceof Problem && error.code === 'invalid_credentials') await loginRateLimit.afterFailure(body.email);
+      if (error instanceof Problem && error.code === 'invalid_credentials') await loginRateLimit.afterFailure(request.ip ?? 'unknown', body.email);
       throw error;
     }
   });
@@ -62,9 +62,9 @@ export function authRouter(deps: { auth: AuthService; loginRateLimit: LoginRateL
         currentPassword: body.current_password,
         newPassword: body.new_password,
       });
-      await loginRateLimit.afterSuccess(email);
+      await loginRateLimit.afterSuccess(request.ip ?? 'unknown', email);
     } catch (error) {
-      if (error instanceof Problem && error.code === 'invalid_credentials') await loginRateLimit.afterFailure(email);
+      if (error instanceof Problem && error.code === 'invalid_credentials') await loginRateLimit.afterFailure(request.ip ?? 'unknown', email);
       throw error;
     }
     response.status(204).end();

@@ -27,6 +27,9 @@ export const configSchema = z
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
     LOGIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    // Failures on one account from all addresses before its sign-ins are slowed (never refused).
+    LOGIN_SLOW_DOWN_AFTER: z.coerce.number().int().min(1).default(20),
+    LOGIN_SLOW_DOWN_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     VALIDATE_RESPONSES: booleanFlag.default('false'),
     // Fold usage inside the API process. `auto`: only with embedded PGlite (which allows one connection).
     METERING_IN_PROCESS: z.enum(['auto', 'true', 'false']).default('auto'),

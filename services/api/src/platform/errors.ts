@@ -375,5 +375,18 @@ export const errors = {
       headers: { 'Retry-After': '5' },
       extensions: { retry_after: 5 },
     }),
+  /**
+   * The database connection broke under the request (a restart, a failover, a terminated backend).
+   * The statement in flight was rolled back with its connection, so trying again is safe.
+   */
+  databaseUnavailable: () =>
+    new Problem({
+      status: 503,
+      code: 'database_unavailable',
+      title: 'The database is unavailable',
+      detail: 'The database connection was lost; the request was not completed. Try again shortly.',
+      headers: { 'Retry-After': '1' },
+      extensions: { retry_after: 1 },
+    }),
   internal: () => new Problem({ status: 500, code: 'internal_error', title: 'Internal server error' }),
 } as const;

@@ -74,6 +74,7 @@ const everyFactory: { [Name in keyof Catalogue]: Parameters<Catalogue[Name]> } =
   webhookTimestampOutOfTolerance: [300],
   webhookPayloadInvalid: ['no type'],
   billingProviderUnavailable: [],
+  databaseUnavailable: [],
   internal: [],
 };
 

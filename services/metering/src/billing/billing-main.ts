@@ -1,4 +1,6 @@
 // `npm run billing -- setup | report [--once] | reconcile [--month YYYY-MM] [--stripe]`
+// reconcile compares the storage inventory (files table, ledger, projection) for every account, then
+// each subscription's exact usage with what was reported (and with Stripe's summaries under --stripe).
 import { catalogKey, catalogRepository, ensureCatalog, stripeBillingProvider, stripeClient } from '@baketsu/billing';
 import { utcMonth } from '@baketsu/billing-core';
 import { parseEnv } from '@baketsu/platform/config';
@@ -6,6 +8,7 @@ import { connectPostgres } from '@baketsu/platform/database';
 import { createLogger } from '@baketsu/platform/logger';
 import { migrateMetering } from '#src/read-model/schema.js';
 import { billingProcessConfigSchema } from './billing-config.js';
+import { checkInventory, formatInventory } from './inventory-check.js';
 import { formatReconciliation, reconcile } from './reconcile.js';
 import { assertMeterUnitUnchanged, MeterUnitChangedError, runReportingPass } from './reporter.js';
 import { startReporterLoop } from './reporter-loop.js';
@@ -82,8 +85,11 @@ async function main(argv: string[]): Promise<number> {
       unit: config.BILLING_METER_UNIT,
       ...(withStripe && provider && catalog ? { provider, meterId: catalog.meter_id } : {}),
     });
-    console.log(`period ${at.toISOString().slice(0, 7)} (UTC), unit ${config.BILLING_METER_UNIT}\n${formatReconciliation(rows)}`);
-    return rows.some((row) => row.differences.length > 0) ? 1 : 0;
+    const inventory = await checkInventory(database.pool);
+    const stripeChecked = withStripe && catalog ? 'with Stripe meter summaries' : provider ? 'without Stripe (pass --stripe to compare it)' : 'ledger-only mode: Stripe not compared';
+    console.log(`storage inventory\n${formatInventory(inventory)}\n`);
+    console.log(`period ${at.toISOString().slice(0, 7)} (UTC), unit ${config.BILLING_METER_UNIT}, ${stripeChecked}\n${formatReconciliation(rows)}`);
+    return [...inventory, ...rows].some((row) => row.differences.length > 0) ? 1 : 0;
   } finally {
     await database.close();
   }

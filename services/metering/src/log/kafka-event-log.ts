@@ -4,6 +4,14 @@ import type { EventLog, LogConsumer } from './event-log.js';
 export const FILE_EVENTS_TOPIC = 'baketsu.file-events';
 export const KAFKA_FETCH_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 export const KAFKA_FETCH_BYTES = 64 * 1024 * 1024;
+// A killed consumer's partitions are handed on only when the broker gives up on its session, and
+// kafkajs has no static membership (group.instance.id) to take them over at once; so the session is
+// short: 6 s is the broker's default minimum (group.min.session.timeout.ms), against kafkajs's 30 s.
+export const KAFKA_SESSION_TIMEOUT_MS = 6_000;
+export const KAFKA_HEARTBEAT_INTERVAL_MS = 1_000;
+// How long a rebalance waits for live members to rejoin: they rejoin after their batch in flight,
+// which the fetch limits keep well under this.
+export const KAFKA_REBALANCE_TIMEOUT_MS = 30_000;
 
 export interface KafkaEventLogOptions {
   kafka: Kafka;
@@ -15,6 +23,10 @@ export interface KafkaEventLogOptions {
   maxBytes?: number;
   /** Partitions folded at the same time, each in its own PostgreSQL transaction. */
   partitionsConsumedConcurrently?: number;
+  /** How long after its last heartbeat a member (a crashed process) is dropped and its partitions reassigned. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
 }
 
 /**
@@ -38,6 +50,9 @@ export function kafkaEventLog(options: KafkaEventLogOptions): EventLog {
         maxBytesPerPartition: options.maxBytesPerPartition ?? KAFKA_FETCH_BYTES_PER_PARTITION,
         maxBytes: options.maxBytes ?? KAFKA_FETCH_BYTES,
         allowAutoTopicCreation: false,
+        sessionTimeout: options.sessionTimeoutMs ?? KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatInterval: options.heartbeatIntervalMs ?? KAFKA_HEARTBEAT_INTERVAL_MS,
+        rebalanceTimeout: options.rebalanceTimeoutMs ?? KAFKA_REBALANCE_TIMEOUT_MS,
       });
       const active = consumer;
       // Resolves on stop, rejects when kafkajs gives up, so the caller can exit and be restarted.

@@ -20,6 +20,13 @@ export const meteringConfigSchema = z.object({
   /** Used only if metering starts before the relay and has to create the topic itself. */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  /**
+   * A crashed consumer's partitions move on once its session times out: short, so a restart resumes
+   * within seconds. The broker refuses values outside group.min/max.session.timeout.ms (6 s to 30 min by default).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(1_800_000).default(6000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  KAFKA_REBALANCE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   METERING_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
   /**
    * Kafka partitions folded at once, each in its own PostgreSQL transaction. As many as the topic has
