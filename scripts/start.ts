@@ -15,7 +15,8 @@ const embeddedMetering: InProcessWorker = ({ config, database, logger, registry 
 };
 
 const api = await startApi({ workers: [embeddedMetering] });
-const dashboardPort = Number(process.env.DASHBOARD_PORT ?? 3000);
+// Read through the API's settings, whose CORS_ORIGINS and DASHBOARD_URL follow this port unless set.
+const dashboardPort = api.config.DASHBOARD_PORT;
 const dashboard = await startDashboard({
   apiUrl: api.url,
   port: dashboardPort,
@@ -24,5 +25,5 @@ const dashboard = await startDashboard({
   dataDir: api.config.DATA_DIR,
   buildIfMissing: true,
 });
-// Uploads go from the browser straight to storage, whose CORS allows http://localhost:3000 by default.
+// Uploads go from the browser straight to storage, whose CORS allows http://localhost:<DASHBOARD_PORT> by default.
 process.stdout.write(`  dashboard  http://localhost:${dashboardPort}  (listening on ${dashboard.url})\n\n`);

@@ -17,6 +17,17 @@ describe('parseConfig', () => {
     expect(parseConfig({ PORT: '8123', PUBLIC_URL: 'https://api.example.com' }).PUBLIC_URL).toBe('https://api.example.com');
   });
 
+  test('the browser origin and the dashboard links follow the dashboard port unless they are set', () => {
+    expect(parseConfig({}).DASHBOARD_URL).toBe('http://localhost:3000');
+    const moved = parseConfig({ DASHBOARD_PORT: '3123' });
+    expect(moved.CORS_ORIGINS).toEqual(['http://localhost:3123']);
+    expect(moved.DASHBOARD_URL).toBe('http://localhost:3123');
+    const explicit = parseConfig({ DASHBOARD_PORT: '3123', CORS_ORIGINS: 'https://app.example.com,https://admin.example.com', DASHBOARD_URL: 'https://app.example.com' });
+    expect(explicit.CORS_ORIGINS).toEqual(['https://app.example.com', 'https://admin.example.com']);
+    expect(explicit.DASHBOARD_URL).toBe('https://app.example.com');
+    expect(() => parseConfig({ DASHBOARD_PORT: 'three thousand' })).toThrow(/DASHBOARD_PORT/);
+  });
+
   test('names the variable that is wrong', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => parseConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);

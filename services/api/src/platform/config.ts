@@ -21,7 +21,10 @@ export const configSchema = z
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).max(90 * 86400).default(30 * 86400),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-    CORS_ORIGINS: commaList.default('http://localhost:3000'),
+    // Where `npm start` serves the dashboard. Unset CORS_ORIGINS and DASHBOARD_URL follow it (see parseConfig),
+    // so changing the port alone keeps the browser's uploads and the links back to the dashboard working.
+    DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    CORS_ORIGINS: commaList.optional(),
     TRUST_PROXY: booleanFlag.default('false'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
@@ -73,6 +76,8 @@ export const configSchema = z
     // A storage notification adopts an uncompleted upload only after this long, leaving the client time to complete it.
     ADOPT_AFTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     ...billingConfigShape,
+    // Unset: http://localhost:<DASHBOARD_PORT> (see parseConfig).
+    DASHBOARD_URL: z.string().url().optional(),
     ...shareConfigShape,
   })
   .superRefine((config, context) => {
@@ -88,10 +93,23 @@ export const configSchema = z
     }
   });
 
-export type Config = Readonly<z.infer<typeof configSchema> & { PUBLIC_URL: string }>;
+/** The settings whose defaults are derived from others in parseConfig, so they are always present. */
+interface DerivedSettings {
+  PUBLIC_URL: string;
+  CORS_ORIGINS: string[];
+  DASHBOARD_URL: string;
+}
+
+export type Config = Readonly<Omit<z.infer<typeof configSchema>, keyof DerivedSettings> & DerivedSettings>;
 
 /** Parses the environment once; the message names every bad variable so start-up fails fast and clearly. */
 export function parseConfig(environment: Record<string, string | undefined>): Config {
   const config = parseEnv(configSchema, environment);
-  return Object.freeze({ ...config, PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` });
+  const dashboardUrl = `http://localhost:${config.DASHBOARD_PORT}`;
+  return Object.freeze({
+    ...config,
+    PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    CORS_ORIGINS: config.CORS_ORIGINS ?? [dashboardUrl],
+    DASHBOARD_URL: config.DASHBOARD_URL ?? dashboardUrl,
+  });
 }
