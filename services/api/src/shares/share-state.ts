@@ -10,13 +10,13 @@ export interface ShareState {
   expires_at: number | null;
   max_downloads: number | null;
   download_count: number;
-  file_status: 'stored' | 'deleting' | 'deleted';
+  target_status: 'stored' | 'deleting' | 'deleted';
 }
 
 /** The owner's intent first (revoked), then the target, then time, then use. */
 export function shareStatus(share: ShareState, now: Date): ShareStatus {
   if (share.revoked_at !== null) return 'revoked';
-  if (share.file_status !== 'stored') return 'target_deleted';
+  if (share.target_status !== 'stored') return 'target_deleted';
   if (share.expires_at !== null && share.expires_at <= now.getTime()) return 'expired';
   if (share.max_downloads !== null && share.download_count >= share.max_downloads) return 'exhausted';
   return 'active';
