@@ -55,18 +55,20 @@ export class SharesResource {
    * The files a link offers: a folder link's stored files at any depth, each with its `path`
    * relative to the folder (pages in id order; iterate with `for await`), a file link's one file.
    * Counts no download. Pass the `password` of a protected link: each page is a password attempt,
-   * so pages are never retried.
+   * so pages are never retried. `cursor` starts after a page's `next_cursor`.
    */
-  listPublicFiles(token: string, params: Partial<Omit<PublicShareFilesParams, 'cursor'>> = {}, options?: RequestOptions): PublicShareFiles {
-    return new Listing<PublicShareFilePage, PublicShareFile>((cursor) =>
-      this.http.request<PublicShareFilePage>({
+  listPublicFiles(token: string, params: Partial<PublicShareFilesParams> = {}, options?: RequestOptions): PublicShareFiles {
+    const { cursor: start, ...rest } = params;
+    return new Listing<PublicShareFilePage, PublicShareFile>((cursor) => {
+      const after = cursor ?? start;
+      return this.http.request<PublicShareFilePage>({
         method: 'POST',
         path: `/v1/public/shares/${encodeURIComponent(token)}/files`,
-        body: { ...params, ...(cursor === undefined ? {} : { cursor }) },
+        body: { ...rest, ...(after === undefined ? {} : { cursor: after }) },
         anonymous: true,
         options: { ...options, maxRetries: 0 },
-      }),
-    );
+      });
+    });
   }
 
   /**
