@@ -67,7 +67,7 @@ export default function SharedFile() {
           <>
             <h1>{page.title}</h1>
             <p className="muted" data-code={page.code}>{page.detail}</p>
-            <p className="muted">The file is not available through this link any more.</p>
+            <p className="muted">Nothing is available through this link any more.</p>
           </>
         ) : (
           <>

@@ -138,7 +138,9 @@ describe('a folder link in every state', () => {
     const link = await shareFolder(alice, gone);
     expect((await alice.call('DELETE', `/v1/folders/${gone}?recursive=true`)).status).toBeLessThan(300);
     expectProblem(await publicShare(api.url, link.token), 410, 'share_target_deleted');
-    expectProblem(await publicFiles(api.url, link.token), 410, 'share_target_deleted');
+    const files = await publicFiles(api.url, link.token);
+    expectProblem(files, 410, 'share_target_deleted');
+    expect(files.body.title).toBe('The shared folder was deleted');
     expect((await alice.call('GET', `/v1/shares/${link.id}`)).body.status).toBe('target_deleted');
     expectProblem(await alice.call('POST', `/v1/folders/${gone}/shares`, {}), 404, 'folder_not_found');
   });

@@ -11,6 +11,8 @@ export interface ShareState {
   max_downloads: number | null;
   download_count: number;
   target_status: 'stored' | 'deleting' | 'deleted';
+  /** Set for a folder link. */
+  folder_id?: string | null;
 }
 
 /** The owner's intent first (revoked), then the target, then time, then use. */
@@ -34,7 +36,7 @@ export function unusableReason(share: ShareState, now: Date): Problem | undefine
     case 'revoked':
       return shareErrors.shareRevoked();
     case 'target_deleted':
-      return shareErrors.shareTargetDeleted();
+      return shareErrors.shareTargetDeleted(share.folder_id ? 'folder' : 'file');
     case 'expired':
       return shareErrors.shareExpired(new Date(share.expires_at ?? now.getTime()));
     case 'exhausted':
