@@ -176,4 +176,26 @@ describe('a folder link', () => {
     await waitForHeading(owner, 'Shared links');
     expect(await owner.locator('tr', { hasText: 'album' }).locator('[data-downloads]').textContent()).toBe('1 / 2');
   });
+
+  it('with a password: shows no file until the password is given, then downloads with it', async () => {
+    await owner.goto(`${run.stack.web.url}/folders`);
+    await waitForHeading(owner, 'Folders');
+    await owner.click('button[aria-label="Share folder album"]');
+    const url = await createLinkInDialog({ password: 'seashells 2026' });
+
+    const page = await visitor.newPage();
+    await page.goto(url);
+    expect(await page.textContent('h1')).toBe('This folder is protected by a password');
+    expect(await page.content()).not.toContain('beach.txt');
+    await page.getByLabel('Password').fill('seashells 9999');
+    await page.getByRole('button', { name: 'Show files' }).click();
+    await page.locator('#field-password-error').waitFor();
+    expect(await page.textContent('#field-password-error')).toBe('That password is not right.');
+    await page.getByLabel('Password').fill('seashells 2026');
+    await page.getByRole('button', { name: 'Show files' }).click();
+    await page.getByTestId('shared-file').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download 2026/beach.txt' }).click()]);
+    expect((await readFile((await download.path())!)).toString()).toBe('sand and sea');
+    await page.close();
+  });
 });
