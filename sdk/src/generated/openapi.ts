@@ -3016,6 +3016,8 @@ export interface operations {
                 cursor?: components["schemas"]["Cursor"];
                 /** @description Only the links to this file. */
                 file_id?: string;
+                /** @description Only the links to this folder. */
+                folder_id?: string;
             };
             header?: never;
             path?: never;

@@ -61,13 +61,14 @@ function validExpiry(raw: string, now: Date): Date {
   return at;
 }
 
-export async function listShares(deps: SharesDeps, accountId: string, input: { limit?: number; cursor?: string; file_id?: string }) {
+export async function listShares(deps: SharesDeps, accountId: string, input: { limit?: number; cursor?: string; file_id?: string; folder_id?: string }) {
   const limit = input.limit ?? DEFAULT_SHARE_PAGE;
   const after = input.cursor === undefined ? undefined : decodeShareCursor(input.cursor);
   const rows = await shareRepository.list(deps.pool, {
     accountId,
     limit: limit + 1,
     ...(input.file_id === undefined ? {} : { fileId: input.file_id }),
+    ...(input.folder_id === undefined ? {} : { folderId: input.folder_id }),
     ...(after ? { after } : {}),
   });
   const now = deps.clock.now();

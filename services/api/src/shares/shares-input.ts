@@ -30,6 +30,7 @@ export const shareListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(2048).optional(),
   file_id: z.string().uuid().optional(),
+  folder_id: z.string().uuid().optional(),
 });
 
 export const uuidParam = z.string().uuid();
