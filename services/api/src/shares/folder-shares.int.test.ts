@@ -87,7 +87,7 @@ describe('a folder link', () => {
     for (const fileId of [outside.id, malloryFile.id, doomed.id]) {
       expectProblem(await publicDownload(api.url, link.token, { file_id: fileId }), 404, 'file_not_found');
     }
-    expectProblem(await publicDownload(api.url, link.token), 400, 'validation_failed');
+    expectProblem(await publicDownload(api.url, link.token), 422, 'share_file_required');
     expect((await alice.call('GET', `/v1/shares/${link.id}`)).body.download_count).toBe(0);
     expect(await downloadsOf(link.id)).toEqual([]);
   });

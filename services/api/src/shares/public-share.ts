@@ -47,7 +47,7 @@ async function chosenFile(deps: SharesDeps, share: ShareRow, fileId: string | un
     if (fileId !== undefined && fileId !== share.file_id) throw errors.fileNotFound(fileId);
     return { id: share.file_id, name: share.file_name, objectKey: share.file_object_key };
   }
-  if (fileId === undefined) throw errors.validationFailed([{ path: '/body/file_id', message: 'is required for a folder link' }]);
+  if (fileId === undefined) throw shareErrors.shareFileRequired();
   const file = await shareRepository.sharedFile(deps.pool, share.folder_id, fileId);
   if (!file) throw errors.fileNotFound(fileId);
   return { id: file.id, name: file.name, objectKey: file.object_key };

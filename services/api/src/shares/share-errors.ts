@@ -34,6 +34,14 @@ export const shareErrors = {
       title: 'The password is incorrect',
       extensions: { errors: [{ path: '/body/password', message: 'is incorrect' }] },
     }),
+  shareFileRequired: () =>
+    new Problem({
+      status: 422,
+      code: 'share_file_required',
+      title: 'Which file?',
+      detail: 'This link shares a folder: name one of its files in the request body: {"file_id": "…"}.',
+      extensions: { errors: [{ path: '/body/file_id', message: 'is required for a folder link' }] },
+    }),
   invalidShareExpiry: (message: string) =>
     new Problem({
       status: 422,
