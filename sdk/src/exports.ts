@@ -19,7 +19,7 @@ export {
 export type { APIPromise, WithResponse } from './api-promise.js';
 export type { AccessTokenSource, ClientOptions, Credentials as ClientCredentials, RequestOptions } from './options.js';
 export type { FileListing } from './resources/files.js';
-export type { ShareListing } from './resources/shares.js';
+export type { PublicShareFiles, ShareListing } from './resources/shares.js';
 export type { FolderChildren, FolderRef } from './resources/folders.js';
 export { Listing, type CursorPage } from './resources/listing.js';
 export type * from './types.js';

@@ -56,3 +56,21 @@ it('asks for the password, refuses a wrong one, and stops guessing without retry
   expect(limited).toBeInstanceOf(RateLimitError);
   expect((limited as RateLimitError).retryAfter).toBeGreaterThan(0);
 });
+
+it('shares a folder: lists its files at any depth, downloads one by id, refuses one outside it', async () => {
+  const inside = await t.client.files.upload(new TextEncoder().encode('inside bytes'), { name: 'album/2026/inside.txt', contentType: 'text/plain' });
+  const outside = await t.client.files.upload(new TextEncoder().encode('outside bytes'), { name: 'elsewhere.txt', contentType: 'text/plain' });
+  const album = await t.client.folders.getByPath('album');
+  const link = await t.client.folders.share(album.id, { max_downloads: 3 });
+  expect(link.target).toMatchObject({ type: 'folder', id: album.id, name: 'album' });
+
+  expect(await anonymous.shares.getPublic(link.token)).toMatchObject({ type: 'folder', name: 'album', password_required: false });
+  const files = [];
+  for await (const shared of anonymous.shares.listPublicFiles(link.token, { limit: 1 })) files.push(shared);
+  expect(files).toEqual([expect.objectContaining({ id: inside.id, path: '2026/inside.txt', name: 'inside.txt' })]);
+
+  const download = await anonymous.shares.downloadPublic(link.token, { file_id: inside.id });
+  expect(await (await fetch(download.url)).text()).toBe('inside bytes');
+  await expect(anonymous.shares.downloadPublic(link.token, { file_id: outside.id })).rejects.toMatchObject({ constructor: NotFoundError, code: 'file_not_found' });
+  expect(await t.client.shares.get(link.id)).toMatchObject({ download_count: 1, bytes_served: 12 });
+});

@@ -24,6 +24,7 @@ beforeAll(async () => {
   const client = new Baketsu({ baseUrl: run.stack.api.url, accessToken });
   await client.files.upload(bytes, { name: 'holiday photos.zip', contentType: 'application/zip' });
   await client.files.upload(new TextEncoder().encode('for your eyes only'), { name: 'secret.txt', contentType: 'text/plain' });
+  await client.files.upload(new TextEncoder().encode('sand and sea'), { name: 'album/2026/beach.txt', contentType: 'text/plain' });
 
   owner = await run.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await owner.goto(`${run.stack.web.url}/login`);
@@ -39,11 +40,8 @@ afterAll(async () => {
   await owner?.close();
 });
 
-/** Shares `fileName` from /files with the dialog's options; returns the link it shows. */
-async function shareFromFilesPage(fileName: string, options: { maxDownloads?: string; password?: string }): Promise<string> {
-  await owner.goto(`${run.stack.web.url}/files`);
-  await waitForHeading(owner, 'Files');
-  await owner.click(`button[aria-label="Share ${fileName}"]`);
+/** Takes the link the open Share dialog made, after clicking Create link, and closes the dialog. */
+async function createLinkInDialog(options: { maxDownloads?: string; password?: string }, screenshotName?: string): Promise<string> {
   const dialog = owner.locator('dialog[open]');
   if (options.maxDownloads) await dialog.getByLabel('Download limit (optional)').fill(options.maxDownloads);
   if (options.password) await dialog.getByLabel('Password (optional, at least 8 characters)').fill(options.password);
@@ -51,9 +49,17 @@ async function shareFromFilesPage(fileName: string, options: { maxDownloads?: st
   const link = dialog.getByLabel('Link');
   await link.waitFor();
   const url = await link.inputValue();
-  await screenshot(owner, 'share-dialog-link');
+  if (screenshotName) await screenshot(owner, screenshotName);
   await dialog.getByRole('button', { name: 'Done' }).click();
   return url;
+}
+
+/** Shares `fileName` from /files with the dialog's options; returns the link it shows. */
+async function shareFromFilesPage(fileName: string, options: { maxDownloads?: string; password?: string }): Promise<string> {
+  await owner.goto(`${run.stack.web.url}/files`);
+  await waitForHeading(owner, 'Files');
+  await owner.click(`button[aria-label="Share ${fileName}"]`);
+  return createLinkInDialog(options, 'share-dialog-link');
 }
 
 async function downloadFrom(page: Page): Promise<Buffer> {
@@ -142,6 +148,54 @@ describe('a link with a password, then revoked', () => {
     const response = await page.goto(`${run.stack.web.url}/s/${'x'.repeat(43)}`);
     expect(response?.status()).toBe(404);
     expect(await page.textContent('h1')).toBe('This link does not exist');
+    await page.close();
+  });
+});
+
+describe('a folder link', () => {
+  it('is made from the Share action on /folders, lists the files inside, and downloads one with no session', async () => {
+    await owner.goto(`${run.stack.web.url}/folders`);
+    await waitForHeading(owner, 'Folders');
+    await owner.click('button[aria-label="Share folder album"]');
+    const url = await createLinkInDialog({ maxDownloads: '2' });
+    expect(url).toMatch(new RegExp(`^${run.stack.web.url}/s/[A-Za-z0-9_-]{43}$`));
+
+    const page = await visitor.newPage();
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(await page.textContent('h1')).toBe('album');
+    const files = page.getByTestId('shared-file');
+    expect(await files.count()).toBe(1);
+    expect(await files.first().getAttribute('data-path')).toBe('2026/beach.txt');
+    await screenshot(page, 'share-folder-public-page');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download 2026/beach.txt' }).click()]);
+    expect((await readFile((await download.path())!)).toString()).toBe('sand and sea');
+    await page.close();
+
+    await owner.goto(`${run.stack.web.url}/shares`);
+    await waitForHeading(owner, 'Shared links');
+    expect(await owner.locator('tr', { hasText: 'album' }).locator('[data-downloads]').textContent()).toBe('1 / 2');
+  });
+
+  it('with a password: shows no file until the password is given, then downloads with it', async () => {
+    await owner.goto(`${run.stack.web.url}/folders`);
+    await waitForHeading(owner, 'Folders');
+    await owner.click('button[aria-label="Share folder album"]');
+    const url = await createLinkInDialog({ password: 'seashells 2026' });
+
+    const page = await visitor.newPage();
+    await page.goto(url);
+    expect(await page.textContent('h1')).toBe('This folder is protected by a password');
+    expect(await page.content()).not.toContain('beach.txt');
+    await page.getByLabel('Password').fill('seashells 9999');
+    await page.getByRole('button', { name: 'Show files' }).click();
+    await page.locator('#field-password-error').waitFor();
+    expect(await page.textContent('#field-password-error')).toBe('That password is not right.');
+    await page.getByLabel('Password').fill('seashells 2026');
+    await page.getByRole('button', { name: 'Show files' }).click();
+    await page.getByTestId('shared-file').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download 2026/beach.txt' }).click()]);
+    expect((await readFile((await download.path())!)).toString()).toBe('sand and sea');
     await page.close();
   });
 });

@@ -745,6 +745,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/folders/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share a folder through a link
+         * @description Like a file link, for a folder: whoever holds the link sees the folder's name and every
+         *     stored file in it at any depth (with its path relative to the folder), and downloads them one
+         *     by one, each counted against the link's download limit. Files moved into the folder later
+         *     are shared too; files moved out no longer are. Deleting the folder ends the link
+         *     (`share_target_deleted`).
+         */
+        post: operations["createFolderShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/shares": {
         parameters: {
             query?: never;
@@ -814,6 +840,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/shares/{token}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token, as in `/s/{token}`. */
+                token: components["parameters"]["ShareToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The files a share link offers (no account needed)
+         * @description A folder link's stored files at any depth, ordered by id, with their paths relative to the
+         *     shared folder; a file link's one file. A POST so the password travels in the body; it is
+         *     checked (and rate-limited) as for a download. Counts no download.
+         */
+        post: operations["listPublicShareFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/shares/{token}/download": {
         parameters: {
             query?: never;
@@ -829,7 +880,9 @@ export interface paths {
         /**
          * Use a share link (no account needed)
          * @description Counts one download against the link (atomically: two requests cannot both take its last
-         *     download), records the bytes it serves, and answers a short-lived URL for the bytes. A link with
+         *     download), records the bytes it serves, and answers a short-lived URL for the bytes. A folder
+         *     link needs `file_id` (without one: 422 `share_file_required`), a stored file inside the
+         *     folder at any depth (any other file is 404 `file_not_found`). A link with
          *     a password answers 403 `share_password_required` without one and `share_password_incorrect`
          *     for a wrong one. Password attempts are limited per link and per client address; past the limit
          *     the answer is 429 with `Retry-After`, even for the right password.
@@ -896,7 +949,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {
@@ -1502,14 +1555,14 @@ export interface components {
             max_downloads?: number;
         };
         /**
-         * @description `target_deleted`: the shared file was deleted, so the link no longer works.
+         * @description `target_deleted`: the shared file or folder was deleted, so the link no longer works.
          * @enum {string}
          */
         ShareStatus: "active" | "expired" | "revoked" | "exhausted" | "target_deleted";
-        /** @description What the link shares. Only files for now; folders will be a second `type`. */
+        /** @description What the link shares. For a folder, `size` is the bytes stored in it at any depth now. */
         ShareTarget: {
             /** @enum {string} */
-            type: "file";
+            type: "file" | "folder";
             /** Format: uuid */
             id: string;
             name: string;
@@ -1550,10 +1603,13 @@ export interface components {
             /** @description Present when more links follow. */
             next_cursor?: string;
         };
-        /** @description Name, size and content type are left out while a password is required. */
+        /**
+         * @description Name, size and content type are left out while a password is required. A folder link has a
+         *     name only; its files are listed by `POST /v1/public/shares/{token}/files`.
+         */
         PublicShare: {
             /** @enum {string} */
-            type: "file";
+            type: "file" | "folder";
             password_required: boolean;
             name?: string;
             size?: number;
@@ -1565,6 +1621,32 @@ export interface components {
         PublicShareDownloadRequest: {
             /** @description Required when the link has a password. */
             password?: string;
+            /**
+             * Format: uuid
+             * @description Which file of a folder link (required there). For a file link, its own file or nothing.
+             */
+            file_id?: string;
+        };
+        PublicShareFilesRequest: {
+            /** @description Required when the link has a password. */
+            password?: string;
+            /** @default 100 */
+            limit: number;
+            cursor?: components["schemas"]["Cursor"];
+        };
+        PublicShareFile: {
+            /** Format: uuid */
+            id: string;
+            /** @description Relative to the shared folder, "/"-joined, ending with the file's name. */
+            path: string;
+            name: string;
+            size: number;
+            content_type: string;
+        };
+        PublicShareFilePage: {
+            items: components["schemas"]["PublicShareFile"][];
+            /** @description Present when more files follow. */
+            next_cursor?: string;
         };
         PublicShareDownload: {
             /** @enum {string} */
@@ -2902,6 +2984,41 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
         };
     };
+    createFolderShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ShareCreate"];
+            };
+        };
+        responses: {
+            /** @description The link, with its token (shown once). */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareWithToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
     listShares: {
         parameters: {
             query?: {
@@ -2910,6 +3027,8 @@ export interface operations {
                 cursor?: components["schemas"]["Cursor"];
                 /** @description Only the links to this file. */
                 file_id?: string;
+                /** @description Only the links to this folder. */
+                folder_id?: string;
             };
             header?: never;
             path?: never;
@@ -3012,6 +3131,42 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
         };
     };
+    listPublicShareFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The link's token, as in `/s/{token}`. */
+                token: components["parameters"]["ShareToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublicShareFilesRequest"];
+            };
+        };
+        responses: {
+            /** @description One page of files. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicShareFilePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
     downloadPublicShare: {
         parameters: {
             query?: never;
@@ -3044,6 +3199,7 @@ export interface operations {
             410: components["responses"]["Gone"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];

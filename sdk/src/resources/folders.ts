@@ -1,6 +1,16 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { Folder, FolderChildrenParams, FolderDeletion, FolderEntry, FolderListing, FolderUpdateParams, FolderUsage } from '../types.js';
+import type {
+  Folder,
+  FolderChildrenParams,
+  FolderDeletion,
+  FolderEntry,
+  FolderListing,
+  FolderUpdateParams,
+  FolderUsage,
+  ShareCreateParams,
+  ShareWithToken,
+} from '../types.js';
 import { Listing } from './listing.js';
 
 /** A folder id, or `'root'` for the top of the account. */
@@ -86,6 +96,16 @@ export class FoldersResource {
       query: { recursive: params.recursive ? 'true' : undefined },
       options,
     });
+  }
+
+  /**
+   * A link anyone can open without an account to the folder's files at any depth, downloaded one by
+   * one (`shares.listPublicFiles`, `shares.downloadPublic` with `file_id`), with an optional expiry,
+   * password and download limit (counted per file downloaded). The `token` and `url` are in this
+   * answer only. Never retried: each call makes a new link.
+   */
+  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): Promise<ShareWithToken> {
+    return this.http.request({ method: 'POST', path: `/v1/folders/${encodeId(id)}/shares`, body: params, options: { ...options, maxRetries: 0 } });
   }
 
   /** Bytes, this month's byte-time (exact byte-milliseconds, a string) and estimated cost of everything inside. */

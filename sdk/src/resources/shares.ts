@@ -1,13 +1,25 @@
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { PublicShare, PublicShareDownload, PublicShareDownloadParams, Share, SharePage, ShareListParams } from '../types.js';
+import type {
+  PublicShare,
+  PublicShareDownload,
+  PublicShareDownloadParams,
+  PublicShareFile,
+  PublicShareFilePage,
+  PublicShareFilesParams,
+  Share,
+  SharePage,
+  ShareListParams,
+} from '../types.js';
 import { Listing } from './listing.js';
 
 export type ShareListing = Listing<SharePage, Share>;
+export type PublicShareFiles = Listing<PublicShareFilePage, PublicShareFile>;
 
 /**
- * `shares` tag: the links an account made (`files.share` makes one), and the public side of a link,
- * which needs no credentials: `getPublic` and `downloadPublic` never send this client's token.
+ * `shares` tag: the links an account made (`files.share` and `folders.share` make one), and the public
+ * side of a link, which needs no credentials: `getPublic`, `listPublicFiles` and `downloadPublic`
+ * never send this client's token.
  */
 export class SharesResource {
   constructor(private readonly http: HttpClient) {}
@@ -40,10 +52,31 @@ export class SharesResource {
   }
 
   /**
-   * Uses one download of the link and answers a short-lived URL for the bytes. Never retried: each
-   * call may count a download and a password attempt. A wrong or missing password is a
-   * `PermissionError` (`share_password_incorrect`, `share_password_required`); too many attempts a
-   * `RateLimitError`.
+   * The files a link offers: a folder link's stored files at any depth, each with its `path`
+   * relative to the folder (pages in id order; iterate with `for await`), a file link's one file.
+   * Counts no download. Pass the `password` of a protected link: each page is a password attempt,
+   * so pages are never retried. `cursor` starts after a page's `next_cursor`.
+   */
+  listPublicFiles(token: string, params: Partial<PublicShareFilesParams> = {}, options?: RequestOptions): PublicShareFiles {
+    const { cursor: start, ...rest } = params;
+    return new Listing<PublicShareFilePage, PublicShareFile>((cursor) => {
+      const after = cursor ?? start;
+      return this.http.request<PublicShareFilePage>({
+        method: 'POST',
+        path: `/v1/public/shares/${encodeURIComponent(token)}/files`,
+        body: { ...rest, ...(after === undefined ? {} : { cursor: after }) },
+        anonymous: true,
+        options: { ...options, maxRetries: 0 },
+      });
+    });
+  }
+
+  /**
+   * Uses one download of the link and answers a short-lived URL for the bytes. For a folder link,
+   * `file_id` chooses the file (one of `listPublicFiles`); a file outside the folder is a
+   * `NotFoundError`. Never retried: each call may count a download and a password attempt. A wrong
+   * or missing password is a `PermissionError` (`share_password_incorrect`,
+   * `share_password_required`); too many attempts a `RateLimitError`.
    */
   downloadPublic(token: string, params: PublicShareDownloadParams = {}, options?: RequestOptions): Promise<PublicShareDownload> {
     return this.http.request({

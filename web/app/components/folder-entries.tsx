@@ -3,6 +3,7 @@
 import { Link } from '@remix-run/react';
 import { useState, type DragEvent } from 'react';
 import { fileKind, formatBytes, formatCount, formatDate } from '#app/lib/format.js';
+import { ShareDialog } from './share-dialog.js';
 
 export const DRAG_TYPE = 'application/x-baketsu-entries';
 
@@ -65,6 +66,7 @@ interface EntryRowProps {
 export function EntryRow({ entry, selected, onSelect, dragged, onDrop, onRename }: EntryRowProps) {
   const drop = useDropTarget(entry.id, onDrop);
   const isFolder = entry.kind === 'folder';
+  const [sharing, setSharing] = useState(false);
   return (
     <tr
       draggable
@@ -99,9 +101,12 @@ export function EntryRow({ entry, selected, onSelect, dragged, onDrop, onRename 
       </td>
       <td className="hide-narrow">{formatDate(entry.updated_at)}</td>
       <td>
-        {isFolder ? null : (
+        {isFolder ? (
+          <button type="button" className="secondary small" onClick={() => setSharing(true)} aria-label={`Share folder ${entry.name}`}>Share</button>
+        ) : (
           <a className="button secondary small" href={`/files/${entry.id}/download`} aria-label={`Download ${entry.name}`}>Download</a>
         )}
+        {sharing ? <ShareDialog file={entry} kind="folder" onClose={() => setSharing(false)} /> : null}
       </td>
     </tr>
   );

@@ -5,14 +5,16 @@ import type { ShareFormResult } from '#app/lib/shares.server.js';
 
 interface ShareDialogProps {
   file: { id: string; name: string };
+  /** A folder link offers every file inside the folder; the default is a file link. */
+  kind?: 'file' | 'folder';
   onClose(): void;
 }
 
 /**
- * Makes a link to one file: expiry, password and download limit; then shows the link once, to copy.
- * Mounted only while open, so every opening starts from an empty form.
+ * Makes a link to one file or folder: expiry, password and download limit; then shows the link
+ * once, to copy. Mounted only while open, so every opening starts from an empty form.
  */
-export function ShareDialog({ file, onClose }: ShareDialogProps) {
+export function ShareDialog({ file, kind = 'file', onClose }: ShareDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const fetcher = useFetcher<ShareFormResult>();
   const [copied, setCopied] = useState(false);
@@ -38,7 +40,7 @@ export function ShareDialog({ file, onClose }: ShareDialogProps) {
       <h2 id={titleId}>Share “{file.name}”</h2>
       {result?.ok ? (
         <div className="stack">
-          <p className="muted" style={{ margin: 0 }}>Anyone with this link can download the file. It is shown only now: copy it before you close.</p>
+          <p className="muted" style={{ margin: 0 }}>Anyone with this link can download {kind === 'folder' ? 'the files in this folder' : 'the file'}. It is shown only now: copy it before you close.</p>
           <label htmlFor={`share-url-${file.id}`}>Link</label>
           <input id={`share-url-${file.id}`} className="secret" readOnly value={result.url} onFocus={(event) => event.currentTarget.select()} />
           <div className="row" style={{ justifyContent: 'flex-end' }}>
@@ -47,7 +49,7 @@ export function ShareDialog({ file, onClose }: ShareDialogProps) {
           </div>
         </div>
       ) : (
-        <fetcher.Form method="post" action={`/files/${file.id}/share`} className="stack" aria-label={`Share ${file.name}`}>
+        <fetcher.Form method="post" action={`/${kind}s/${file.id}/share`} className="stack" aria-label={`Share ${file.name}`}>
           <div className="field">
             <label htmlFor={`share-expiry-${file.id}`}>Expires</label>
             <select id={`share-expiry-${file.id}`} name="expires_in_hours" defaultValue="0">

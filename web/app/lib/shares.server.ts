@@ -1,6 +1,16 @@
 // Share links as the dashboard's pages need them, through the SDK: the owner's side (make, list,
 // revoke) with the signed-in client, the public page's side with no credentials at all.
-import { BaketsuError, GoneError, NotFoundError, PermissionError, RateLimitError, type Baketsu, type PublicShare, type ShareCreateParams } from '@baketsu/sdk';
+import {
+  BaketsuError,
+  GoneError,
+  NotFoundError,
+  PermissionError,
+  RateLimitError,
+  type Baketsu,
+  type PublicShare,
+  type PublicShareFile,
+  type ShareCreateParams,
+} from '@baketsu/sdk';
 import { z } from 'zod';
 import { anonymousClient } from './api.server.js';
 import { EXPIRY_CHOICES } from './share-options.js';
@@ -60,32 +70,66 @@ export async function publicPage(token: string): Promise<{ page: PublicPage; sta
   }
 }
 
-export type DownloadAttempt =
-  | { ok: true; url: string }
-  | { ok: false; status: number; page?: PublicPage; passwordError?: string; message?: string };
+export type LinkFailure = { ok: false; status: number; page?: PublicPage; passwordError?: string; message?: string };
+export type DownloadAttempt = { ok: true; url: string } | LinkFailure;
+export type FilesAttempt = { ok: true; files: PublicShareFile[]; nextCursor?: string } | LinkFailure;
+
+/** The visitor's address, forwarded so the API limits password attempts per visitor (believed with TRUST_PROXY). */
+const forwardedFor = (clientAddress: string | undefined) => (clientAddress ? { headers: { 'x-forwarded-for': clientAddress } } : {});
 
 /**
- * Takes one download. `clientAddress` is the visitor's address as this server saw it, forwarded so
- * the API limits password attempts per visitor rather than per dashboard (believed with TRUST_PROXY).
+ * Takes one download; `fileId` chooses the file of a folder link. `clientAddress` is the visitor's
+ * address as this server saw it.
  */
-export async function downloadThroughLink(token: string, password: string | undefined, clientAddress: string | undefined): Promise<DownloadAttempt> {
+export async function downloadThroughLink(
+  token: string,
+  password: string | undefined,
+  clientAddress: string | undefined,
+  fileId?: string,
+): Promise<DownloadAttempt> {
   try {
-    const { url } = await anonymousClient().shares.downloadPublic(token, password ? { password } : {}, {
-      ...(clientAddress ? { headers: { 'x-forwarded-for': clientAddress } } : {}),
-    });
+    const params = { ...(password ? { password } : {}), ...(fileId ? { file_id: fileId } : {}) };
+    const { url } = await anonymousClient().shares.downloadPublic(token, params, forwardedFor(clientAddress));
     return { ok: true, url };
   } catch (error) {
-    if (error instanceof PermissionError) {
-      const message = error.code === 'share_password_incorrect' ? 'That password is not right.' : 'Enter the password to download.';
-      return { ok: false, status: 403, passwordError: message };
-    }
-    if (error instanceof RateLimitError) {
-      const wait = Math.ceil(error.retryAfter ?? 60);
-      return { ok: false, status: 429, message: `Too many attempts. Try again in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.` };
-    }
-    const { page, status } = notUsable(error);
-    return { ok: false, status, page };
+    return failure(error);
   }
+}
+
+/** One page of the files a folder link offers (the password, when the link has one, is checked). */
+export async function filesThroughLink(
+  token: string,
+  password: string | undefined,
+  clientAddress: string | undefined,
+  cursor?: string,
+): Promise<FilesAttempt> {
+  try {
+    const page = await anonymousClient().shares.listPublicFiles(
+      token,
+      { limit: 200, ...(password ? { password } : {}), ...(cursor ? { cursor } : {}) },
+      forwardedFor(clientAddress),
+    );
+    return { ok: true, files: page.items, ...(page.next_cursor ? { nextCursor: page.next_cursor } : {}) };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+function failure(error: unknown): LinkFailure {
+  if (error instanceof PermissionError) {
+    const message = error.code === 'share_password_incorrect' ? 'That password is not right.' : 'Enter the password to download.';
+    return { ok: false, status: 403, passwordError: message };
+  }
+  if (error instanceof RateLimitError) {
+    const wait = Math.ceil(error.retryAfter ?? 60);
+    return { ok: false, status: 429, message: `Too many attempts. Try again in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.` };
+  }
+  // A folder link's file that left the folder (moved or deleted) since the page was shown.
+  if (error instanceof NotFoundError && error.code === 'file_not_found') {
+    return { ok: false, status: 404, message: 'That file is no longer in this folder. Reload the page to see what is.' };
+  }
+  const { page, status } = notUsable(error);
+  return { ok: false, status, page };
 }
 
 function notUsable(error: unknown): { page: PublicPage; status: number } {

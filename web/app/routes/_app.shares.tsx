@@ -36,7 +36,7 @@ const STATUS_LABEL: Record<Share['status'], string> = {
   expired: 'Expired',
   revoked: 'Revoked',
   exhausted: 'Used up',
-  target_deleted: 'File deleted',
+  target_deleted: 'Deleted',
 };
 
 export default function Shares() {
@@ -93,6 +93,7 @@ export default function Shares() {
                     <tr key={share.id} data-share-id={share.id}>
                       <td>
                         <span className="file-name">{share.target.name}</span>
+                        {share.target.type === 'folder' ? <span className="tag" title="Every file in this folder">folder</span> : null}
                         {share.password_protected ? <span className="tag" title="Needs a password">password</span> : null}
                       </td>
                       <td data-status={share.status}>{STATUS_LABEL[share.status]}</td>

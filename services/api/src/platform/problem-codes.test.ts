@@ -88,6 +88,7 @@ const everyShareFactory: { [Name in keyof ShareCatalogue]: Parameters<ShareCatal
   shareTargetDeleted: [],
   sharePasswordRequired: [],
   sharePasswordIncorrect: [],
+  shareFileRequired: [],
   invalidShareExpiry: ['must be in the future'],
 };
 

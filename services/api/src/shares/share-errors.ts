@@ -18,7 +18,8 @@ export const shareErrors = {
   shareExpired: (at: Date) => gone('share_expired', 'This link has expired', `It stopped working at ${at.toISOString()}.`),
   shareExhausted: (max: number) =>
     gone('share_exhausted', 'This link has been used up', `It allowed ${max} download${max === 1 ? '' : 's'}, and all have been used.`),
-  shareTargetDeleted: () => gone('share_target_deleted', 'The shared file was deleted', 'Its owner deleted the file this link pointed to.'),
+  shareTargetDeleted: (kind: 'file' | 'folder' = 'file') =>
+    gone('share_target_deleted', `The shared ${kind} was deleted`, `Its owner deleted the ${kind} this link pointed to.`),
   sharePasswordRequired: () =>
     new Problem({
       status: 403,
@@ -32,6 +33,14 @@ export const shareErrors = {
       code: 'share_password_incorrect',
       title: 'The password is incorrect',
       extensions: { errors: [{ path: '/body/password', message: 'is incorrect' }] },
+    }),
+  shareFileRequired: () =>
+    new Problem({
+      status: 422,
+      code: 'share_file_required',
+      title: 'Which file?',
+      detail: 'This link shares a folder: name one of its files in the request body: {"file_id": "…"}.',
+      extensions: { errors: [{ path: '/body/file_id', message: 'is required for a folder link' }] },
     }),
   invalidShareExpiry: (message: string) =>
     new Problem({

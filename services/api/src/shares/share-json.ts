@@ -7,7 +7,12 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toIS
 export function shareJson(row: ShareRow, now: Date) {
   return {
     id: row.id,
-    target: { type: 'file' as const, id: row.file_id, name: row.file_name, size: row.file_size },
+    target: {
+      type: row.folder_id === null ? ('file' as const) : ('folder' as const),
+      id: row.folder_id ?? row.file_id ?? '',
+      name: row.target_name,
+      size: row.target_size,
+    },
     status: shareStatus(row, now),
     password_protected: row.password_hash !== null,
     expires_at: isoOrNull(row.expires_at),
@@ -22,9 +27,11 @@ export function shareJson(row: ShareRow, now: Date) {
 }
 export type ShareJson = ReturnType<typeof shareJson>;
 
-/** What anyone holding the token may see. Nothing about the file until the password is given. */
+/** What anyone holding the token may see. Nothing about the file or folder until the password is given. */
 export function publicShareJson(row: ShareRow) {
-  const common = { type: 'file' as const, expires_at: isoOrNull(row.expires_at), downloads_remaining: downloadsRemaining(row) };
+  const type = row.folder_id === null ? ('file' as const) : ('folder' as const);
+  const common = { type, expires_at: isoOrNull(row.expires_at), downloads_remaining: downloadsRemaining(row) };
   if (row.password_hash !== null) return { ...common, password_required: true };
-  return { ...common, password_required: false, name: row.file_name, size: row.file_size, content_type: row.file_content_type };
+  if (type === 'folder') return { ...common, password_required: false, name: row.target_name };
+  return { ...common, password_required: false, name: row.target_name, size: row.target_size, content_type: row.file_content_type ?? '' };
 }

@@ -19,23 +19,29 @@ export interface ShareCreateInput {
 export const MAX_SHARE_LIFETIME_DAYS = 365;
 export const DEFAULT_SHARE_PAGE = 50;
 
-export async function createFileShare(deps: SharesDeps, accountId: string, fileId: string, input: ShareCreateInput) {
+export type ShareTargetRef = { type: 'file'; fileId: string } | { type: 'folder'; folderId: string };
+
+/** A link to an own stored file or live folder; anything else (another account's too) is 404. */
+export async function createShare(deps: SharesDeps, accountId: string, target: ShareTargetRef, input: ShareCreateInput) {
   const now = deps.clock.now();
   const expiresAt = input.expires_at === undefined ? null : validExpiry(input.expires_at, now);
   if (input.password !== undefined) assertAcceptablePassword(input.password, '/body/password');
   const passwordHash = input.password === undefined ? null : await deps.passwords.hash(input.password);
   const token = newShareToken();
-  const row = await shareRepository.insertForFile(deps.pool, {
+  const common = {
     id: uuidv7(),
     accountId,
-    fileId,
     tokenHash: shareTokenHash(token),
     passwordHash,
     expiresAt,
     maxDownloads: input.max_downloads ?? null,
     createdAt: now,
-  });
-  if (!row) throw errors.fileNotFound(fileId);
+  };
+  const row =
+    target.type === 'file'
+      ? await shareRepository.insertForFile(deps.pool, { ...common, fileId: target.fileId })
+      : await shareRepository.insertForFolder(deps.pool, { ...common, folderId: target.folderId });
+  if (!row) throw target.type === 'file' ? errors.fileNotFound(target.fileId) : errors.folderNotFound(target.folderId);
   return { ...shareJson(row, now), token, url: publicShareUrl(deps.config.DASHBOARD_URL, token) };
 }
 
@@ -55,13 +61,14 @@ function validExpiry(raw: string, now: Date): Date {
   return at;
 }
 
-export async function listShares(deps: SharesDeps, accountId: string, input: { limit?: number; cursor?: string; file_id?: string }) {
+export async function listShares(deps: SharesDeps, accountId: string, input: { limit?: number; cursor?: string; file_id?: string; folder_id?: string }) {
   const limit = input.limit ?? DEFAULT_SHARE_PAGE;
   const after = input.cursor === undefined ? undefined : decodeShareCursor(input.cursor);
   const rows = await shareRepository.list(deps.pool, {
     accountId,
     limit: limit + 1,
     ...(input.file_id === undefined ? {} : { fileId: input.file_id }),
+    ...(input.folder_id === undefined ? {} : { folderId: input.folder_id }),
     ...(after ? { after } : {}),
   });
   const now = deps.clock.now();

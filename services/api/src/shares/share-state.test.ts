@@ -3,7 +3,7 @@ import { downloadsRemaining, shareStatus, unusableReason, type ShareState } from
 import { newShareToken, shareTokenHash } from './share-token.js';
 
 const now = new Date('2026-11-27T10:00:00.000Z');
-const active: ShareState = { revoked_at: null, expires_at: null, max_downloads: null, download_count: 0, file_status: 'stored' };
+const active: ShareState = { revoked_at: null, expires_at: null, max_downloads: null, download_count: 0, target_status: 'stored' };
 
 describe('shareStatus', () => {
   test.each<[string, Partial<ShareState>, string]>([
@@ -12,10 +12,10 @@ describe('shareStatus', () => {
     ['an expiry reached to the millisecond', { expires_at: now.getTime() }, 'expired'],
     ['downloads left', { max_downloads: 2, download_count: 1 }, 'active'],
     ['the last download taken', { max_downloads: 2, download_count: 2 }, 'exhausted'],
-    ['a file being deleted', { file_status: 'deleting' }, 'target_deleted'],
-    ['a deleted file', { file_status: 'deleted' }, 'target_deleted'],
+    ['a file being deleted', { target_status: 'deleting' }, 'target_deleted'],
+    ['a deleted file', { target_status: 'deleted' }, 'target_deleted'],
     ['revoked', { revoked_at: now.getTime() - 1 }, 'revoked'],
-    ['revoked, expired, exhausted and deleted: revoked wins', { revoked_at: 1, expires_at: 1, max_downloads: 1, download_count: 1, file_status: 'deleted' }, 'revoked'],
+    ['revoked, expired, exhausted and deleted: revoked wins', { revoked_at: 1, expires_at: 1, max_downloads: 1, download_count: 1, target_status: 'deleted' }, 'revoked'],
     ['expired and exhausted: expired wins', { expires_at: 1, max_downloads: 1, download_count: 1 }, 'expired'],
   ])('%s', (_label, change, status) => {
     expect(shareStatus({ ...active, ...change }, now)).toBe(status);
@@ -23,7 +23,7 @@ describe('shareStatus', () => {
 
   test('each unusable status has its own 410 problem', () => {
     expect(unusableReason(active, now)).toBeUndefined();
-    const codes = [{ revoked_at: 1 }, { expires_at: 1 }, { max_downloads: 1, download_count: 1 }, { file_status: 'deleted' as const }].map(
+    const codes = [{ revoked_at: 1 }, { expires_at: 1 }, { max_downloads: 1, download_count: 1 }, { target_status: 'deleted' as const }].map(
       (change) => unusableReason({ ...active, ...change }, now),
     );
     expect(codes.map((problem) => [problem?.status, problem?.code])).toEqual([

@@ -10,13 +10,15 @@ export interface ShareState {
   expires_at: number | null;
   max_downloads: number | null;
   download_count: number;
-  file_status: 'stored' | 'deleting' | 'deleted';
+  target_status: 'stored' | 'deleting' | 'deleted';
+  /** Set for a folder link. */
+  folder_id?: string | null;
 }
 
 /** The owner's intent first (revoked), then the target, then time, then use. */
 export function shareStatus(share: ShareState, now: Date): ShareStatus {
   if (share.revoked_at !== null) return 'revoked';
-  if (share.file_status !== 'stored') return 'target_deleted';
+  if (share.target_status !== 'stored') return 'target_deleted';
   if (share.expires_at !== null && share.expires_at <= now.getTime()) return 'expired';
   if (share.max_downloads !== null && share.download_count >= share.max_downloads) return 'exhausted';
   return 'active';
@@ -34,7 +36,7 @@ export function unusableReason(share: ShareState, now: Date): Problem | undefine
     case 'revoked':
       return shareErrors.shareRevoked();
     case 'target_deleted':
-      return shareErrors.shareTargetDeleted();
+      return shareErrors.shareTargetDeleted(share.folder_id ? 'folder' : 'file');
     case 'expired':
       return shareErrors.shareExpired(new Date(share.expires_at ?? now.getTime()));
     case 'exhausted':

@@ -14,12 +14,23 @@ export const shareCreateBody = z
   })
   .strict();
 
-export const publicDownloadBody = z.object({ password: z.string().min(1).max(256).optional() }).strict();
+export const publicDownloadBody = z
+  .object({ password: z.string().min(1).max(256).optional(), file_id: z.string().uuid().optional() })
+  .strict();
+
+export const publicFilesBody = z
+  .object({
+    password: z.string().min(1).max(256).optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+    cursor: z.string().min(1).max(2048).optional(),
+  })
+  .strict();
 
 export const shareListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(2048).optional(),
   file_id: z.string().uuid().optional(),
+  folder_id: z.string().uuid().optional(),
 });
 
 export const uuidParam = z.string().uuid();
@@ -41,7 +52,7 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown, wh
 export const shareFieldChecks: FieldCheck[] = [
   {
     method: 'POST',
-    path: /^\/v1\/files\/[^/]+\/shares$/,
+    path: /^\/v1\/(files|folders)\/[^/]+\/shares$/,
     field: '/body/password',
     check(value) {
       if (typeof value === 'string') assertAcceptablePassword(value, '/body/password');

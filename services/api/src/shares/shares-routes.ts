@@ -1,8 +1,9 @@
 import express, { type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import { downloadThroughShare, publicShare } from './public-share.js';
-import { createFileShare, getShare, listShares, revokeShare } from './share-service.js';
-import { parseInput, publicDownloadBody, shareCreateBody, shareListQuery, tokenParam, uuidParam } from './shares-input.js';
+import { listSharedFiles } from './public-share-files.js';
+import { createShare, getShare, listShares, revokeShare } from './share-service.js';
+import { parseInput, publicDownloadBody, publicFilesBody, shareCreateBody, shareListQuery, tokenParam, uuidParam } from './shares-input.js';
 import type { SharesDeps } from './shares-deps.js';
 
 /** The owner's endpoints: an access token or an API key with the matching scope. */
@@ -14,12 +15,16 @@ export function sharesRouter(deps: SharesDeps & { resolveBearer: BearerResolver 
   const accountOf = (request: express.Request) => principalOf(request).account.id;
   const idOf = (request: express.Request) => parseInput(uuidParam, request.params.id, '/path/id');
 
-  router.post('/v1/files/:id/shares', write, async (request, response) => {
+  const create = (type: 'file' | 'folder') => async (request: express.Request, response: express.Response) => {
     const input = parseInput(shareCreateBody, request.body ?? {}, '/body');
-    const share = await createFileShare(deps, accountOf(request), idOf(request), input);
+    const id = idOf(request);
+    const target = type === 'file' ? { type, fileId: id } : { type, folderId: id };
+    const share = await createShare(deps, accountOf(request), target, input);
     // The token is in this answer only: nothing may keep it.
     response.status(201).location(`/v1/shares/${share.id}`).set('Cache-Control', 'no-store').json(share);
-  });
+  };
+  router.post('/v1/files/:id/shares', write, create('file'));
+  router.post('/v1/folders/:id/shares', write, create('folder'));
 
   router.get('/v1/shares', read, async (request, response) => {
     response.json(await listShares(deps, accountOf(request), parseInput(shareListQuery, request.query, '/query')));
@@ -46,10 +51,27 @@ export function publicSharesRouter(deps: SharesDeps): Router {
     response.set('Cache-Control', 'no-store').json(await publicShare(deps, tokenOf(request)));
   });
 
+  router.post('/v1/public/shares/:token/files', async (request, response) => {
+    const { password, limit, cursor } = parseInput(publicFilesBody, request.body ?? {}, '/body');
+    const page = await listSharedFiles(deps, {
+      token: tokenOf(request),
+      ip: request.ip ?? 'unknown',
+      ...(password === undefined ? {} : { password }),
+      ...(limit === undefined ? {} : { limit }),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    response.set('Cache-Control', 'no-store').json(page);
+  });
+
   router.post('/v1/public/shares/:token/download', async (request, response) => {
     const token = tokenOf(request);
-    const { password } = parseInput(publicDownloadBody, request.body ?? {}, '/body');
-    const link = await downloadThroughShare(deps, { token, ...(password === undefined ? {} : { password }), ip: request.ip ?? 'unknown' });
+    const { password, file_id: fileId } = parseInput(publicDownloadBody, request.body ?? {}, '/body');
+    const link = await downloadThroughShare(deps, {
+      token,
+      ip: request.ip ?? 'unknown',
+      ...(password === undefined ? {} : { password }),
+      ...(fileId === undefined ? {} : { fileId }),
+    });
     response.set('Cache-Control', 'no-store').json(link);
   });
 

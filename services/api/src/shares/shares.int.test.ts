@@ -10,11 +10,17 @@ const clock = { now: () => new Date(Date.now() + offsetMs) };
 let api: TestApi;
 let alice: Client;
 let file: { id: string; name: string; size: number };
+let doomed: { id: string };
+let other: { id: string };
 
 beforeAll(async () => {
   api = await startTestApi({ clock, env: { DASHBOARD_URL: 'https://dash.example.test/app' } });
   alice = await signUp(api.url);
   file = await uploadFile(alice, 'report.pdf', 'the quarterly numbers', 'application/pdf');
+  // Uploaded before any test moves the clock: with the clock moved, the API's storage
+  // reconciliation can adopt a fresh upload between its PUT and its complete (complete answers 200).
+  doomed = await uploadFile(alice, 'doomed.txt', 'soon gone');
+  other = await uploadFile(alice, 'other.txt', '12345');
 });
 afterAll(() => api?.stop());
 
@@ -139,7 +145,6 @@ describe('every state of a link', () => {
   });
 
   test('a deleted file: its links stop working', async () => {
-    const doomed = await uploadFile(alice, 'doomed.txt', 'soon gone');
     const link = await share(alice, doomed.id);
     expect((await alice.call('DELETE', `/v1/files/${doomed.id}`)).status).toBe(204);
     expectProblem(await publicShare(api.url, link.token), 410, 'share_target_deleted');
@@ -159,7 +164,6 @@ describe('every state of a link', () => {
 
 describe('the owner\'s list', () => {
   test('newest first, in pages, with what each link served', async () => {
-    const other = await uploadFile(alice, 'other.txt', '12345');
     const links = [];
     for (let i = 0; i < 3; i++) links.push(await share(alice, other.id));
     await publicDownload(api.url, links[1]!.token);

@@ -17,7 +17,7 @@ async function answer(response: Response): Promise<Answer> {
 export const publicShare = async (baseUrl: string, token: string): Promise<Answer> =>
   answer(await fetch(`${baseUrl}/v1/public/shares/${encodeURIComponent(token)}`));
 
-export async function publicDownload(baseUrl: string, token: string, body?: { password?: string }, headers: Record<string, string> = {}): Promise<Answer> {
+export async function publicDownload(baseUrl: string, token: string, body?: { password?: string; file_id?: string }, headers: Record<string, string> = {}): Promise<Answer> {
   return answer(
     await fetch(`${baseUrl}/v1/public/shares/${encodeURIComponent(token)}/download`, {
       method: 'POST',
@@ -25,6 +25,24 @@ export async function publicDownload(baseUrl: string, token: string, body?: { pa
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
   );
+}
+
+/** The public file listing of a link (POST, so a password travels in the body). */
+export async function publicFiles(baseUrl: string, token: string, body: { password?: string; limit?: number; cursor?: string } = {}): Promise<Answer> {
+  return answer(
+    await fetch(`${baseUrl}/v1/public/shares/${encodeURIComponent(token)}/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+/** Creates a folder link and checks the answer carries its token. */
+export async function shareFolder(client: Client, folderId: string, options: Record<string, unknown> = {}) {
+  const created = await client.call('POST', `/v1/folders/${folderId}/shares`, options);
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as { id: string; token: string; url: string; target: unknown; status: string };
 }
 
 /** Creates a link and checks the answer carries its token. */

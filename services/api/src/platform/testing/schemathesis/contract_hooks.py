@@ -52,7 +52,8 @@ def breaks_prose_rule(status, document, case):
         tag = query.get("tag")
         return paths == {"/query/tag"} and isinstance(tag, str) and not is_tag(tag)
     if code == "invalid_cursor":
-        return "cursor" in query
+        # The public file listing of a share link takes its cursor in the body (with the password).
+        return "cursor" in query or "cursor" in body
     if code == "invalid_part_size":
         size, part_size = body.get("size"), body.get("part_size")
         return is_int(size) and is_int(part_size) and part_size > 0 and -(-int(size) // int(part_size)) > MAX_PARTS
