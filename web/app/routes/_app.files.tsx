@@ -8,14 +8,14 @@ import { requireUser } from '#app/lib/auth.server.js';
 import { QUERY_MAX_LENGTH, TAG_MAX_LENGTH, TYPE_FILTERS } from '#app/lib/file-filters.js';
 import { forgetFileNames } from '#app/lib/file-names.server.js';
 import { listFiles, parseFileQuery, parseTags } from '#app/lib/files.server.js';
-import { formErrorsFrom } from '#app/lib/problems.server.js';
+import { formErrorsFrom, pageProblemFrom } from '#app/lib/problems.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Files · Baketsu' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { api, headers } = await requireUser(request);
   const query = parseFileQuery(new URL(request.url));
-  const page = await listFiles(api, query);
+  const page = await listFiles(api, query).catch(pageProblemFrom);
   return data({ files: page.items, nextCursor: page.next_cursor ?? null, query }, { headers });
 }
 
@@ -41,12 +41,14 @@ export async function action({ request }: ActionFunctionArgs) {
         break;
       }
       default:
-        return data({ ok: false, error: 'Unknown action' }, { status: 400, headers });
+        return data({ ok: false, error: 'Unknown action', intent: undefined }, { status: 400, headers });
     }
-    return data({ ok: true, error: undefined }, { headers });
+    return data({ ok: true, error: undefined, intent: undefined }, { headers });
   } catch (error) {
     const errors = formErrorsFrom(error);
-    return data({ ok: false, error: errors.form ?? Object.values(errors.fields).join(' ') }, { status: 400, headers });
+    // Which change failed, so the row shows the message under the field that was edited.
+    const intent = String(form.get('intent') ?? '');
+    return data({ ok: false, error: errors.form ?? Object.values(errors.fields).join(' '), intent }, { status: 400, headers });
   }
 }
 

@@ -1,7 +1,8 @@
 import type { MetaFunction } from '@remix-run/node';
 import { Link, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { formatBytes, formatMoney } from '#app/lib/format.js';
+import { formatBytes } from '#app/lib/format.js';
+import { Money } from '#app/components/money.js';
 import { resumeStore, type PendingUpload } from '#app/upload/resume-store.js';
 import { abortUpload } from '#app/upload/upload-file.js';
 import { canRetry, interruptedUploads, useUploads, type UploadItem } from '#app/upload/use-uploads.js';
@@ -126,7 +127,7 @@ function UploadRow({ item, onCancel, onRetry }: { item: UploadItem; onCancel(): 
       <span className="muted" style={{ fontSize: '.8125rem' }}>
         {formatBytes(item.loaded)} of {formatBytes(item.file.size)}
         {item.resumedBytes ? ` · resumed, ${formatBytes(item.resumedBytes)} already stored` : ''}
-        {item.quote ? ` · adds ${formatMoney(item.quote.added_monthly_cost, item.quote.currency)} a month` : ''}
+        {item.quote ? <> · adds <Money amount={item.quote.added_monthly_cost} currency={item.quote.currency} /> a month</> : ''}
       </span>
       {item.error ? <span className="error" role="alert">{item.error}</span> : null}
     </div>
