@@ -82,6 +82,9 @@ export default function Files() {
       </Link>
     );
   };
+  // Only the column the list is sorted by says so; the others are sortable but unsorted.
+  const ariaSort = (column: 'name' | 'size' | 'created') =>
+    query.sort === column ? ((query.order ?? (column === 'created' ? 'desc' : 'asc')) === 'asc' ? 'ascending' : 'descending') : undefined;
   const confirmDelete = () => {
     if (!confirming) return;
     const form = new FormData();
@@ -146,11 +149,11 @@ export default function Files() {
                 <thead>
                   <tr>
                     <th><input type="checkbox" aria-label="Select all files on this page" checked={allSelected} onChange={(event) => setSelected(event.target.checked ? new Set(files.map((f) => f.id)) : new Set())} /></th>
-                    <th>{sortLink('name', 'Name')}</th>
+                    <th aria-sort={ariaSort('name')}>{sortLink('name', 'Name')}</th>
                     <th className="hide-narrow">Type</th>
-                    <th className="num">{sortLink('size', 'Size')}</th>
+                    <th className="num" aria-sort={ariaSort('size')}>{sortLink('size', 'Size')}</th>
                     <th>Tags</th>
-                    <th className="hide-narrow">{sortLink('created', 'Uploaded')}</th>
+                    <th className="hide-narrow" aria-sort={ariaSort('created')}>{sortLink('created', 'Uploaded')}</th>
                     <th><span className="visually-hidden">Actions</span></th>
                   </tr>
                 </thead>

@@ -24,6 +24,7 @@ function Shell({ email, children }: { email: string | undefined; children: React
   const navigation = useNavigation();
   return (
     <div className="shell">
+      <a className="skip-link" href="#main">Skip to content</a>
       {navigation.state === 'loading' ? <div className="progress-bar-global" role="progressbar" aria-label="Loading page" /> : null}
       <aside className="sidebar">
         <a className="brand" href="/dashboard">
@@ -48,7 +49,7 @@ function Shell({ email, children }: { email: string | undefined; children: React
           </div>
         </div>
       </aside>
-      <main className="content">{children}</main>
+      <main className="content" id="main" tabIndex={-1}>{children}</main>
     </div>
   );
 }
