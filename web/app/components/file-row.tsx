@@ -98,7 +98,7 @@ export function FileRow({ file, selected, onSelect, onDelete }: FileRowProps) {
       </td>
       <td className="hide-narrow">{formatDate(file.created_at)}</td>
       <td>
-        <span className="row" style={{ flexWrap: 'nowrap' }}>
+        <span className="row row-actions" style={{ flexWrap: 'nowrap' }}>
           <a className="button secondary small" href={`/files/${file.id}/download`} aria-label={`Download ${file.name}`}>Download</a>
           <button type="button" className="secondary small" onClick={() => setSharing(true)} aria-label={`Share ${file.name}`}>Share</button>
           <button type="button" className="secondary small" onClick={onDelete} aria-label={`Delete ${file.name}`}>Delete</button>
