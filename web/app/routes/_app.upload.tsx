@@ -5,7 +5,8 @@ import { formatBytes } from '#app/lib/format.js';
 import { Money } from '#app/components/money.js';
 import { resumeStore, type PendingUpload } from '#app/upload/resume-store.js';
 import { abortUpload } from '#app/upload/upload-file.js';
-import { canRetry, interruptedUploads, useUploads, type UploadItem } from '#app/upload/use-uploads.js';
+import { queueTotals, useUploadQueue } from '#app/upload/uploads-context.js';
+import { canRetry, interruptedUploads, type UploadItem } from '#app/upload/use-uploads.js';
 
 export const meta: MetaFunction = () => [{ title: 'Upload · Baketsu' }];
 
@@ -22,7 +23,7 @@ export default function Upload() {
   const [params] = useSearchParams();
   const folder = params.get('folder') ?? '';
   const folderPage = params.get('in') ? `/folders?${new URLSearchParams({ in: params.get('in')! })}` : '/folders';
-  const uploads = useUploads();
+  const uploads = useUploadQueue();
   const { items, cancel, retry, clearFinished, activeUploadIds } = uploads;
   const add = (files: Iterable<File>) => uploads.add(intoFolder(files, folder));
   const [dragging, setDragging] = useState(false);
@@ -36,9 +37,8 @@ export default function Upload() {
   const listInterrupted = () => interruptedUploads(resumeStore.list(), { uploadIds: activeUploadIds(), items });
   useEffect(() => setInterrupted(listInterrupted()), [items.length, settled]);
 
-  const total = items.filter((i) => i.state !== 'cancelled').reduce((sum, i) => sum + i.file.size, 0);
-  const loaded = items.filter((i) => i.state !== 'cancelled').reduce((sum, i) => sum + i.loaded, 0);
-  const active = items.some((i) => i.state === 'uploading' || i.state === 'queued');
+  const { total, loaded, running } = queueTotals(items);
+  const active = running > 0;
 
   return (
     <div className="stack">
