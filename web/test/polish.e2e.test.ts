@@ -82,6 +82,29 @@ describe('dashboard details', () => {
     await page.close();
   });
 
+  it('shows a tiny amount as "< $0.01" with the exact value in its title', async () => {
+    const email = `polish-money-${Date.now()}@example.com`;
+    const token = await apiSignIn(run.stack.api.url, email, password, true);
+    await new Baketsu({ baseUrl: run.stack.api.url, accessToken: token }).files.upload(new TextEncoder().encode('tiny'), { name: 'tiny.txt', contentType: 'text/plain' });
+    const page = await run.browser.newPage();
+    await signInAt(page, email, '/dashboard', 'Dashboard');
+    // A few bytes for a few seconds cost far less than a cent, but not nothing.
+    const estimate = page.locator('[data-testid=estimated-cost] .money');
+    const shown = await estimate.innerText();
+    const exact = await estimate.getAttribute('title');
+    expect(exact).toMatch(/^\$\d+\.\d{2,6}$/);
+    if (Number(exact!.slice(1)) > 0 && Number(exact!.slice(1)) < 0.01) expect(shown).toBe('< $0.01');
+    else expect(shown).toMatch(/^\$\d+\.\d{2}$/);
+    // No amount on the page shows a sub-cent figure like $0.000001; each carries its exact value.
+    const amounts = await page.$$eval('.money', (nodes) => nodes.map((node) => [node.textContent ?? '', node.getAttribute('title') ?? '']));
+    expect(amounts.length).toBeGreaterThanOrEqual(3);
+    for (const [text, title] of amounts) {
+      expect(text).toMatch(/^(< )?\$\d+\.\d{2}$/);
+      expect(title).toMatch(/^\$\d+\.\d{2,6}$/);
+    }
+    await page.close();
+  });
+
   it('sends a signed-in person from /login and /register to where they were going', async () => {
     const email = `polish-login-${Date.now()}@example.com`;
     await apiSignIn(run.stack.api.url, email, password, true);
