@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import { readTheme } from '#app/lib/theme.server.js';
 import stylesheet from './styles.css?url';
@@ -8,6 +8,12 @@ export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
+
+// Pages set their own titles; this one is for the error pages only the root renders (a 404).
+export const meta: MetaFunction = ({ error }) => {
+  if (!error) return [{ title: 'Baketsu' }];
+  return [{ title: isRouteErrorResponse(error) && error.status === 404 ? 'Page not found · Baketsu' : 'Something went wrong · Baketsu' }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { theme: await readTheme(request) };

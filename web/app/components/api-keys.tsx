@@ -1,5 +1,6 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
+import { ConfirmDialog } from '#app/components/confirm-dialog.js';
 import { Field } from '#app/components/field.js';
 import { formatDate } from '#app/lib/format.js';
 
@@ -12,22 +13,35 @@ interface ApiKey {
   last_used_at: string | null;
 }
 
-type CreateResult = { ok: boolean; secret?: string; name?: string; errors?: { fields: Record<string, string>; form?: string } };
+type CreateResult = { ok: boolean; secret?: string; name?: string; id?: string; errors?: { fields: Record<string, string>; form?: string } };
 
 export function ApiKeys({ keys }: { keys: ApiKey[] }) {
   const creator = useFetcher<CreateResult>();
-  const revoker = useFetcher();
+  const revoker = useFetcher<{ ok: boolean }>();
   const form = useRef<HTMLFormElement>(null);
   const creating = creator.state !== 'idle';
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  // Keys revoked since the secret was shown: a secret that no longer opens anything leaves the screen.
+  const [revokedIds, setRevokedIds] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     if (creator.state === 'idle' && creator.data?.ok) form.current?.reset();
   }, [creator.state, creator.data]);
+  useEffect(() => {
+    if (revoker.state !== 'idle' || !revoker.data || !revoking) return;
+    if (revoker.data.ok) setRevokedIds((ids) => new Set(ids).add(revoking.id));
+    setRevoking(null);
+  }, [revoker.state, revoker.data, revoking]);
+  const confirmRevoke = () => {
+    if (!revoking) return;
+    revoker.submit({ intent: 'revoke-key', id: revoking.id }, { method: 'post' });
+  };
+  const shownSecret = creator.data?.secret && !(creator.data.id && revokedIds.has(creator.data.id)) ? creator.data.secret : undefined;
 
   return (
     <section className="card" aria-labelledby="api-keys">
       <h2 id="api-keys">API keys</h2>
       <p className="muted">Keys let apps and scripts use Baketsu through the SDK. The secret is shown once.</p>
-      {creator.data?.secret ? <NewSecret name={creator.data.name ?? ''} secret={creator.data.secret} /> : null}
+      {shownSecret ? <NewSecret name={creator.data?.name ?? ''} secret={shownSecret} /> : null}
       <creator.Form method="post" ref={form} className="stack" style={{ gap: '.5rem', marginBottom: '1rem' }}>
         <input type="hidden" name="intent" value="create-key" />
         {creator.data?.errors?.form ? <p className="alert" role="alert">{creator.data.errors.form}</p> : null}
@@ -57,11 +71,7 @@ export function ApiKeys({ keys }: { keys: ApiKey[] }) {
                   <td className="hide-narrow">{key.scopes.join(', ')}</td>
                   <td className="hide-narrow">{key.last_used_at ? formatDate(key.last_used_at) : 'Never'}</td>
                   <td>
-                    <revoker.Form method="post" onSubmit={(event) => { if (!window.confirm(`Revoke “${key.name}”? Apps using it stop working at once.`)) event.preventDefault(); }}>
-                      <input type="hidden" name="intent" value="revoke-key" />
-                      <input type="hidden" name="id" value={key.id} />
-                      <button type="submit" className="secondary small" aria-label={`Revoke ${key.name}`}>Revoke</button>
-                    </revoker.Form>
+                    <button type="button" className="secondary small" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>Revoke</button>
                   </td>
                 </tr>
               ))}
@@ -69,6 +79,17 @@ export function ApiKeys({ keys }: { keys: ApiKey[] }) {
           </table>
         </div>
       )}
+      <ConfirmDialog
+        open={revoking !== null}
+        title="Revoke this key?"
+        confirmLabel="Revoke"
+        busyLabel="Revoking…"
+        busy={revoker.state !== 'idle'}
+        onConfirm={confirmRevoke}
+        onCancel={() => setRevoking(null)}
+      >
+        <p>“{revoking?.name}” stops working at once for every app and script that uses it.</p>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { familyLabel } from '#app/lib/file-types.js';
 import { formatBytes } from '#app/lib/format.js';
 
 const DAY_SECONDS = 86_400;
@@ -72,7 +73,7 @@ const binaryIncrements = [0, 1, 2, 3, 4, 5].flatMap((power) => [1, 2, 5, 10, 20,
 export function ByTypeBars({ data }: { data: Array<{ type: string; bytes: number }> }) {
   const container = useUPlot((element, size) => {
     const colours = themeColours(element);
-    const labels = data.map((row) => row.type);
+    const labels = data.map((row) => familyLabel(row.type));
     return new uPlot(
       {
         ...size,

@@ -1,6 +1,7 @@
 // Charts render in the browser only (they measure their container); the server sends the same
 // figures as a table for screen readers and for the moment before the chart code arrives.
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { familyLabel } from '#app/lib/file-types.js';
 import { formatBytes } from '#app/lib/format.js';
 
 const ByTypeBars = lazy(() => import('./chart-views.js').then((module) => ({ default: module.ByTypeBars })));
@@ -25,7 +26,7 @@ export function ByTypeChart({ data }: { data: Array<{ type: string; bytes: numbe
       <div className="visually-hidden">
         <table>
           <caption>Stored bytes by type</caption>
-          <tbody>{data.map((row) => <tr key={row.type}><th>{row.type}</th><td>{formatBytes(row.bytes)}</td><td>{row.files} files</td></tr>)}</tbody>
+          <tbody>{data.map((row) => <tr key={row.type}><th>{familyLabel(row.type)}</th><td>{formatBytes(row.bytes)}</td><td>{row.files} files</td></tr>)}</tbody>
         </table>
       </div>
     </figure>

@@ -2,7 +2,8 @@
 // folder rows and breadcrumbs are drop targets: dropping moves what was dragged into that folder.
 import { Link } from '@remix-run/react';
 import { useState, type DragEvent } from 'react';
-import { fileKind, formatBytes, formatCount, formatDate } from '#app/lib/format.js';
+import { fileTypeLabel } from '#app/lib/file-types.js';
+import { formatBytes, formatCount, formatDate } from '#app/lib/format.js';
 import { ShareDialog } from './share-dialog.js';
 
 export const DRAG_TYPE = 'application/x-baketsu-entries';
@@ -94,7 +95,7 @@ export function EntryRow({ entry, selected, onSelect, dragged, onDrop, onRename 
           <span className="file-name" title={entry.path}>{entry.name}</span>
         )}
       </td>
-      <td className="hide-narrow">{isFolder ? 'Folder' : fileKind(entry.content_type ?? '')}</td>
+      <td className="hide-narrow">{isFolder ? 'Folder' : fileTypeLabel(entry.content_type ?? '')}</td>
       <td className="num" data-testid="entry-size">
         {formatBytes(entry.size)}
         {isFolder ? <span className="muted"> · {formatCount(entry.file_count ?? 0)} {entry.file_count === 1 ? 'file' : 'files'}</span> : null}

@@ -5,7 +5,8 @@ import { Form, Link } from '@remix-run/react';
 import { useState } from 'react';
 import type { PublicShareFile } from '@baketsu/sdk';
 import { Field } from '#app/components/field.js';
-import { fileKind, formatBytes } from '#app/lib/format.js';
+import { fileTypeLabel } from '#app/lib/file-types.js';
+import { formatBytes } from '#app/lib/format.js';
 
 interface SharedFolderProps {
   name: string | undefined;
@@ -36,7 +37,7 @@ export function SharedFolder({ name, passwordRequired, files, nextCursor, passwo
           {files.map((file) => (
             <li key={file.id} className="row" data-testid="shared-file" data-path={file.path} style={{ justifyContent: 'space-between' }}>
               <span style={{ overflowWrap: 'anywhere' }}>
-                {file.path} <span className="muted">· {formatBytes(file.size)} · {fileKind(file.content_type)}</span>
+                {file.path} <span className="muted">· {formatBytes(file.size)} · {fileTypeLabel(file.content_type)}</span>
               </span>
               {/* A document form: the answer is a redirect to the file, which the browser saves. */}
               <Form method="post" reloadDocument>

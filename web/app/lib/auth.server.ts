@@ -36,6 +36,24 @@ export async function optionalUser(request: Request): Promise<SessionAccount | n
   return (await readSession(request))?.account ?? null;
 }
 
+/**
+ * For /login and /register: a person already signed in goes on to where they were headed. The
+ * cookie alone is not proof (the API may have revoked the sign-in), so the API is asked; any doubt
+ * leaves them on the form, which cannot loop.
+ */
+export async function redirectIfSignedIn(request: Request): Promise<void> {
+  if (!(await readSession(request))) return;
+  let signedIn: SignedIn;
+  try {
+    signedIn = await requireUser(request);
+    await signedIn.api.auth.me();
+  } catch {
+    return;
+  }
+  const to = safeRedirect(new URL(request.url).searchParams.get('redirectTo'));
+  throw redirect(to, { headers: signedIn.headers });
+}
+
 export async function signIn(email: string, password: string, redirectTo: string): Promise<Response> {
   const api = anonymousClient();
   const tokens = await api.auth.login({ email, password });

@@ -25,22 +25,50 @@ export function formatBytes(bytes: number | bigint | string): string {
   return `${value.toFixed(digits)} ${UNITS[unit]}`;
 }
 
-/**
- * Money from the API's decimal strings, with the currency's own minor unit (2 for USD, 0 for JPY).
- * Amounts under one minor unit keep enough digits to be non-zero, because storage bills start tiny
- * and "$0.00" would hide that anything is billed at all.
- */
-export function formatMoney(amount: string | number, currency = 'usd', locale = 'en-US'): string {
+function moneyValue(amount: string | number): number | null {
   const value = Number(amount);
-  if (!Number.isFinite(value)) return '—';
+  return Number.isFinite(value) ? value : null;
+}
+
+function currencyFormatter(currency: string, locale: string, maxDigits?: number): Intl.NumberFormat {
   const code = currency.toUpperCase();
   const standard = cached(`currency:${locale}:${code}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency: code }));
+  if (maxDigits === undefined) return standard;
   const digits = standard.resolvedOptions().minimumFractionDigits ?? 2;
-  const small = value !== 0 && Math.abs(value) < 10 ** -digits;
-  const max = small ? Math.max(6, digits) : digits;
+  const max = Math.max(maxDigits, digits);
   return cached(`money:${locale}:${code}:${max}`, () =>
     new Intl.NumberFormat(locale, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: max }),
-  ).format(value);
+  );
+}
+
+/**
+ * The one rule for showing money: the currency's own minor unit (2 for USD, 0 for JPY). An amount
+ * under one minor unit that is not zero reads "< $0.01", never "$0.00" (which would hide that
+ * anything is billed) nor "$0.000001" (which would not line up with its neighbours). The exact
+ * value goes into a tooltip: see formatMoneyExact and the Money component.
+ */
+export function formatMoney(amount: string | number, currency = 'usd', locale = 'en-US'): string {
+  const value = moneyValue(amount);
+  if (value === null) return '—';
+  const standard = currencyFormatter(currency, locale);
+  const digits = standard.resolvedOptions().minimumFractionDigits ?? 2;
+  const minorUnit = 10 ** -digits;
+  if (value !== 0 && Math.abs(value) < minorUnit) return `${value < 0 ? '> ' : '< '}${standard.format(value < 0 ? -minorUnit : minorUnit)}`;
+  return standard.format(value);
+}
+
+/** Every digit the API gave (it prices to millionths), for tooltips and the rare sentence that needs it. */
+export function formatMoneyExact(amount: string | number, currency = 'usd', locale = 'en-US'): string {
+  const value = moneyValue(amount);
+  if (value === null) return '—';
+  return currencyFormatter(currency, locale, 6).format(value);
+}
+
+/** For sentences (error messages): the displayed amount, with the exact one when they differ. */
+export function formatMoneyInText(amount: string | number, currency = 'usd', locale = 'en-US'): string {
+  const shown = formatMoney(amount, currency, locale);
+  const exact = formatMoneyExact(amount, currency, locale);
+  return shown === exact ? shown : `${shown} (${exact})`;
 }
 
 export function formatDate(iso: string, locale = 'en-US'): string {
@@ -69,10 +97,4 @@ export function formatByteTime(byteMs: string): string {
     return '—';
   }
   return `${gibHours < 10 ? gibHours.toFixed(3) : gibHours.toFixed(1)} GiB·h`;
-}
-
-export function fileKind(contentType: string): string {
-  const [family = '', subtype = ''] = contentType.split(';')[0]!.trim().split('/');
-  if (family === 'application') return subtype.replace(/^(x-|vnd\.)/, '').split(/[.+]/)[0] || 'binary';
-  return family || 'unknown';
 }

@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError, APIError, type Problem } from '@baketsu/sdk';
 import { describe, expect, it } from 'vitest';
-import { formErrorsFrom } from './problems.server.js';
+import { formErrorsFrom, pageProblemFrom } from './problems.server.js';
 
 const problem = (status: number, code: Problem['code'], extra: Record<string, unknown> = {}) => ({ type: 'about:blank', title: `title ${code}`, status, code, ...extra });
 
@@ -20,5 +20,25 @@ describe('formErrorsFrom', () => {
   it('rethrows server errors for the error boundary', () => {
     const error = new APIError({ message: 'boom', status: 503 });
     expect(() => formErrorsFrom(error)).toThrow(error);
+  });
+});
+
+describe('pageProblemFrom', () => {
+  it('turns a refused address value into a 4xx page carrying the API words', async () => {
+    const error = new ValidationError({ message: 'x', status: 400, code: 'invalid_cursor', problem: problem(400, 'invalid_cursor', { detail: 'start again without a cursor.' }) });
+    let thrown: unknown;
+    try {
+      pageProblemFrom(error);
+    } catch (caught) {
+      thrown = caught;
+    }
+    expect(thrown).toMatchObject({ type: 'DataWithResponseInit', init: { status: 400 }, data: { code: 'invalid_cursor', message: 'title invalid_cursor: start again without a cursor.' } });
+  });
+
+  it('rethrows server errors and anything that is not an API problem', () => {
+    const error = new APIError({ message: 'boom', status: 503 });
+    expect(() => pageProblemFrom(error)).toThrow(error);
+    const redirect = new Response(null, { status: 302 });
+    expect(() => pageProblemFrom(redirect)).toThrow();
   });
 });

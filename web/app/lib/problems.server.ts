@@ -1,5 +1,7 @@
 // API problems (RFC 9457) → what a form shows: a message per field and one for the whole form.
+import { data } from '@remix-run/node';
 import { BaketsuError } from '@baketsu/sdk';
+import { problemDetail } from './problem-text.js';
 
 export interface FormErrors {
   fields: Record<string, string>;
@@ -19,14 +21,36 @@ export function formErrorsFrom(error: unknown, fieldNames: Record<string, string
     fields[field] ??= sentence(item.message);
   }
   const title = error.problem?.title ?? error.message;
+  const detail = error.problem ? problemDetail(error.problem) : undefined;
   const byCode = error.code ? FIELD_BY_CODE[error.code] : undefined;
-  if (byCode && !fields[byCode]) fields[byCode] = error.problem?.detail ?? title;
+  if (byCode && !fields[byCode]) fields[byCode] = detail ?? title;
   const hasFields = Object.keys(fields).length > 0;
-  if (error.code === 'rate_limited') return { fields, form: `${title}. ${error.problem?.detail ?? ''}`.trim() };
-  return hasFields ? { fields } : { fields, form: error.problem?.detail ? `${title}: ${error.problem.detail}` : title };
+  if (error.code === 'rate_limited') return { fields, form: `${title}. ${detail ?? ''}`.trim() };
+  return hasFields ? { fields } : { fields, form: detail ? `${title}: ${detail}` : title };
 }
 
 function sentence(message: string): string {
   const trimmed = message.trim();
   return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+}
+
+/** What a page's error boundary shows when the address itself was refused. */
+export interface PageProblem {
+  message: string;
+  code?: string;
+}
+
+/**
+ * For loaders: the API refusing a value from the address bar (a stale or forged cursor, a folder
+ * that is gone) becomes a 4xx page with the API's own words, never a 500. Anything else (5xx,
+ * network, the sign-in redirect) passes through unchanged.
+ */
+export function pageProblemFrom(error: unknown): never {
+  if (error instanceof BaketsuError && error.status !== undefined && error.status >= 400 && error.status < 500) {
+    const title = error.problem?.title ?? error.message;
+    const message = error.problem?.detail ? `${title}: ${error.problem.detail}` : title;
+    const body: PageProblem = { message, ...(error.code ? { code: error.code } : {}) };
+    throw data(body, { status: error.status === 401 || error.status === 403 ? 400 : error.status });
+  }
+  throw error;
 }

@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
-import { formatByteTime, formatDay, formatMoney } from '#app/lib/format.js';
+import { formatByteTime, formatDay } from '#app/lib/format.js';
+import { Money } from '#app/components/money.js';
 import { formErrorsFrom } from '#app/lib/problems.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Billing · Baketsu' }];
@@ -40,7 +41,7 @@ export default function Billing() {
       <section className="grid" aria-label="This month">
         <div className="card stat">
           <div className="label">Month to date</div>
-          <div className="value" data-testid="billing-mtd">{formatMoney(mtd.estimated_cost, mtd.currency)}</div>
+          <div className="value" data-testid="billing-mtd"><Money amount={mtd.estimated_cost} currency={mtd.currency} /></div>
           <div className="muted" style={{ fontSize: '.8125rem' }}>{formatByteTime(mtd.byte_ms)} since {formatDay(mtd.period_start)}</div>
         </div>
         <div className="card stat">
@@ -81,7 +82,7 @@ export default function Billing() {
                   <tr key={invoice.id}>
                     <td>{invoice.period_start ? formatDay(invoice.period_start) : formatDay(invoice.created_at)}{invoice.period_end ? ` – ${formatDay(invoice.period_end)}` : ''}</td>
                     <td style={{ textTransform: 'capitalize' }}>{invoice.status}</td>
-                    <td className="num">{formatMoney(invoice.amount_due, invoice.currency)}</td>
+                    <td className="num"><Money amount={invoice.amount_due} currency={invoice.currency} /></td>
                     <td>{invoice.hosted_invoice_url ? <a href={invoice.hosted_invoice_url} rel="noreferrer" target="_blank">View</a> : null}</td>
                   </tr>
                 ))}

@@ -1,10 +1,12 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { ByTypeChart, TrendChart } from '#app/components/charts.js';
+import { Money } from '#app/components/money.js';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
+import { familyLabel } from '#app/lib/file-types.js';
 import { loadDashboard } from '#app/lib/dashboard.server.js';
-import { formatByteTime, formatBytes, formatCount, formatDate, formatMoney } from '#app/lib/format.js';
+import { formatByteTime, formatBytes, formatCount, formatDate } from '#app/lib/format.js';
 
 export const meta: MetaFunction = () => [{ title: 'Dashboard · Baketsu' }];
 
@@ -24,8 +26,8 @@ export default function Dashboard() {
       <section className="grid" aria-label="Usage summary">
         <Stat label="Stored" value={formatBytes(d.storedBytes)} testId="stored-bytes" raw={d.storedBytes} />
         <Stat label="Files" value={formatCount(d.fileCount)} testId="file-count" raw={d.fileCount} />
-        <Stat label="Month to date" value={formatMoney(d.monthToDateCost, d.currency)} testId="mtd-cost" hint={formatByteTime(d.byteMsMonthToDate)} />
-        <Stat label="Estimated this month" value={formatMoney(d.estimatedMonthlyCost, d.currency)} testId="estimated-cost" raw={d.estimatedMonthlyCost} hint="If what you keep now stays to month end" />
+        <Stat label="Month to date" value={<Money amount={d.monthToDateCost} currency={d.currency} />} testId="mtd-cost" hint={formatByteTime(d.byteMsMonthToDate)} />
+        <Stat label="Estimated this month" value={<Money amount={d.estimatedMonthlyCost} currency={d.currency} />} testId="estimated-cost" raw={d.estimatedMonthlyCost} hint="If what you keep now stays to month end" />
       </section>
       <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 380px), 1fr))' }}>
         <section className="card" aria-labelledby="by-type">
@@ -49,9 +51,9 @@ export default function Dashboard() {
                 {d.costliest.map((file) => (
                   <tr key={file.id}>
                     <td>{file.name ?? <span className="muted">(deleted file)</span>}{file.deleted && file.name ? <span className="muted"> (deleted)</span> : null}</td>
-                    <td className="hide-narrow">{file.type}</td>
+                    <td className="hide-narrow">{familyLabel(file.type)}</td>
                     <td className="num">{formatBytes(file.size)}</td>
-                    <td className="num">{formatMoney(file.cost, d.currency)}</td>
+                    <td className="num"><Money amount={file.cost} currency={d.currency} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -63,7 +65,7 @@ export default function Dashboard() {
   );
 }
 
-function Stat({ label, value, hint, testId, raw }: { label: string; value: string; hint?: string; testId: string; raw?: string | number }) {
+function Stat({ label, value, hint, testId, raw }: { label: string; value: React.ReactNode; hint?: string; testId: string; raw?: string | number }) {
   return (
     <div className="card stat">
       <div className="label">{label}</div>

@@ -8,14 +8,14 @@ import { requireUser } from '#app/lib/auth.server.js';
 import { QUERY_MAX_LENGTH, TAG_MAX_LENGTH, TYPE_FILTERS } from '#app/lib/file-filters.js';
 import { forgetFileNames } from '#app/lib/file-names.server.js';
 import { listFiles, parseFileQuery, parseTags } from '#app/lib/files.server.js';
-import { formErrorsFrom } from '#app/lib/problems.server.js';
+import { formErrorsFrom, pageProblemFrom } from '#app/lib/problems.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Files · Baketsu' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { api, headers } = await requireUser(request);
   const query = parseFileQuery(new URL(request.url));
-  const page = await listFiles(api, query);
+  const page = await listFiles(api, query).catch(pageProblemFrom);
   return data({ files: page.items, nextCursor: page.next_cursor ?? null, query }, { headers });
 }
 
@@ -41,12 +41,14 @@ export async function action({ request }: ActionFunctionArgs) {
         break;
       }
       default:
-        return data({ ok: false, error: 'Unknown action' }, { status: 400, headers });
+        return data({ ok: false, error: 'Unknown action', intent: undefined }, { status: 400, headers });
     }
-    return data({ ok: true, error: undefined }, { headers });
+    return data({ ok: true, error: undefined, intent: undefined }, { headers });
   } catch (error) {
     const errors = formErrorsFrom(error);
-    return data({ ok: false, error: errors.form ?? Object.values(errors.fields).join(' ') }, { status: 400, headers });
+    // Which change failed, so the row shows the message under the field that was edited.
+    const intent = String(form.get('intent') ?? '');
+    return data({ ok: false, error: errors.form ?? Object.values(errors.fields).join(' '), intent }, { status: 400, headers });
   }
 }
 
@@ -80,6 +82,9 @@ export default function Files() {
       </Link>
     );
   };
+  // Only the column the list is sorted by says so; the others are sortable but unsorted.
+  const ariaSort = (column: 'name' | 'size' | 'created') =>
+    query.sort === column ? ((query.order ?? (column === 'created' ? 'desc' : 'asc')) === 'asc' ? 'ascending' : 'descending') : undefined;
   const confirmDelete = () => {
     if (!confirming) return;
     const form = new FormData();
@@ -144,11 +149,11 @@ export default function Files() {
                 <thead>
                   <tr>
                     <th><input type="checkbox" aria-label="Select all files on this page" checked={allSelected} onChange={(event) => setSelected(event.target.checked ? new Set(files.map((f) => f.id)) : new Set())} /></th>
-                    <th>{sortLink('name', 'Name')}</th>
+                    <th aria-sort={ariaSort('name')}>{sortLink('name', 'Name')}</th>
                     <th className="hide-narrow">Type</th>
-                    <th className="num">{sortLink('size', 'Size')}</th>
+                    <th className="num" aria-sort={ariaSort('size')}>{sortLink('size', 'Size')}</th>
                     <th>Tags</th>
-                    <th className="hide-narrow">{sortLink('created', 'Uploaded')}</th>
+                    <th className="hide-narrow" aria-sort={ariaSort('created')}>{sortLink('created', 'Uploaded')}</th>
                     <th><span className="visually-hidden">Actions</span></th>
                   </tr>
                 </thead>

@@ -3,20 +3,21 @@ import { Form, Link, useFetcher, useLoaderData, useSearchParams } from '@remix-r
 import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '#app/components/confirm-dialog.js';
 import { Breadcrumbs, EntryRow, type DraggedEntries, type EntryData } from '#app/components/folder-entries.js';
+import { Money } from '#app/components/money.js';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { QUERY_MAX_LENGTH } from '#app/lib/file-filters.js';
 import { forgetFileNames } from '#app/lib/file-names.server.js';
 import { changeFolders, loadFolder, parseFolderQuery } from '#app/lib/folders.server.js';
-import { formatByteTime, formatBytes, formatCount, formatMoney } from '#app/lib/format.js';
-import { formErrorsFrom } from '#app/lib/problems.server.js';
+import { formatByteTime, formatBytes, formatCount } from '#app/lib/format.js';
+import { formErrorsFrom, pageProblemFrom } from '#app/lib/problems.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Folders · Baketsu' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { api, headers } = await requireUser(request);
   const query = parseFolderQuery(new URL(request.url));
-  const { listing, usage } = await loadFolder(api, query);
+  const { listing, usage } = await loadFolder(api, query).catch(pageProblemFrom);
   const entries: EntryData[] = listing.items.map((item) =>
     item.kind === 'folder'
       ? { kind: 'folder', id: item.id, name: item.name, path: item.path, size: item.stored_bytes, file_count: item.file_count, updated_at: item.updated_at }
@@ -88,7 +89,7 @@ export default function Folders() {
       <section className="grid" aria-label="Usage of this folder">
         <div className="card stat"><div className="value" data-testid="folder-bytes">{formatBytes(usage.stored_bytes)}</div><div className="label">stored in {formatCount(usage.file_count)} {usage.file_count === 1 ? 'file' : 'files'}</div></div>
         <div className="card stat"><div className="value">{formatByteTime(usage.byte_ms_month_to_date)}</div><div className="label">byte-time this month</div></div>
-        <div className="card stat"><div className="value" data-testid="folder-cost">{formatMoney(usage.estimated_monthly_cost.amount, usage.estimated_monthly_cost.currency)}</div><div className="label">estimated this month</div></div>
+        <div className="card stat"><div className="value" data-testid="folder-cost"><Money amount={usage.estimated_monthly_cost.amount} currency={usage.estimated_monthly_cost.currency} /></div><div className="label">estimated this month</div></div>
       </section>
       <div className="card row" style={{ justifyContent: 'space-between' }}>
         <changer.Form method="post" ref={createForm} className="row" style={{ flexWrap: 'nowrap' }} aria-label="New folder">

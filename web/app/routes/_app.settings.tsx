@@ -3,6 +3,7 @@ import { useFetcher, useLoaderData } from '@remix-run/react';
 import { ApiKeys } from '#app/components/api-keys.js';
 import { ChangePassword } from '#app/components/change-password.js';
 import { Field } from '#app/components/field.js';
+import { Money } from '#app/components/money.js';
 import { RouteError } from '#app/components/route-error.js';
 import { changePassword } from '#app/lib/account.server.js';
 import { requireUser } from '#app/lib/auth.server.js';
@@ -29,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
         if (scopes.length === 0) return data({ ok: false, errors: { fields: { scopes: 'Choose at least one scope' } } as FormErrors }, { status: 400, headers });
         const key = await api.apiKeys.create({ name: String(form.get('name') ?? '').trim(), scopes });
         // The only time the secret exists outside a hash: straight into this one response.
-        return data({ ok: true, secret: key.secret, name: key.name }, { headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
+        return data({ ok: true, secret: key.secret, name: key.name, id: key.id }, { headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
       }
       case 'revoke-key':
         await api.apiKeys.revoke(String(form.get('id') ?? ''));
@@ -73,7 +74,7 @@ export default function Settings() {
         <p>
           Using <strong>{formatBytes(limits.used_bytes)}</strong>
           {limits.storage_quota_bytes === null ? ' (no storage quota)' : <> of <strong>{formatBytes(limits.storage_quota_bytes)}</strong></>}.
-          {' '}Estimated this month: <strong>{formatMoney(limits.estimated_monthly_cost, limits.currency)}</strong>.
+          {' '}Estimated this month: <strong><Money amount={limits.estimated_monthly_cost} currency={limits.currency} /></strong>.
         </p>
         {limits.storage_quota_bytes ? <progress max={limits.storage_quota_bytes} value={limits.used_bytes} aria-label="Storage quota used" /> : null}
         <capper.Form method="post" style={{ maxWidth: '24rem', marginTop: '1rem' }}>

@@ -6,7 +6,7 @@ import { ConfirmDialog } from '#app/components/confirm-dialog.js';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { formatBytes, formatCount, formatDate } from '#app/lib/format.js';
-import { formErrorsFrom } from '#app/lib/problems.server.js';
+import { formErrorsFrom, pageProblemFrom } from '#app/lib/problems.server.js';
 import { listShares } from '#app/lib/shares.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Shared links · Baketsu' }];
@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: 'Shared links · Baketsu' }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { api, headers } = await requireUser(request);
   const cursor = new URL(request.url).searchParams.get('cursor')?.slice(0, 2048) || undefined;
-  const page = await listShares(api, cursor);
+  const page = await listShares(api, cursor).catch(pageProblemFrom);
   return data({ shares: page.items, nextCursor: page.next_cursor ?? null, cursor: cursor ?? null }, { headers });
 }
 

@@ -3,6 +3,7 @@ import { Form, NavLink, Outlet, isRouteErrorResponse, useLoaderData, useNavigati
 import { ThemeToggle } from '#app/components/theme-toggle.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import type { loader as rootLoader } from '#app/root.js';
+import { UploadPanel, UploadsProvider } from '#app/upload/uploads-context.js';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { account, headers } = await requireUser(request);
@@ -24,6 +25,7 @@ function Shell({ email, children }: { email: string | undefined; children: React
   const navigation = useNavigation();
   return (
     <div className="shell">
+      <a className="skip-link" href="#main">Skip to content</a>
       {navigation.state === 'loading' ? <div className="progress-bar-global" role="progressbar" aria-label="Loading page" /> : null}
       <aside className="sidebar">
         <a className="brand" href="/dashboard">
@@ -48,7 +50,7 @@ function Shell({ email, children }: { email: string | undefined; children: React
           </div>
         </div>
       </aside>
-      <main className="content">{children}</main>
+      <main className="content" id="main" tabIndex={-1}>{children}</main>
     </div>
   );
 }
@@ -56,9 +58,13 @@ function Shell({ email, children }: { email: string | undefined; children: React
 export default function AppLayout() {
   const { account } = useLoaderData<typeof loader>();
   return (
-    <Shell email={account.email}>
-      <Outlet />
-    </Shell>
+    // The upload queue outlives page changes: uploads keep running and the panel shows them.
+    <UploadsProvider>
+      <Shell email={account.email}>
+        <Outlet />
+        <UploadPanel />
+      </Shell>
+    </UploadsProvider>
   );
 }
 

@@ -1,10 +1,12 @@
 import type { MetaFunction } from '@remix-run/node';
 import { Link, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { formatBytes, formatMoney } from '#app/lib/format.js';
+import { formatBytes } from '#app/lib/format.js';
+import { Money } from '#app/components/money.js';
 import { resumeStore, type PendingUpload } from '#app/upload/resume-store.js';
 import { abortUpload } from '#app/upload/upload-file.js';
-import { canRetry, interruptedUploads, useUploads, type UploadItem } from '#app/upload/use-uploads.js';
+import { queueTotals, useUploadQueue } from '#app/upload/uploads-context.js';
+import { canRetry, interruptedUploads, type UploadItem } from '#app/upload/use-uploads.js';
 
 export const meta: MetaFunction = () => [{ title: 'Upload · Baketsu' }];
 
@@ -21,7 +23,7 @@ export default function Upload() {
   const [params] = useSearchParams();
   const folder = params.get('folder') ?? '';
   const folderPage = params.get('in') ? `/folders?${new URLSearchParams({ in: params.get('in')! })}` : '/folders';
-  const uploads = useUploads();
+  const uploads = useUploadQueue();
   const { items, cancel, retry, clearFinished, activeUploadIds } = uploads;
   const add = (files: Iterable<File>) => uploads.add(intoFolder(files, folder));
   const [dragging, setDragging] = useState(false);
@@ -35,9 +37,8 @@ export default function Upload() {
   const listInterrupted = () => interruptedUploads(resumeStore.list(), { uploadIds: activeUploadIds(), items });
   useEffect(() => setInterrupted(listInterrupted()), [items.length, settled]);
 
-  const total = items.filter((i) => i.state !== 'cancelled').reduce((sum, i) => sum + i.file.size, 0);
-  const loaded = items.filter((i) => i.state !== 'cancelled').reduce((sum, i) => sum + i.loaded, 0);
-  const active = items.some((i) => i.state === 'uploading' || i.state === 'queued');
+  const { total, loaded, running } = queueTotals(items);
+  const active = running > 0;
 
   return (
     <div className="stack">
@@ -126,7 +127,7 @@ function UploadRow({ item, onCancel, onRetry }: { item: UploadItem; onCancel(): 
       <span className="muted" style={{ fontSize: '.8125rem' }}>
         {formatBytes(item.loaded)} of {formatBytes(item.file.size)}
         {item.resumedBytes ? ` · resumed, ${formatBytes(item.resumedBytes)} already stored` : ''}
-        {item.quote ? ` · adds ${formatMoney(item.quote.added_monthly_cost, item.quote.currency)} a month` : ''}
+        {item.quote ? <> · adds <Money amount={item.quote.added_monthly_cost} currency={item.quote.currency} /> a month</> : ''}
       </span>
       {item.error ? <span className="error" role="alert">{item.error}</span> : null}
     </div>

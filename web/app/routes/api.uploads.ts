@@ -6,6 +6,7 @@ import { json as data, type ActionFunctionArgs } from '@remix-run/node';
 import { BaketsuError } from '@baketsu/sdk';
 import { z } from 'zod';
 import { requireUser } from '#app/lib/auth.server.js';
+import { problemDetail } from '#app/lib/problem-text.js';
 
 const uploadId = z.string().uuid();
 const requests = z.discriminatedUnion('intent', [
@@ -38,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (error instanceof BaketsuError && error.status !== undefined && error.status < 500) {
-      const message = error.problem?.detail ?? error.problem?.title ?? error.message;
+      const message = (error.problem ? problemDetail(error.problem) : undefined) ?? error.problem?.title ?? error.message;
       // A 429 the SDK could not wait out says when to come back; the page's retry waits that long.
       const retryAfter = error.headers?.get('retry-after');
       if (retryAfter) headers.set('retry-after', retryAfter);

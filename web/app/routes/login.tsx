@@ -1,10 +1,15 @@
-import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Field } from '#app/components/field.js';
-import { safeRedirect, signIn } from '#app/lib/auth.server.js';
+import { redirectIfSignedIn, safeRedirect, signIn } from '#app/lib/auth.server.js';
 import { formErrorsFrom } from '#app/lib/problems.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Baketsu' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await redirectIfSignedIn(request);
+  return null;
+}
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();

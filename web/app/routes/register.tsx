@@ -1,11 +1,16 @@
-import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { Field } from '#app/components/field.js';
 import { anonymousClient } from '#app/lib/api.server.js';
-import { signIn } from '#app/lib/auth.server.js';
+import { redirectIfSignedIn, signIn } from '#app/lib/auth.server.js';
 import { formErrorsFrom, type FormErrors } from '#app/lib/problems.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Create an account · Baketsu' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await redirectIfSignedIn(request);
+  return null;
+}
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();

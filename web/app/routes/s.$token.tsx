@@ -6,7 +6,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { Field } from '#app/components/field.js';
 import { SharedFolder } from '#app/components/shared-folder.js';
 import { clientAddress } from '#app/lib/client-address.js';
-import { fileKind, formatBytes, formatDate } from '#app/lib/format.js';
+import { fileTypeLabel } from '#app/lib/file-types.js';
+import { formatBytes, formatDate } from '#app/lib/format.js';
 import { downloadThroughLink, filesThroughLink, publicPage, type FilesAttempt, type PublicPage } from '#app/lib/shares.server.js';
 
 // The token is in the URL: nothing here may be cached or indexed.
@@ -87,7 +88,7 @@ export default function SharedFile() {
               <>
                 <h1 className="file-name" style={{ overflowWrap: 'anywhere' }}>{page.share.name}</h1>
                 <p className="muted" data-size={page.share.size}>
-                  {formatBytes(page.share.size ?? 0)} · {fileKind(page.share.content_type ?? '')}
+                  {formatBytes(page.share.size ?? 0)} · {fileTypeLabel(page.share.content_type ?? '')}
                 </p>
               </>
             )}
