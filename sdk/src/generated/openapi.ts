@@ -2565,8 +2565,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                /** @description `next_cursor` of the previous page, with the same `q`. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
                 /** @description Part of the name, case-insensitive; searches the whole subtree. */
                 q?: string;
             };
