@@ -1,21 +1,9 @@
-import { data, type ActionFunctionArgs } from '@remix-run/node';
-import { requireUser } from '#app/lib/auth.server.js';
-import { formErrorsFrom } from '#app/lib/problems.server.js';
-import { parseShareForm, type ShareFormResult } from '#app/lib/shares.server.js';
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { shareAction } from '#app/lib/share-action.server.js';
 
-// The Share dialog posts here. The answer holds the link's token, which exists nowhere else: never cached.
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { api, headers } = await requireUser(request);
-  headers.set('Cache-Control', 'no-store');
-  const parsed = parseShareForm(await request.formData());
-  if ('fields' in parsed) return data<ShareFormResult>({ ok: false, fields: parsed.fields }, { status: 400, headers });
-  try {
-    const share = await api.files.share(params.id ?? '', parsed.params);
-    return data<ShareFormResult>({ ok: true, url: share.url, id: share.id }, { headers });
-  } catch (error) {
-    const errors = formErrorsFrom(error, { expires_at: 'expires_in_hours' });
-    return data<ShareFormResult>({ ok: false, fields: errors.fields, ...(errors.form ? { form: errors.form } : {}) }, { status: 400, headers });
-  }
+// The Share dialog of a file posts here.
+export function action({ request, params }: ActionFunctionArgs) {
+  return shareAction(request, (api, options) => api.files.share(params.id ?? '', options));
 }
 
 export function loader() {
