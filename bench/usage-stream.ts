@@ -71,6 +71,9 @@ async function operations(count: number, latencies?: { store: number[]; delete: 
     const account = accounts[step % accounts.length]!;
     const files = kept.get(account)!;
     const storing = files.length === 0 || step % (2 * accounts.length) < accounts.length;
+    const readers = streams.get(account)!;
+    // Marked before acting: an update may arrive before the action's own answer has been read.
+    const marks = readers.map((reader) => reader.events.length);
     let answeredAt: number;
     if (storing) {
       const file = await uploadFile(account, `bench-${(uploaded += 1)}.txt`, 'b'.repeat(1000 + step));
@@ -85,7 +88,7 @@ async function operations(count: number, latencies?: { store: number[]; delete: 
     }
     if (!latencies) continue;
     const expected = fileCounts.get(account)!;
-    const arrivals = await Promise.all(streams.get(account)!.map((reader) => reader.waitFor((usage) => usage.file_count === expected, 10_000)));
+    const arrivals = await Promise.all(readers.map((reader, i) => reader.waitFor((usage) => usage.file_count === expected, { timeoutMs: 10_000, since: marks[i]! })));
     for (const arrival of arrivals) (storing ? latencies.store : latencies.delete).push(arrival.receivedAt - answeredAt);
   }
 }
@@ -118,6 +121,7 @@ try {
   const snapshots = (await snapshotsRead()) - snapshotsBefore;
 
   const ms = (value: number) => `${value.toFixed(0)} ms`;
+  console.log(`(latency: from the moment the answer to complete/delete is read to an update on each stream of that account; negative: the update came first)`);
   console.log(`complete → update on every stream of the account: p50 ${ms(percentile(latencies.store, 50))}, p99 ${ms(percentile(latencies.store, 99))}, max ${ms(Math.max(...latencies.store))} (${latencies.store.length} deliveries)`);
   console.log(`delete   → update on every stream of the account: p50 ${ms(percentile(latencies.delete, 50))}, p99 ${ms(percentile(latencies.delete, 99))}, max ${ms(Math.max(...latencies.delete))} (${latencies.delete.length} deliveries)`);
   console.log(`database transactions per second (pg_stat_database, this database):`);

@@ -75,13 +75,14 @@ test('with Kafka, the stream carries the fold of a complete and of a delete with
 
   const completedAt = performance.now();
   const file = await uploadFile(alice, 'through-kafka.txt', 'k'.repeat(2048));
-  const stored = await reader.waitFor((usage) => usage.file_count === 2, 3_000);
+  const stored = await reader.waitFor((usage) => usage.file_count === 2, { timeoutMs: 3_000, since: 0 });
   expect(stored.receivedAt - completedAt).toBeLessThan(1_000);
   expect(stored.usage.stored_bytes).toBe(before.usage.stored_bytes + 2048);
 
+  const since = reader.events.length;
   const deletedAt = performance.now();
   expect((await alice.call('DELETE', `/v1/files/${file.id}`)).status).toBe(204);
-  const deleted = await reader.waitFor((usage) => usage.file_count === 1, 3_000);
+  const deleted = await reader.waitFor((usage) => usage.file_count === 1, { timeoutMs: 3_000, since });
   expect(deleted.receivedAt - deletedAt).toBeLessThan(1_000);
   expect(deleted.usage.stored_bytes).toBe(before.usage.stored_bytes);
 });

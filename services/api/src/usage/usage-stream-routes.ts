@@ -16,6 +16,12 @@ export interface UsageStreamRouterDependencies {
 
 /** How long EventSource waits before reconnecting (SSE `retry:`), in ms. */
 const RECONNECT_DELAY_MS = 2_000;
+/**
+ * A client that stops reading leaves what is written to it in this process's memory. Events are a
+ * few hundred bytes and come seldom, so this much unread means the client is gone or stuck: drop it
+ * (a live one reconnects and gets the current numbers at once).
+ */
+const MAX_UNREAD_BYTES = 256 * 1024;
 
 export function usageStreamRouter(deps: UsageStreamRouterDependencies): Router {
   const router = express.Router();
@@ -72,5 +78,7 @@ function eventText(event: UsageEvent): string {
 }
 
 function write(response: Response, text: string): void {
-  if (!response.writableEnded && !response.destroyed) response.write(text);
+  if (response.writableEnded || response.destroyed) return;
+  if (response.writableLength > MAX_UNREAD_BYTES) response.destroy();
+  else response.write(text);
 }

@@ -61,14 +61,15 @@ describe('GET /v1/dashboard/usage/stream', () => {
     const before = await reader.next();
     const completedAt = performance.now();
     const file = await uploadFile(alice, 'live.txt', 'x'.repeat(1000));
-    const stored = await reader.waitFor((usage) => usage.file_count === before.usage.file_count + 1, 3_000);
+    const stored = await reader.waitFor((usage) => usage.file_count === before.usage.file_count + 1, { timeoutMs: 3_000, since: 0 });
     expect(stored.receivedAt - completedAt).toBeLessThan(1_000);
     expect(stored.usage.stored_bytes).toBe(before.usage.stored_bytes + 1000);
     expect(stored.usage.by_type).toContainEqual({ type: 'text', bytes: before.usage.stored_bytes + 1000, files: before.usage.file_count + 1 });
 
+    const since = reader.events.length;
     const deletedAt = performance.now();
     expect((await alice.call('DELETE', `/v1/files/${file.id}`)).status).toBe(204);
-    const gone = await reader.waitFor((usage) => usage.file_count === before.usage.file_count, 3_000);
+    const gone = await reader.waitFor((usage) => usage.file_count === before.usage.file_count, { timeoutMs: 3_000, since });
     expect(gone.receivedAt - deletedAt).toBeLessThan(1_000);
     expect(gone.usage.stored_bytes).toBe(before.usage.stored_bytes);
     // The file held bytes for a while, so the month's byte-time grew.
@@ -104,7 +105,7 @@ describe('GET /v1/dashboard/usage/stream', () => {
     const alicesFirst = await alicesStream.next();
     const bobsFirst = await bobsStream.next();
     await uploadFile(bob, 'bobs.bin', 'b'.repeat(4321), 'application/octet-stream');
-    const bobsUpdate = await bobsStream.waitFor((usage) => usage.file_count === bobsFirst.usage.file_count + 1);
+    const bobsUpdate = await bobsStream.waitFor((usage) => usage.file_count === bobsFirst.usage.file_count + 1, { since: 0 });
     expect(bobsUpdate.usage.stored_bytes).toBe(bobsFirst.usage.stored_bytes + 4321);
     // Bob's change sent Alice nothing: any event she gets carries her own, unchanged, totals.
     for (const event of alicesStream.events) expect(event.usage.stored_bytes).toBe(alicesFirst.usage.stored_bytes);
@@ -118,7 +119,7 @@ describe('GET /v1/dashboard/usage/stream', () => {
     const before = await metric('usage_stream_snapshots_total');
     const fileCount = readers[0]!.events.at(-1)!.usage.file_count;
     await uploadFile(alice, 'fan-out.txt', 'fan out');
-    await Promise.all(readers.map((reader) => reader.waitFor((usage) => usage.file_count === fileCount + 1)));
+    await Promise.all(readers.map((reader) => reader.waitFor((usage) => usage.file_count === fileCount + 1, { since: 0 })));
     expect(await metric('usage_stream_snapshots_total')).toBe(before + 1);
     for (const reader of readers) reader.close();
   });
@@ -154,7 +155,7 @@ describe('GET /v1/dashboard/usage/stream', () => {
     const snapshots = await metric('usage_stream_snapshots_total');
     await uploadFile(alice, 'after-disconnect.txt', 'nobody listens');
     await uploadFile(bob, 'after-alice.txt', 'bob listens');
-    await bobs.waitFor((usage) => usage.file_count === bobsFirst.usage.file_count + 1);
+    await bobs.waitFor((usage) => usage.file_count === bobsFirst.usage.file_count + 1, { since: 0 });
     expect(await metric('usage_stream_snapshots_total')).toBe(snapshots + 1);
   });
 

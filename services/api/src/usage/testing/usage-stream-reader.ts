@@ -24,8 +24,12 @@ export interface UsageStreamReader {
   retryMs?: number;
   /** The first event no earlier `next` returned, within `timeoutMs`. */
   next(options?: { timeoutMs?: number }): Promise<UsageStreamEvent>;
-  /** The first event (from now on) that `matches`. */
-  waitFor(matches: (usage: UsageDocument) => boolean, timeoutMs?: number): Promise<UsageStreamEvent>;
+  /**
+   * The first event that `matches` among those from index `since` on (default: from now on). Take
+   * `since` (`events.length`) before the action whose update is awaited: the update may arrive
+   * before the action's own answer has been read.
+   */
+  waitFor(matches: (usage: UsageDocument) => boolean, options?: { timeoutMs?: number; since?: number }): Promise<UsageStreamEvent>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   close(): void;
@@ -50,8 +54,8 @@ export async function openUsageStream(baseUrl: string, token: string | undefined
       const index = consumed++;
       return waitUntil(() => events[index], timeoutMs, `no usage event #${index + 1} within ${timeoutMs} ms`);
     },
-    waitFor(matches, timeoutMs = 5_000) {
-      const from = events.length;
+    waitFor(matches, { timeoutMs = 5_000, since = events.length } = {}) {
+      const from = since;
       return waitUntil(() => events.slice(from).find((event) => matches(event.usage)), timeoutMs, `no matching usage event within ${timeoutMs} ms`);
     },
     close: () => abort.abort(),
