@@ -18,7 +18,7 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  // @noble/hashes (a devDependency) is bundled in, so the package has no runtime dependencies.
+  // @noble/hashes and eventsource-parser (devDependencies) are bundled in, so the package has no runtime dependencies.
   external: [/^node:/],
   outDir: 'dist',
 });

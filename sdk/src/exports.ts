@@ -22,6 +22,7 @@ export type { FileListing } from './resources/files.js';
 export type { PublicShareFiles, ShareListing } from './resources/shares.js';
 export type { FolderChildren, FolderRef } from './resources/folders.js';
 export { Listing, type CursorPage } from './resources/listing.js';
+export type { UsageUpdate, UsageWatchOptions } from './resources/usage-watch.js';
 export type * from './types.js';
 export type { UploadProgress, ProgressListener } from './upload/progress.js';
 export type { UploadData } from './upload/source.js';

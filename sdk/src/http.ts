@@ -93,6 +93,32 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Opens a long-lived GET (Server-Sent Events) with this client's credentials and headers: no
+   * timeout and no retries here, the caller reconnects. Resolves once the response headers arrive;
+   * a refusal is thrown as the typed error a request would throw.
+   */
+  async openStream(path: string, options: { signal: AbortSignal; headers?: Record<string, string> }): Promise<Response> {
+    const agent = userAgent();
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      ...(agent === undefined ? {} : { 'user-agent': agent }),
+      ...this.config.headers,
+      ...options.headers,
+    };
+    const token = await this.bearer();
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await this.config.fetch(this.url({ method: 'GET', path }), { method: 'GET', headers, signal: options.signal });
+    } catch (error) {
+      if (options.signal.aborted) throw abortErrorOf(options.signal.reason);
+      throw new ConnectionError({ message: `Could not reach ${this.config.baseUrl}: ${(error as Error).message}`, code: 'connection_error', cause: error });
+    }
+    if (!response.ok) throw errorFromResponse(response.status, response.headers, await readBody(response));
+    return response;
+  }
+
   private url(spec: RequestSpec): string {
     const url = new URL(this.config.baseUrl + spec.path);
     for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));

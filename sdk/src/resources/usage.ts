@@ -2,7 +2,9 @@ import type { APIPromise } from '../api-promise.js';
 import type { HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type { BillingOverview, CheckoutSession, PortalSession, Usage, UsageFilePage, UsageFilesParams, UsageTrend, UsageTrendParams } from '../types.js';
+import { rejectUnknownKeys } from '../options.js';
 import { Listing } from './listing.js';
+import { watchUsage, type UsageUpdate, type UsageWatchOptions, WATCH_OPTION_KEYS } from './usage-watch.js';
 
 /** `usage` tag: the usage read model (`/v1/dashboard/*`). Byte-time is exact byte-milliseconds as a string. */
 export class UsageResource {
@@ -11,6 +13,25 @@ export class UsageResource {
   /** Stored bytes, file count, breakdown by type, month-to-date byte-time and the month's estimated cost. */
   get(options?: RequestOptions): APIPromise<Usage> {
     return this.http.request({ method: 'GET', path: '/v1/dashboard/usage', options });
+  }
+
+  /**
+   * Live usage: an async iterator of updates, the current numbers first and then one whenever a
+   * stored or deleted file changes them (within about a second). It reconnects by itself (with
+   * backoff, resuming with Last-Event-ID) and ends, without an error, when `signal` aborts or the
+   * loop breaks; a refusal that retrying cannot fix (401, 403) ends it with that error.
+   *
+   * ```ts
+   * const controller = new AbortController();
+   * for await (const { usage } of baketsu.usage.watch({ signal: controller.signal })) {
+   *   console.log(usage.stored_bytes, usage.estimated_monthly_cost.amount);
+   * }
+   * ```
+   */
+  watch(options: UsageWatchOptions = {}): AsyncGenerator<UsageUpdate, void, undefined> {
+    // Checked now, not at the first `next()`, so a typo fails where it is made.
+    rejectUnknownKeys(options, WATCH_OPTION_KEYS, 'watch option');
+    return watchUsage(this.http, options);
   }
 
   /** One entry per UTC day, oldest first (default 30 days). */

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestBucket, startTestApi, type TestApi } from '@baketsu/api/testing';
+import { startEmbeddedMetering } from '@baketsu/metering/embedded';
+import pino from 'pino';
 import { Baketsu } from '../../src/index.node.js';
 import { removeRandomFiles } from './data.js';
 
@@ -25,10 +27,15 @@ export interface SdkTestApi {
 
 export async function startSdkTestApi(
   store: StoreKind,
-  options: { env?: Record<string, string>; clock?: { now(): Date }; corsOrigin?: string } = {},
+  options: { env?: Record<string, string>; clock?: { now(): Date }; corsOrigin?: string; metering?: boolean } = {},
 ): Promise<SdkTestApi> {
   const bucket = store === 's3' ? await createTestBucket({ prefix: 'sdk', ...(options.corsOrigin ? { corsOrigin: options.corsOrigin } : {}) }) : undefined;
-  const api = await startTestApi({ env: { ...bucket?.env, ...options.env }, ...(options.clock ? { clock: options.clock } : {}) });
+  const api = await startTestApi({
+    env: { ...bucket?.env, ...options.env },
+    ...(options.clock ? { clock: options.clock } : {}),
+    // Usage moves only when something folds the outbox: metering in-process, as `npm start` runs it.
+    ...(options.metering ? { workers: [({ database }) => startEmbeddedMetering({ pool: database.pool, logger: pino({ level: 'silent' }), intervalMs: 100 })] } : {}),
+  });
   const anonymous = new Baketsu({ baseUrl: api.url });
   const email = `sdk-${randomUUID()}@example.com`;
   await anonymous.auth.register({ email, password: 'correct horse battery' });

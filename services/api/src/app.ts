@@ -32,6 +32,8 @@ import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
 import { devMailboxEnabled } from '#src/mail/mail-config.js';
 import { devMailboxRouter } from '#src/mail/dev-mailbox-routes.js';
+import type { UsageStreamHub } from '#src/usage/usage-stream-hub.js';
+import { usageStreamRouter } from '#src/usage/usage-stream-routes.js';
 import { apiMigrations } from '#src/platform/api-migrations.js';
 import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
 import { apiSecurityHeaders } from '#src/platform/security-headers.js';
@@ -57,6 +59,8 @@ export interface AppDependencies {
   loginRateLimit?: LoginRateLimit;
   /** Defaults to in-process counters; `sharePasswordRateLimitFor` shares them through PostgreSQL. */
   sharePasswordRateLimit?: SharePasswordRateLimit;
+  /** The process's live usage streams (`usageStreamsFor`). */
+  usageStreams: UsageStreamHub;
 }
 
 /** What an access token (a signed-in person, not an API key) may do. */
@@ -125,6 +129,13 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(sharesRouter({ ...sharesDeps, resolveBearer }));
   app.use(publicSharesRouter(sharesDeps));
   app.use(billingRouter({ pool: database.pool, provider: deps.billingProvider, clock, config, logger, resolveBearer }));
+  app.use(usageStreamRouter({
+    hub: deps.usageStreams,
+    resolveBearer,
+    logger,
+    heartbeatSeconds: config.USAGE_STREAM_HEARTBEAT_SECONDS,
+    maxSeconds: config.USAGE_STREAM_MAX_SECONDS,
+  }));
   app.use(usageRouter({
     pool: database.pool,
     clock,

@@ -23,6 +23,8 @@ import type { Config } from './platform/config.js';
 import { loadOrCreateEmbeddedSecret } from './platform/embedded-secrets.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { usageStreamsFor } from './usage/usage-streams.js';
+import type { UsageStreamHub } from './usage/usage-stream-hub.js';
 
 /** Work that runs beside the API in its process, on its database (embedded metering, for one). */
 export type InProcessWorker = (context: {
@@ -65,6 +67,8 @@ export interface ComposedApi {
   storage: StorageSetup;
   /** Names of the migrations applied while composing (empty when they were up to date or not ours to run). */
   applied: string[];
+  /** The live usage streams: `stop` ends them, so a closing server need not wait for them. */
+  usageStreams: UsageStreamHub;
 }
 
 export async function composeApi(config: Config, overrides: ApiOverrides = {}): Promise<ComposedApi> {
@@ -83,7 +87,8 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config), logLoginSlowDown(logger));
   const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
   const billingProvider = overrides.billingProvider ?? billingProviderFromConfig(config);
-  const app = buildApp({ config, logger, database, clock, jwtSecret, storage, billingProvider, metricsRegistry: registry, loginRateLimit, sharePasswordRateLimit });
+  const usageStreams = usageStreamsFor({ config, database, clock, logger, registry });
+  const app = buildApp({ config, logger, database, clock, jwtSecret, storage, billingProvider, metricsRegistry: registry, loginRateLimit, sharePasswordRateLimit, usageStreams });
 
   const filesDeps = { pool: database.pool, store: storage.store, clock, config, logger };
   let running: Array<{ stop(): Promise<void> }> = [];
@@ -117,7 +122,9 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
     database,
     storage,
     applied,
+    usageStreams,
     async close() {
+      await usageStreams.stop();
       await workers.stop();
       storage.close();
       if (s3) destroyS3Clients(s3);

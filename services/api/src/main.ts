@@ -33,8 +33,11 @@ export async function startApi(config: Config, overrides: ApiOverrides = {}): Pr
     logger: api.logger,
     url: `http://${config.HOST}:${port}`,
     async stop() {
-      // Stop accepting, let in-flight requests finish, then the workers, then release the adapters.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting, end the live streams (which never finish by themselves; their clients
+      // reconnect to another instance), let in-flight requests finish, then the workers, then release the adapters.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await api.usageStreams.stop();
+      await closed;
       await api.close();
     },
   };

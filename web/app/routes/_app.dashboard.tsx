@@ -7,6 +7,7 @@ import { requireUser } from '#app/lib/auth.server.js';
 import { familyLabel } from '#app/lib/file-types.js';
 import { loadDashboard } from '#app/lib/dashboard.server.js';
 import { formatByteTime, formatBytes, formatCount, formatDate } from '#app/lib/format.js';
+import { useLiveUsage } from '#app/lib/use-live-usage.js';
 
 export const meta: MetaFunction = () => [{ title: 'Dashboard · Baketsu' }];
 
@@ -16,12 +17,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Dashboard() {
-  const d = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const d = withLiveUsage(loaded, useLiveUsage());
   return (
     <div className="stack">
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1 style={{ margin: 0 }}>Dashboard</h1>
-        <span className="muted" style={{ fontSize: '.8125rem' }}>As of {formatDate(d.asOf)} UTC</span>
+        <span className="muted" style={{ fontSize: '.8125rem' }} data-testid="as-of" data-live={d.live ? '1' : '0'}>
+          {d.live ? 'Live · ' : ''}As of {formatDate(d.asOf)} UTC
+        </span>
       </div>
       <section className="grid" aria-label="Usage summary">
         <Stat label="Stored" value={formatBytes(d.storedBytes)} testId="stored-bytes" raw={d.storedBytes} />
@@ -63,6 +67,27 @@ export default function Dashboard() {
       </section>
     </div>
   );
+}
+
+type DashboardView = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The page's figures with the stream's latest numbers in place of the loader's (the table of costliest files stays as loaded). */
+function withLiveUsage(loaded: DashboardView, live: ReturnType<typeof useLiveUsage>): DashboardView & { live: boolean } {
+  if (!live) return { ...loaded, live: false };
+  const today = live.as_of.slice(0, 10);
+  return {
+    ...loaded,
+    live: true,
+    storedBytes: live.stored_bytes,
+    fileCount: live.file_count,
+    byType: live.by_type,
+    byteMsMonthToDate: live.byte_ms_month_to_date,
+    monthToDateCost: Number(live.cost_month_to_date.amount),
+    estimatedMonthlyCost: live.estimated_monthly_cost.amount,
+    asOf: live.as_of,
+    // Today's point of the trend is what is stored now.
+    trend: loaded.trend.map((day) => (day.date === today ? { ...day, storedBytes: live.stored_bytes } : day)),
+  };
 }
 
 function Stat({ label, value, hint, testId, raw }: { label: string; value: React.ReactNode; hint?: string; testId: string; raw?: string | number }) {

@@ -1,14 +1,16 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
-import { useEffect, useState } from 'react';
+import { Form, Link, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
+import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '#app/components/confirm-dialog.js';
 import { FileRow } from '#app/components/file-row.js';
+import { LiveUsageSummary } from '#app/components/live-usage.js';
 import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { QUERY_MAX_LENGTH, TAG_MAX_LENGTH, TYPE_FILTERS } from '#app/lib/file-filters.js';
 import { forgetFileNames } from '#app/lib/file-names.server.js';
 import { listFiles, parseFileQuery, parseTags } from '#app/lib/files.server.js';
 import { formErrorsFrom, pageProblemFrom } from '#app/lib/problems.server.js';
+import { useLiveUsage } from '#app/lib/use-live-usage.js';
 
 export const meta: MetaFunction = () => [{ title: 'Files · Baketsu' }];
 
@@ -62,6 +64,9 @@ export default function Files() {
   const filtered = Boolean(query.q || query.type || query.tag);
   const loading = navigation.state === 'loading' && navigation.location.pathname === '/files';
 
+  const liveUsage = useLiveUsage();
+  useRefreshOnFileCountChange(liveUsage?.file_count);
+
   useEffect(() => setSelected(new Set()), [files]);
   useEffect(() => {
     if (deleter.state === 'idle' && deleter.data) setConfirming(null);
@@ -105,6 +110,7 @@ export default function Files() {
         <h1 style={{ margin: 0 }}>Files</h1>
         <Link className="button" to="/upload">Upload files</Link>
       </div>
+      <LiveUsageSummary usage={liveUsage} />
       <Form method="get" className="card filters" role="search" aria-label="Filter files">
         <div>
           <label htmlFor="q">Search by name</label>
@@ -189,6 +195,21 @@ export default function Files() {
       </ConfirmDialog>
     </div>
   );
+}
+
+/**
+ * Files stored or deleted elsewhere (another tab, an app using the SDK) change the live file count:
+ * the list is loaded again then, and only then (not on every usage event).
+ */
+function useRefreshOnFileCountChange(fileCount: number | undefined): void {
+  const revalidator = useRevalidator();
+  const seen = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (fileCount === undefined) return;
+    const before = seen.current;
+    seen.current = fileCount;
+    if (before !== undefined && before !== fileCount && revalidator.state === 'idle') revalidator.revalidate();
+  }, [fileCount, revalidator]);
 }
 
 export function ErrorBoundary() {

@@ -3,6 +3,7 @@ import { booleanFlag, commaList, logLevel, parseEnv } from '@baketsu/platform/co
 import { z } from 'zod';
 import { mailConfigShape } from '#src/mail/mail-config.js';
 import { shareConfigShape } from '#src/shares/share-config.js';
+import { usageStreamConfigShape } from '#src/usage/usage-stream-config.js';
 
 // Every setting the API reads, with its default. `.env.example` mirrors this list and a test keeps them in step.
 export const configSchema = z
@@ -38,6 +39,7 @@ export const configSchema = z
     // Fold usage inside the API process. `auto`: only with embedded PGlite (which allows one connection).
     METERING_IN_PROCESS: z.enum(['auto', 'true', 'false']).default('auto'),
     ...priceConfigShape,
+    ...usageStreamConfigShape,
     // --- files and storage ---
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     // Local disk store root; unset: DATA_DIR/storage.

@@ -3,8 +3,9 @@ import type { DatabasePool } from 'slonik';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
-import { DAY_MS, dailySeries, estimateMonthlyCost, utcMonth, utcMonthOf, type UsagePrice } from '@baketsu/billing-core';
+import { DAY_MS, dailySeries, utcMonthOf, type UsagePrice } from '@baketsu/billing-core';
 import { usageRepository } from '@baketsu/metering/read-model';
+import { safeNumber, usageSnapshot } from './usage-snapshot.js';
 
 export interface UsageRouterDependencies {
   pool: DatabasePool;
@@ -22,23 +23,7 @@ export function usageRouter(deps: UsageRouterDependencies): Router {
   const authenticated = requirePrincipal(deps.resolveBearer, 'read');
 
   router.get('/v1/dashboard/usage', authenticated, async (request, response) => {
-    const accountId = principalOf(request).account.id;
-    const now = deps.clock.now().getTime();
-    const { startMs: start } = utcMonth(now);
-    const [totals, families, days] = await Promise.all([
-      repository.totals(accountId),
-      repository.families(accountId),
-      repository.days(accountId, start, now),
-    ]);
-    const byteMsMonthToDate = dailySeries({ ...days, firstDay: start, now }).reduce((sum, day) => sum + day.byteMs, 0n);
-    response.json({
-      stored_bytes: safeNumber(totals.storedBytes),
-      file_count: totals.fileCount,
-      by_type: families.map((family) => ({ type: family.family, bytes: safeNumber(BigInt(family.bytes)), files: family.files })),
-      byte_ms_month_to_date: byteMsMonthToDate.toString(),
-      estimated_monthly_cost: estimateMonthlyCost({ byteMsMonthToDate, storedBytes: totals.storedBytes, now, price: deps.price }),
-      as_of: new Date(now).toISOString(),
-    });
+    response.json(await usageSnapshot(repository, principalOf(request).account.id, deps.clock.now().getTime(), deps.price));
   });
 
   router.get('/v1/dashboard/trend', authenticated, async (request, response) => {
@@ -107,10 +92,4 @@ function decodeCursor(value: unknown): number {
     // fall through to the problem below
   }
   throw errors.invalidCursor('the cursor is not one this listing returned');
-}
-
-// Bytes stay exact as JSON numbers up to 8 PiB; beyond that a silent float would be wrong.
-function safeNumber(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) throw new RangeError(`${value} is not a safe integer`);
-  return Number(value);
 }

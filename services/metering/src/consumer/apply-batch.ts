@@ -1,6 +1,8 @@
 import type { FileEvent } from '@baketsu/contract/events';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
+import { pgArray } from '#src/projection/pg-array.js';
 import { applyEvents, LIVE_SCHEMA } from '#src/projection/usage-projection.js';
+import { USAGE_CHANGED_CHANNEL } from '#src/read-model/usage-changes.js';
 import { advanceCursor, compareCursors, lockCursor, type Cursor } from './cursors.js';
 import { decodeFileEvent } from './decode-event.js';
 
@@ -49,10 +51,20 @@ export async function applyBatch(pool: DatabasePool, consumer: string, batch: Lo
       }
     }
     await applyEvents(transaction, events, schema);
+    // Live streams hear of it on commit, when the read model already holds the new numbers; a
+    // rebuild into another schema changes nothing anyone reads, so it stays quiet.
+    if (schema === LIVE_SCHEMA) await notifyUsageChanged(transaction, events);
     const cursor = { transactionId: last.transactionId, position: last.position };
     await advanceCursor(transaction, consumer, batch.stream, batch.partition, cursor);
     return { applied: events.length, skipped: batch.records.length - fresh.length, deadLettered, notMetered, cursor };
   });
+}
+
+async function notifyUsageChanged(connection: CommonQueryMethods, events: readonly FileEvent[]): Promise<void> {
+  const accounts = [...new Set(events.map((event) => event.data.account_id))].sort();
+  if (accounts.length === 0) return;
+  await connection.query(sql.unsafe`
+    select pg_notify(${USAGE_CHANGED_CHANNEL}, account_id) from unnest(${pgArray(accounts)}::text[]) as account_id`);
 }
 
 async function deadLetter(connection: CommonQueryMethods, batch: LogBatch, record: LogRecord, reason: string): Promise<void> {

@@ -3,4 +3,5 @@
 // billing routes go through this module, never through metering's tables by name.
 export { byteMsBetween, cumulativeByteMs } from './byte-time.js';
 export { meteringMigrations, migrateMetering } from './schema.js';
-export { usageRepository, type MonthFileRow, type UsageRepository } from './usage-repository.js';
+export { usageRepository, type MonthFileRow, type UsageRepository, type UsageSnapshotRows } from './usage-repository.js';
+export { accountOfNotification, USAGE_CHANGED_CHANNEL } from './usage-changes.js';

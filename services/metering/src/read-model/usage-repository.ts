@@ -17,6 +17,18 @@ const fileRow = z.object({
   byte_ms: z.string(),
 });
 const totalRow = z.object({ total: z.string() });
+const markerRow = z.object({ marker: z.string() });
+// The snapshot's lists travel as JSON text (numbers inside as strings), parsed and checked here.
+const snapshotRow = z.object({ stored_bytes: z.string(), file_count: z.number(), held: z.string(), families: z.string(), days: z.string() });
+const snapshotFamilies = z.array(familyRow);
+const snapshotDays = z.array(dayRow);
+
+/** What `snapshot` reads: the totals, the families and the days, as the separate queries answer them. */
+export interface UsageSnapshotRows {
+  totals: { storedBytes: bigint; fileCount: number };
+  families: ReadonlyArray<z.infer<typeof familyRow>>;
+  days: { heldBefore: bigint; rows: DayRow[] };
+}
 
 export type MonthFileRow = z.infer<typeof fileRow>;
 
@@ -48,6 +60,44 @@ export function usageRepository(pool: DatabasePool) {
         heldBefore: BigInt(held.held),
         rows: rows.map((row) => ({ day: row.day, bytesDelta: BigInt(row.bytes_delta), partialByteMs: BigInt(row.partial_byte_ms) })),
       };
+    },
+
+    /**
+     * `totals`, `families` and `days` in one statement (one round trip, one snapshot of the data):
+     * what the usage route and every live stream's update read, so an update costs one query.
+     */
+    async snapshot(accountId: string, firstDay: number, lastDay: number): Promise<UsageSnapshotRows> {
+      const row = await pool.one(sql.type(snapshotRow)`
+        with account as (select ${accountId}::uuid as id)
+        select
+          coalesce((select u.stored_bytes from metering.account_usage u where u.account_id = account.id), 0)::text as stored_bytes,
+          coalesce((select u.file_count from metering.account_usage u where u.account_id = account.id), 0) as file_count,
+          (select coalesce(sum(d.bytes_delta), 0) from metering.account_days d
+            where d.account_id = account.id and d.day < ${isoDay(firstDay)}::date)::text as held,
+          (select coalesce(json_agg(json_build_object('family', f.family, 'bytes', f.bytes::text, 'files', f.files) order by f.bytes desc, f.family), '[]')
+            from metering.account_families f where f.account_id = account.id and f.files > 0)::text as families,
+          (select coalesce(json_agg(json_build_object('day', d.day::text, 'bytes_delta', d.bytes_delta::text, 'partial_byte_ms', d.partial_byte_ms::text) order by d.day), '[]')
+            from metering.account_days d
+            where d.account_id = account.id and d.day between ${isoDay(firstDay)}::date and ${isoDay(lastDay)}::date)::text as days
+        from account`);
+      return {
+        totals: { storedBytes: BigInt(row.stored_bytes), fileCount: row.file_count },
+        families: snapshotFamilies.parse(JSON.parse(row.families)),
+        days: {
+          heldBefore: BigInt(row.held),
+          rows: snapshotDays.parse(JSON.parse(row.days)).map((day) => ({ day: day.day, bytesDelta: BigInt(day.bytes_delta), partialByteMs: BigInt(day.partial_byte_ms) })),
+        },
+      };
+    },
+
+    /**
+     * A marker that changes whenever the fold commits (its cursors' latest move), for a process that
+     * cannot LISTEN (embedded PGlite). Opaque: compare it with the previous one.
+     */
+    async foldProgress(): Promise<string> {
+      const row = await pool.one(sql.type(markerRow)`
+        select coalesce(max(updated_at), 'epoch')::text || '/' || count(*)::text as marker from metering_cursors`);
+      return row.marker;
     },
 
     /** Files that accrued byte-time in [from, to), largest contribution first. */
