@@ -21,6 +21,7 @@ import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { folderFieldChecks } from '#src/folders/folder-field-checks.js';
 import { foldersRouter } from '#src/folders/folders-routes.js';
+import { lifecycleRouter } from '#src/lifecycle/lifecycle-routes.js';
 import { logLoginSlowDown, loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
@@ -123,6 +124,12 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(sharesRouter({ ...sharesDeps, resolveBearer }));
   app.use(publicSharesRouter(sharesDeps));
   app.use(billingRouter({ pool: database.pool, provider: deps.billingProvider, clock, config, logger, resolveBearer }));
+  app.use(lifecycleRouter({
+    pool: database.pool,
+    clock,
+    resolveBearer,
+    price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
+  }));
   app.use(usageRouter({
     pool: database.pool,
     clock,

@@ -15,6 +15,7 @@ import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-r
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
+import { lifecycleJobs } from './lifecycle/lifecycle-executor.js';
 import { storageFromConfig, type StorageSetup } from './files/storage-setup.js';
 import { apiMigrations } from './platform/api-migrations.js';
 import type { Config } from './platform/config.js';
@@ -46,7 +47,7 @@ export interface ApiOverrides {
 }
 
 export interface ApiWorkers {
-  /** Starts the deletion sweep, reconciliation, storage notification followers and the extra workers. */
+  /** Starts the deletion sweep, reconciliation, lifecycle rules, storage notification followers and the extra workers. */
   start(): void;
   /** Stops what `start` started, waiting for work in flight. */
   stop(): Promise<void>;
@@ -89,7 +90,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
     start() {
       if (running.length > 0) return;
       running = [
-        startPeriodic(fileJobs(filesDeps, registry), logger),
+        startPeriodic([...fileJobs(filesDeps, registry), ...lifecycleJobs(filesDeps)], logger),
         startStorageFollowers(filesDeps, storage, sqs),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),
       ];
