@@ -1800,8 +1800,8 @@ export interface components {
             folder_id?: string;
             /** @description Delete actions only: files carrying this tag (compared as file tags are: trimmed, lower-case). */
             tag?: components["schemas"]["Tag"];
-            /** @default true */
-            enabled: boolean;
+            /** @description Unset: true. */
+            enabled?: boolean;
         };
         LifecycleRuleUpdate: {
             name?: components["schemas"]["LifecycleRuleName"];
