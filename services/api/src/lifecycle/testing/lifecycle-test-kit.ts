@@ -74,3 +74,9 @@ export async function longLivedClient(baseUrl: string): Promise<Client & { accou
     },
   };
 }
+
+/** Makes files look stored `ms` earlier (for a stack on the real clock, where rules count whole days). */
+export async function backdateFiles(database: Pick<TestApi['database'], 'pool'>, fileIds: readonly string[], ms: number): Promise<void> {
+  await database.pool.query(sql.unsafe`
+    update files set created_at = created_at - ${ms} * interval '1 millisecond' where id = any(${sql.array([...fileIds], 'uuid')})`);
+}
