@@ -21,6 +21,7 @@ import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { folderFieldChecks } from '#src/folders/folder-field-checks.js';
 import { foldersRouter } from '#src/folders/folders-routes.js';
+import { lifecycleFieldChecks } from '#src/lifecycle/lifecycle-input.js';
 import { lifecycleRouter } from '#src/lifecycle/lifecycle-routes.js';
 import { logLoginSlowDown, loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '@baketsu/platform/clock';
@@ -140,7 +141,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks] }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks, ...lifecycleFieldChecks] }));
   return app;
 }
 

@@ -3,6 +3,7 @@
 // unreadable "must match exactly one schema"; that is checked here, with its own code.
 import { validTags } from '#src/files/file-input.js';
 import type { FieldError } from '#src/platform/errors.js';
+import type { FieldCheck } from '#src/platform/field-problems.js';
 import type { RequestBody } from '#src/platform/contract-types.js';
 import { lifecycleErrors } from './lifecycle-errors.js';
 
@@ -43,3 +44,19 @@ export function ruleSpecOf(body: RuleBody): RuleSpec {
   if (problems.length > 0 || criteria === undefined) throw lifecycleErrors.invalidLifecycleRule(problems);
   return { name: body.name.normalize('NFC'), enabled: body.enabled ?? true, criteria };
 }
+
+/**
+ * A rule's tag refused by the contract's pattern answers `invalid_tags`, as a file's tags do
+ * (platform/field-problems.ts), rather than the generic `validation_failed`.
+ */
+export const lifecycleFieldChecks: FieldCheck[] = [
+  {
+    method: 'POST',
+    // Creating a rule, and its dry run.
+    path: /^\/v1\/lifecycle-rules(\/dry-run)?$/,
+    field: '/body/tag',
+    check(value) {
+      if (typeof value === 'string') validTags([value], 1);
+    },
+  },
+];

@@ -63,6 +63,8 @@ describe('lifecycle rules', () => {
     expect(stray.body).toMatchObject({ status: 422, code: 'invalid_lifecycle_rule', errors: [{ path: '/body/tag' }] });
     const zero = await alice.call('POST', '/v1/lifecycle-rules', { name: 'zero', action: 'delete_older_than', days: 0 });
     expect(zero.body).toMatchObject({ status: 400, code: 'validation_failed' });
+    const tag = await alice.call('POST', '/v1/lifecycle-rules/dry-run', { name: 'tag', action: 'delete_older_than', days: 1, tag: '#x' });
+    expect(tag.body).toMatchObject({ status: 400, code: 'invalid_tags' });
     const folder = await alice.call('POST', '/v1/lifecycle-rules/dry-run', { name: 'x', action: 'delete_older_than', days: 1, folder_id: '0190a1b2-0000-7000-8000-000000000000' });
     expect(folder.body).toMatchObject({ status: 404, code: 'folder_not_found' });
     const first = await alice.call('POST', '/v1/lifecycle-rules', { name: 'stale uploads', action: 'abort_uploads', hours: 48, enabled: false });
