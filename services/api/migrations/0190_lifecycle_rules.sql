@@ -16,8 +16,8 @@ create table lifecycle_rules (
   action text not null check (action in ('delete_older_than', 'delete_not_downloaded', 'abort_uploads')),
   days integer check (days between 1 and 3650),
   hours integer check (hours between 1 and 720),
-  -- Folders are never removed (a deleted folder keeps its row), so the reference always resolves.
-  folder_id uuid references folders (id),
+  -- Folder rows stay when a folder is deleted (decision 013), so this resolves while the account lives.
+  folder_id uuid references folders (id) on delete cascade,
   tag text,
   enabled boolean not null,
   created_at timestamptz(3) not null,

@@ -53,11 +53,22 @@ async function executeRun(deps: LifecycleDeps, run: RunRow, report: LifecycleRep
   if (!rule) return; // Deleted meanwhile: its runs went with it.
   const criteria = criteriaOf(rule);
   const evaluatedAt = new Date(run.evaluated_at);
-  const going =
+  const before = { deletedFiles: report.deletedFiles, abortedUploads: report.abortedUploads };
+  const completed =
     criteria.action === 'abort_uploads'
       ? await abortUploads(deps, run, criteria.hours, evaluatedAt, report)
       : await deleteFiles(deps, run, criteria, evaluatedAt, report, options);
-  if (going) await lifecycleRuns.finish(deps.pool, run.id, deps.clock.now());
+  if (completed) await lifecycleRuns.finish(deps.pool, run.id, deps.clock.now());
+  deps.logger.info(
+    {
+      ruleId: run.rule_id,
+      runId: run.id,
+      accountId: run.account_id,
+      deletedFiles: report.deletedFiles - before.deletedFiles,
+      abortedUploads: report.abortedUploads - before.abortedUploads,
+    },
+    completed ? 'lifecycle run finished' : 'lifecycle run stopped (rule disabled or deleted)',
+  );
 }
 
 /** False when the run stopped early (its rule was disabled or deleted). */
