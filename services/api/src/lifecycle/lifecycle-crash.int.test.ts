@@ -74,30 +74,45 @@ describe('a lifecycle run killed mid-run', () => {
     api.database.pool.any(sql.type(z.object({ id: z.string(), status: z.string(), deleted_files: z.number(), evaluated_at: z.number() }))`
       select id, status, deleted_files, evaluated_at from lifecycle_runs where account_id = ${accountId}`);
 
-  test('resumes after kill -9 and deletes each matching file exactly once', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./testing/doomed-executor.ts', import.meta.url)), api.database.connectionUrl, String(clock.ms()), String(FREEZE_AFTER)], {
-      env: { ...process.env, DATA_DIR: api.config.DATA_DIR, PUBLIC_URL: api.config.PUBLIC_URL, STORAGE_LOCAL_SECRET: api.config.STORAGE_LOCAL_SECRET ?? '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+  /** Runs the executor in a child process at the clock's time; resolves with what it printed once it froze or finished. */
+  async function executorProcess(freezeAfter: number) {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./testing/doomed-executor.ts', import.meta.url)), api.database.connectionUrl, String(clock.ms()), String(freezeAfter)],
+      {
+        env: { ...process.env, DATA_DIR: api.config.DATA_DIR, PUBLIC_URL: api.config.PUBLIC_URL, STORAGE_LOCAL_SECRET: api.config.STORAGE_LOCAL_SECRET ?? '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const printed: string[] = [];
     for await (const line of createInterface({ input: child.stdout })) {
       printed.push(line);
       if (line === 'frozen' || line === 'finished') break;
     }
-    expect(printed.at(-1)).toBe('frozen');
-    child.kill('SIGKILL');
-    await exited;
+    return { child, exited, printed, deleted: printed.filter((line) => line.startsWith('deleted ')).map((line) => line.slice('deleted '.length)) };
+  }
+
+  test('resumes after kill -9 and deletes each matching file exactly once', async () => {
+    const doomed = await executorProcess(FREEZE_AFTER);
+    expect(doomed.printed.at(-1)).toBe('frozen');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
 
     const killedAt = await runRows();
     expect(killedAt).toEqual([expect.objectContaining({ status: 'running', deleted_files: FREEZE_AFTER, evaluated_at: T0 })]);
     expect(await deletedEvents(api, accountId)).toHaveLength(FREEZE_AFTER);
 
-    // While the dead executor's lease lasts, nobody takes its run over.
-    const deps = executorDeps(api, clock);
-    expect(await runLifecycle(deps)).toEqual({ runs: 0, deletedFiles: 0, abortedUploads: 0 });
+    // While the dead executor's lease lasts, no other executor takes its run over.
+    expect(await runLifecycle(executorDeps(api, clock))).toEqual({ runs: 0, deletedFiles: 0, abortedUploads: 0 });
+
+    // Restarted once the lease has passed: the same run resumes and finishes.
     clock.advance(api.config.LIFECYCLE_RUN_LEASE_SECONDS * 1000);
-    expect(await runLifecycle(deps)).toEqual({ runs: 1, deletedFiles: OLD - FREEZE_AFTER, abortedUploads: 0 });
+    const restarted = await executorProcess(Number.MAX_SAFE_INTEGER);
+    expect(restarted.printed.at(-1)).toBe('finished');
+    await restarted.exited;
+    expect(restarted.deleted).toHaveLength(OLD - FREEZE_AFTER);
+    expect(new Set([...doomed.deleted, ...restarted.deleted]).size).toBe(OLD);
 
     const events = await deletedEvents(api, accountId);
     expect(sorted(events.map((event) => event.file_id))).toEqual(sorted(old));
