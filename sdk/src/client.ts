@@ -4,6 +4,7 @@ import { ApiKeysResource, AuthResource, LimitsResource } from './resources/auth.
 import { FilesResource } from './resources/files.js';
 import { SharesResource } from './resources/shares.js';
 import { FoldersResource } from './resources/folders.js';
+import { LifecycleResource } from './resources/lifecycle.js';
 import { UploadsResource } from './resources/uploads.js';
 import { BillingResource, UsageResource } from './resources/usage.js';
 import type { SourcePlatform } from './upload/source.js';
@@ -22,6 +23,7 @@ export class Baketsu {
   readonly files: FilesResource;
   readonly shares: SharesResource;
   readonly folders: FoldersResource;
+  readonly lifecycle: LifecycleResource;
   readonly uploads: UploadsResource;
   readonly usage: UsageResource;
   readonly limits: LimitsResource;
@@ -35,6 +37,7 @@ export class Baketsu {
     this.files = new FilesResource(http, this.uploads.uploader);
     this.shares = new SharesResource(http);
     this.folders = new FoldersResource(http);
+    this.lifecycle = new LifecycleResource(http);
     this.usage = new UsageResource(http);
     this.limits = new LimitsResource(http);
     this.billing = new BillingResource(http);

@@ -21,6 +21,7 @@ export type { AccessTokenSource, ClientOptions, Credentials as ClientCredentials
 export type { FileListing } from './resources/files.js';
 export type { PublicShareFiles, ShareListing } from './resources/shares.js';
 export type { FolderChildren, FolderRef } from './resources/folders.js';
+export type { LifecycleDeletionListing, LifecycleRuleListing, LifecycleRunListing } from './resources/lifecycle.js';
 export { Listing, type CursorPage } from './resources/listing.js';
 export type { UsageUpdate, UsageWatchOptions } from './resources/usage-watch.js';
 export type * from './types.js';

@@ -947,6 +947,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/lifecycle-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List lifecycle rules
+         * @description The account's rules, oldest first, each with its last run and what it saved this month.
+         */
+        get: operations["listLifecycleRules"];
+        put?: never;
+        /**
+         * Create a lifecycle rule
+         * @description A rule deletes files (`delete_older_than`, `delete_not_downloaded`: `days` required, `folder_id`
+         *     and `tag` optional) or aborts unfinished uploads (`abort_uploads`: `hours` required, nothing
+         *     else). A field the action does not take, or a missing one it needs, is 422
+         *     `invalid_lifecycle_rule` naming the field. An unknown folder is 404 `folder_not_found`; a second
+         *     `abort_uploads` rule is 409 `lifecycle_rule_conflict`; more than 50 rules is 422
+         *     `too_many_lifecycle_rules`. Needs the `delete` scope: an enabled rule deletes files.
+         */
+        post: operations["createLifecycleRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lifecycle-rules/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a rule would delete now
+         * @description Evaluates a rule body (not saved) as a run started now would: how many files (or unfinished
+         *     uploads) it would delete, their bytes, the first 50 of them, and the money it saves: per month
+         *     (what keeping those bytes costs for a month) and for the rest of this month, at the price the
+         *     usage page uses. Validation as for create.
+         */
+        post: operations["dryRunLifecycleRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lifecycle-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** A lifecycle rule, its last run and this month's savings */
+        get: operations["getLifecycleRule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a rule
+         * @description The rule, its runs and their record go; files it deleted stay deleted. A run in progress stops before its next file.
+         */
+        delete: operations["deleteLifecycleRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, enable or disable a rule
+         * @description Disabling a rule stops a run in progress before its next file. Needs the `delete` scope.
+         */
+        patch: operations["updateLifecycleRule"];
+        trace?: never;
+    };
+    "/v1/lifecycle-rules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** A rule's runs, newest first */
+        get: operations["listLifecycleRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lifecycle-rules/{id}/deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The files a rule deleted, newest first */
+        get: operations["listLifecycleDeletions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1002,7 +1119,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_streams" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {
@@ -1733,6 +1850,152 @@ export interface components {
             name: string;
             size: number;
             content_type: string;
+        };
+        /**
+         * @description `delete_older_than`: files stored more than `days` ago. `delete_not_downloaded`: files with no
+         *     download (owner or share link) in the last `days` days, counting from when they were stored
+         *     if never downloaded. `abort_uploads`: unfinished uploads older than `hours`; bytes that did
+         *     arrive are kept and billed as a file, as the default expiry does.
+         * @enum {string}
+         */
+        LifecycleAction: "delete_older_than" | "delete_not_downloaded" | "abort_uploads";
+        /** @description No control characters, no whitespace at either end. */
+        LifecycleRuleName: string;
+        LifecycleRuleCreate: {
+            name: components["schemas"]["LifecycleRuleName"];
+            action: components["schemas"]["LifecycleAction"];
+            /** @description Required by the delete actions; not taken by `abort_uploads`. */
+            days?: number;
+            /** @description Required by `abort_uploads`; not taken by the delete actions. */
+            hours?: number;
+            /**
+             * Format: uuid
+             * @description Delete actions only: files in this folder or any folder inside it.
+             */
+            folder_id?: string;
+            /** @description Delete actions only: files carrying this tag (compared as file tags are: trimmed, lower-case). */
+            tag?: components["schemas"]["Tag"];
+            /** @description Unset: true. */
+            enabled?: boolean;
+        };
+        LifecycleRuleUpdate: {
+            name?: components["schemas"]["LifecycleRuleName"];
+            enabled?: boolean;
+        };
+        LifecycleMoney: {
+            /** @example 0.42 */
+            amount: string;
+            /**
+             * @description The configured currency (ISO 4217).
+             * @example usd
+             */
+            currency: string;
+        };
+        LifecycleRun: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `cancelled`: the rule was disabled while it ran.
+             * @enum {string}
+             */
+            status: "running" | "finished" | "cancelled";
+            /**
+             * Format: date-time
+             * @description The instant the rule was evaluated at: the run deletes what matched then.
+             */
+            evaluated_at: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            deleted_files: number;
+            deleted_bytes: number;
+            aborted_uploads: number;
+        };
+        /**
+         * @description What the rule's deletions of this month saved, from the usage ledger: the byte-time those
+         *     files would have accrued to the end of the month had they stayed, less what they did accrue
+         *     (decision 020). Counts a deletion once metering has folded it (within seconds).
+         */
+        LifecycleSavings: {
+            /** @example 2026-12 */
+            month: string;
+            deleted_files: number;
+            deleted_bytes: number;
+            saved_byte_ms: components["schemas"]["ByteMs"];
+            saved: components["schemas"]["LifecycleMoney"];
+        };
+        LifecycleRule: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            action: components["schemas"]["LifecycleAction"];
+            days: number | null;
+            hours: number | null;
+            /** Format: uuid */
+            folder_id: string | null;
+            /** @description The folder's path now; null without a folder, or when the folder was deleted (the rule then matches nothing). */
+            folder_path: string | null;
+            tag: string | null;
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            last_run: components["schemas"]["LifecycleRun"] | null;
+            this_month: components["schemas"]["LifecycleSavings"];
+        };
+        LifecycleRulePage: {
+            items: components["schemas"]["LifecycleRule"][];
+            /** @description Present when more rules follow. */
+            next_cursor?: string;
+        };
+        LifecycleRunPage: {
+            items: components["schemas"]["LifecycleRun"][];
+            /** @description Present when more runs follow. */
+            next_cursor?: string;
+        };
+        LifecycleDeletion: {
+            /** Format: uuid */
+            file_id: string;
+            /** Format: uuid */
+            run_id: string;
+            name: string;
+            size: number;
+            /**
+             * Format: date-time
+             * @description The instant billing stopped (the file.deleted event's `deleted_at`).
+             */
+            deleted_at: string;
+        };
+        LifecycleDeletionPage: {
+            items: components["schemas"]["LifecycleDeletion"][];
+            /** @description Present when more deletions follow. */
+            next_cursor?: string;
+        };
+        LifecycleCandidate: {
+            /** @enum {string} */
+            kind: "file" | "upload";
+            /** Format: uuid */
+            id: string;
+            path: string;
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_downloaded_at: string | null;
+        };
+        LifecycleDryRun: {
+            /** Format: date-time */
+            evaluated_at: string;
+            count: number;
+            bytes: number;
+            /** @description What keeping these bytes for a whole month costs. */
+            monthly_cost_saved: components["schemas"]["LifecycleMoney"];
+            /** @description What they would cost from now to the end of this month. Unfinished uploads are never billed: 0. */
+            saved_this_month: components["schemas"]["LifecycleMoney"];
+            /** @description The first 50, oldest first. */
+            items: components["schemas"]["LifecycleCandidate"][];
         };
         Health: {
             /** @enum {string} */
@@ -3342,6 +3605,247 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    listLifecycleRules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleRulePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    createLifecycleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LifecycleRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description The rule. It runs at the next evaluation if enabled. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    dryRunLifecycleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LifecycleRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description What the rule matches now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleDryRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    getLifecycleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    deleteLifecycleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    updateLifecycleRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LifecycleRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    listLifecycleRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleRunPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    listLifecycleDeletions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
+                /** @description Only what this run deleted. */
+                run_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deleted files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecycleDeletionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             431: components["responses"]["HeadersTooLarge"];
         };

@@ -21,6 +21,8 @@ import { withStorageProblems } from '#src/files/storage-problems.js';
 import { uploadsRouter } from '#src/files/uploads-routes.js';
 import { folderFieldChecks } from '#src/folders/folder-field-checks.js';
 import { foldersRouter } from '#src/folders/folders-routes.js';
+import { lifecycleFieldChecks } from '#src/lifecycle/lifecycle-input.js';
+import { lifecycleRouter } from '#src/lifecycle/lifecycle-routes.js';
 import { logLoginSlowDown, loginLimits, memoryLoginRateLimit, type LoginRateLimit } from '#src/auth/login-rate-limit.js';
 import type { Clock } from '@baketsu/platform/clock';
 import type { Config } from '#src/platform/config.js';
@@ -136,6 +138,12 @@ export function buildApp(deps: AppDependencies): Express {
     heartbeatSeconds: config.USAGE_STREAM_HEARTBEAT_SECONDS,
     maxSeconds: config.USAGE_STREAM_MAX_SECONDS,
   }));
+  app.use(lifecycleRouter({
+    pool: database.pool,
+    clock,
+    resolveBearer,
+    price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
+  }));
   app.use(usageRouter({
     pool: database.pool,
     clock,
@@ -147,7 +155,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks] }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks, ...lifecycleFieldChecks] }));
   return app;
 }
 

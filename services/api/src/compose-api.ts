@@ -17,6 +17,7 @@ import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { mailWorkerSettings } from './mail/mail-config.js';
 import { startMailWorker } from './mail/mail-worker.js';
+import { lifecycleJobs } from './lifecycle/lifecycle-executor.js';
 import { storageFromConfig, type StorageSetup } from './files/storage-setup.js';
 import { apiMigrations } from './platform/api-migrations.js';
 import type { Config } from './platform/config.js';
@@ -100,7 +101,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
     start() {
       if (running.length > 0) return;
       running = [
-        startPeriodic(fileJobs(filesDeps, registry), logger),
+        startPeriodic([...fileJobs(filesDeps, registry), ...lifecycleJobs(filesDeps)], logger),
         startStorageFollowers(filesDeps, storage, sqs),
         ...startMail(),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),

@@ -71,7 +71,8 @@ export async function updateFile(
 }
 
 export async function downloadUrl(deps: FilesDeps, accountId: string, id: string) {
-  const row = await getFile(deps, accountId, id);
+  const row = await fileRepository.findForDownload(deps.pool, accountId, id, deps.clock.now());
+  if (!row) throw errors.fileNotFound(id);
   const signed = await deps.store.presignGet(row.object_key, {
     downloadFileName: row.name,
     expiresInSeconds: deps.config.DOWNLOAD_TTL_SECONDS,

@@ -48,6 +48,9 @@ const sortColumn = {
   size: sql.fragment`size_bytes`,
 } as const;
 
+/** How stale a file's last download may get before a download notes it again. */
+export const DOWNLOAD_NOTE_EVERY_MS = 3_600_000;
+
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
@@ -76,6 +79,28 @@ export const fileRepository = {
   /** A stored file of this account; deleted ones and other accounts' are invisible. */
   find: (db: CommonQueryMethods, accountId: string, id: string) =>
     db.maybeOne(sql.type(fileRow)`select ${columns} from files where id = ${id} and account_id = ${accountId} and status = 'stored'`),
+
+  /**
+   * A stored file of this account, looked up for a download, which is noted as its last one (what
+   * "not downloaded for N days" lifecycle rules judge by). Written at most once an hour per file, so
+   * repeated downloads stay reads; one round trip either way.
+   */
+  findForDownload: (db: CommonQueryMethods, accountId: string, id: string, at: Date) =>
+    db.maybeOne(sql.type(fileRow)`
+      with noted as (
+        update files set last_downloaded_at = ${sql.timestamp(at)}
+        where id = ${id} and account_id = ${accountId} and status = 'stored'
+          and (last_downloaded_at is null or last_downloaded_at < ${sql.timestamp(new Date(at.getTime() - DOWNLOAD_NOTE_EVERY_MS))})
+      )
+      select ${columns} from files where id = ${id} and account_id = ${accountId} and status = 'stored'`),
+
+  /** Notes a download of a stored file (share links), at most once an hour per file as above. */
+  async noteDownload(db: CommonQueryMethods, id: string, at: Date): Promise<void> {
+    await db.query(sql.unsafe`
+      update files set last_downloaded_at = ${sql.timestamp(at)}
+      where id = ${id} and status = 'stored'
+        and (last_downloaded_at is null or last_downloaded_at < ${sql.timestamp(new Date(at.getTime() - DOWNLOAD_NOTE_EVERY_MS))})`);
+  },
 
   findMany: (db: CommonQueryMethods, accountId: string, ids: readonly string[]) =>
     db.any(sql.type(fileRow)`

@@ -8,7 +8,7 @@ import type { FilesDeps } from './files-deps.js';
 import { checkStoredObject, recordedObject, type IntegrityMetrics } from './integrity.js';
 import { discardUploadBytes } from './multipart-parts.js';
 import { adoptIfStored } from './storage-events.js';
-import { uploadRepository } from './upload-repository.js';
+import { uploadRepository, type UploadRow } from './upload-repository.js';
 
 export interface ReconcileReport {
   adopted: number;
@@ -34,17 +34,27 @@ async function expirePendingUploads(deps: FilesDeps, cutoff: Date, report: Recon
   for (;;) {
     const stale = await uploadRepository.pendingBefore(deps.pool, cutoff, 200);
     for (const upload of stale) {
-      // Bytes that did arrive are a file the client forgot to complete: bill them rather than lose them.
-      const outcome = await adoptIfStored(deps, upload);
+      const outcome = await expireUpload(deps, upload);
       if (outcome === 'adopted') report.adopted++;
       else if (outcome === 'removed') report.removed++;
-      else if (await uploadRepository.finish(deps.pool, upload.id, 'aborted', deps.clock.now())) {
-        await discardUploadBytes(deps, upload);
-        report.aborted++;
-      }
+      else if (outcome === 'aborted') report.aborted++;
     }
     if (stale.length < 200) return;
   }
+}
+
+/**
+ * Ends an upload nobody finished in time (the default expiry above, or an account's abort_uploads
+ * lifecycle rule): bytes that did arrive are a file the client forgot to complete, billed rather
+ * than lost; otherwise the upload is aborted and its parts discarded. 'skipped' when it was no
+ * longer pending.
+ */
+export async function expireUpload(deps: FilesDeps, upload: UploadRow): Promise<'adopted' | 'removed' | 'aborted' | 'skipped'> {
+  const outcome = await adoptIfStored(deps, upload);
+  if (outcome === 'adopted' || outcome === 'removed') return outcome;
+  if (!(await uploadRepository.finish(deps.pool, upload.id, 'aborted', deps.clock.now()))) return 'skipped';
+  await discardUploadBytes(deps, upload);
+  return 'aborted';
 }
 
 const knownRow = z.object({

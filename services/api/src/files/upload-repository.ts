@@ -125,9 +125,19 @@ export const uploadRepository = {
       select ${columns} from uploads where account_id = ${accountId} and status = 'pending'
       order by created_at desc, id desc limit ${limit}`),
 
-  /** Pending uploads created before `before`, oldest first. */
+  /**
+   * Pending uploads created before `before`, oldest first: the default expiry's, so not those of
+   * accounts whose enabled abort_uploads lifecycle rule expires them instead.
+   */
   pendingBefore: (db: CommonQueryMethods, before: Date, limit: number) =>
     db.any(sql.type(uploadRow)`
       select ${columns} from uploads where status = 'pending' and created_at < ${sql.timestamp(before)}
+        and not exists (select 1 from lifecycle_rules r where r.account_id = uploads.account_id and r.action = 'abort_uploads' and r.enabled)
       order by created_at limit ${limit}`),
+
+  /** One account's pending uploads created before `before`, oldest first. */
+  pendingOfBefore: (db: CommonQueryMethods, accountId: string, before: Date, limit: number) =>
+    db.any(sql.type(uploadRow)`
+      select ${columns} from uploads where account_id = ${accountId} and status = 'pending' and created_at < ${sql.timestamp(before)}
+      order by created_at, id limit ${limit}`),
 };

@@ -2,6 +2,7 @@ import { billingConfigShape, priceConfigShape } from '@baketsu/billing';
 import { booleanFlag, commaList, logLevel, parseEnv } from '@baketsu/platform/config';
 import { z } from 'zod';
 import { mailConfigShape } from '#src/mail/mail-config.js';
+import { lifecycleConfigShape } from '#src/lifecycle/lifecycle-config.js';
 import { shareConfigShape } from '#src/shares/share-config.js';
 import { usageStreamConfigShape } from '#src/usage/usage-stream-config.js';
 
@@ -83,6 +84,7 @@ export const configSchema = z
     DASHBOARD_URL: z.string().url().optional(),
     ...shareConfigShape,
     ...mailConfigShape,
+    ...lifecycleConfigShape,
   })
   .superRefine((config, context) => {
     // Cheap hashes are only acceptable where no real password is ever stored.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { openApiSpecPath } from './contract-document.js';
+import { lifecycleErrors } from '#src/lifecycle/lifecycle-errors.js';
 import { shareErrors } from '#src/shares/share-errors.js';
 import { usageErrors } from '#src/usage/usage-errors.js';
 import { errors } from './errors.js';
@@ -99,12 +100,21 @@ const everyUsageFactory: { [Name in keyof UsageCatalogue]: Parameters<UsageCatal
   tooManyStreams: [20, 5],
 };
 
+// So do the lifecycle rules.
+type LifecycleCatalogue = typeof lifecycleErrors;
+const everyLifecycleFactory: { [Name in keyof LifecycleCatalogue]: Parameters<LifecycleCatalogue[Name]> } = {
+  lifecycleRuleNotFound: ['id'],
+  invalidLifecycleRule: [[{ path: '/body/days', message: 'is required by delete_older_than' }]],
+  lifecycleRuleConflict: [],
+  tooManyLifecycleRules: [50],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory)])].sort();
 }
 
 function contractCodes(): unknown {

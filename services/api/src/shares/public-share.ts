@@ -5,6 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { shareDownloadedEvent } from '@baketsu/contract/events';
 import { appendToOutbox } from '@baketsu/contract/outbox';
+import { fileRepository } from '#src/files/file-repository.js';
 import { errors } from '#src/platform/errors.js';
 import { shareErrors } from './share-errors.js';
 import { publicShareJson } from './share-json.js';
@@ -68,6 +69,7 @@ export async function downloadThroughShare(deps: SharesDeps, request: PublicDown
   const taken = await deps.pool.transaction(async (tx) => {
     const row = await shareRepository.takeDownload(tx, share.id, file.id, downloadedAt);
     if (!row?.file_id || row.file_size === null) return undefined;
+    await fileRepository.noteDownload(tx, row.file_id, downloadedAt);
     await appendToOutbox(
       tx,
       shareDownloadedEvent(uuidv7(), {

@@ -59,6 +59,7 @@ export async function startTestApi(
     STORAGE_LOCAL_SECRET: 'test-storage-secret-test-storage-secret',
     DELETE_SWEEP_INTERVAL_SECONDS: '0',
     RECONCILE_INTERVAL_SECONDS: '0',
+    LIFECYCLE_INTERVAL_SECONDS: '0',
     ...options.env,
   });
   const { clock, wrapObjectStore, billingProvider, workers } = options;

@@ -8,9 +8,9 @@ one of them is refused with 400 and that rule's own code. Only then is the "sche
 rejected" failure dropped: the answer must name the rule's code, and the request, read here
 independently of the server, must really break that rule. Every other 400 still fails the run.
 
-Tags (in a body, or the `tag` filter) are the one pattern with Unicode property classes (`\p{L}`,
-`\p{M}`, `\p{N}`), which the generator approximates with whole code blocks, unassigned code points
-included; a tag is checked here with Python's own character database, so only a tag that really
+Tags (in a body, a lifecycle rule's `tag`, or the `tag` filter) are the one pattern with Unicode
+property classes (`\p{L}`, `\p{M}`, `\p{N}`), which the generator approximates with whole code
+blocks, unassigned code points included; a tag is checked here with Python's own character database, so only a tag that really
 breaks the rule is let through.
 """
 
@@ -64,7 +64,8 @@ def breaks_prose_rule(status, document, case):
         value = body.get("path", body.get("name"))
         return isinstance(value, str) and breaks_folder_rule(unicodedata.normalize("NFC", value))
     if code == "invalid_tags":
-        tags = body.get("tags")
+        # A file's `tags`, or a lifecycle rule's one `tag`.
+        tags = body.get("tags", [body.get("tag")])
         return isinstance(tags, list) and any(isinstance(tag, str) and not is_tag(tag) for tag in tags)
     return False
 
