@@ -3,6 +3,7 @@ import path from 'node:path';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
+import { accountsRouter } from '#src/accounts/accounts-routes.js';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
 import { authFieldChecks, authRouter } from '#src/auth/auth-routes.js';
@@ -105,6 +106,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
   const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config), logLoginSlowDown(logger));
   app.use(authRouter({ auth, loginRateLimit, resolveBearer }));
+  app.use(accountsRouter({ pool: database.pool, passwords, clock, logger, auth, loginRateLimit, resolveBearer }));
   app.use(apiKeyRouter({ apiKeys, resolveBearer }));
   const store = withStorageProblems(deps.storage.store, logger);
   const filesDeps = { pool: database.pool, store, clock, config, logger, resolveBearer };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { openApiSpecPath } from './contract-document.js';
+import { accountErrors } from '#src/accounts/account-errors.js';
 import { shareErrors } from '#src/shares/share-errors.js';
 import { errors } from './errors.js';
 import type { Problem } from './problem.js';
@@ -92,12 +93,20 @@ const everyShareFactory: { [Name in keyof ShareCatalogue]: Parameters<ShareCatal
   invalidShareExpiry: ['must be in the future'],
 };
 
+// So do the accounts (deletion, usage alerts).
+type AccountCatalogue = typeof accountErrors;
+const everyAccountFactory: { [Name in keyof AccountCatalogue]: Parameters<AccountCatalogue[Name]> } = {
+  deletionSessionRequired: [],
+  spendCapRequired: [],
+  invalidAlertThreshold: ['/body/thresholds/0/amount', 'must be more than zero'],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(accountErrors, everyAccountFactory)])].sort();
 }
 
 function contractCodes(): unknown {
