@@ -14,6 +14,7 @@ import { buildApp } from './app.js';
 import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
 import { accountJobs } from './accounts/account-jobs.js';
+import { loggedUsageAlertMailer } from './usage/usage-alert-mail.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { storageFromConfig, type StorageSetup } from './files/storage-setup.js';
@@ -90,7 +91,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
     start() {
       if (running.length > 0) return;
       running = [
-        startPeriodic([...fileJobs(filesDeps, registry), ...accountJobs({ ...filesDeps, billingProvider })], logger),
+        startPeriodic([...fileJobs(filesDeps, registry), ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: loggedUsageAlertMailer(logger) })], logger),
         startStorageFollowers(filesDeps, storage, sqs),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),
       ];

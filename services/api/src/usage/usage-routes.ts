@@ -3,8 +3,9 @@ import type { DatabasePool } from 'slonik';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
-import { DAY_MS, dailySeries, estimateMonthlyCost, utcMonth, utcMonthOf, type UsagePrice } from '@baketsu/billing-core';
+import { DAY_MS, dailySeries, estimateMonthlyCost, utcMonthOf, type UsagePrice } from '@baketsu/billing-core';
 import { usageRepository } from '@baketsu/metering/read-model';
+import { readMonthToDate } from './month-to-date.js';
 
 export interface UsageRouterDependencies {
   pool: DatabasePool;
@@ -24,19 +25,13 @@ export function usageRouter(deps: UsageRouterDependencies): Router {
   router.get('/v1/dashboard/usage', authenticated, async (request, response) => {
     const accountId = principalOf(request).account.id;
     const now = deps.clock.now().getTime();
-    const { startMs: start } = utcMonth(now);
-    const [totals, families, days] = await Promise.all([
-      repository.totals(accountId),
-      repository.families(accountId),
-      repository.days(accountId, start, now),
-    ]);
-    const byteMsMonthToDate = dailySeries({ ...days, firstDay: start, now }).reduce((sum, day) => sum + day.byteMs, 0n);
+    const [monthToDate, families] = await Promise.all([readMonthToDate(repository, accountId, now), repository.families(accountId)]);
     response.json({
-      stored_bytes: safeNumber(totals.storedBytes),
-      file_count: totals.fileCount,
+      stored_bytes: safeNumber(monthToDate.storedBytes),
+      file_count: monthToDate.fileCount,
       by_type: families.map((family) => ({ type: family.family, bytes: safeNumber(BigInt(family.bytes)), files: family.files })),
-      byte_ms_month_to_date: byteMsMonthToDate.toString(),
-      estimated_monthly_cost: estimateMonthlyCost({ byteMsMonthToDate, storedBytes: totals.storedBytes, now, price: deps.price }),
+      byte_ms_month_to_date: monthToDate.byteMsMonthToDate.toString(),
+      estimated_monthly_cost: estimateMonthlyCost({ ...monthToDate, price: deps.price }),
       as_of: new Date(now).toISOString(),
     });
   });
