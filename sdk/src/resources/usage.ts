@@ -51,7 +51,7 @@ export class UsageResource {
    * the month's projected cost reaches it.
    */
   setAlertThresholds(params: UsageAlertThresholdsParams, options?: RequestOptions): APIPromise<UsageAlertThresholds> {
-    return this.http.request({ method: 'PUT', path: '/v1/usage/alert-thresholds', body: params, idempotent: true, options });
+    return this.http.request({ method: 'PUT', path: '/v1/usage/alert-thresholds', body: params, options });
   }
 
   /** The alerts sent, newest first; a listing like `files.list`. */
