@@ -20,3 +20,18 @@ test('the services image carries the shared kernel its services import', () => {
   expect(dockerfile).toMatch(/^COPY packages packages$/m);
   expect(dockerfile).toMatch(/^COPY services services$/m);
 });
+
+// npm (behind npx) does not pass SIGTERM on to its child, so a container stopped by its runtime
+// would be killed after the grace period instead of draining; node itself handles the signal.
+test.each(['services/api/Dockerfile', 'web/Dockerfile', 'docker-compose.yml'])('%s starts node directly, not through npx', (file) => {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  expect(text).not.toMatch(/"npx"/);
+  expect(text).toMatch(/"node", "--import", "tsx"/);
+});
+
+test.each(['services/api/Dockerfile', 'web/Dockerfile'])('%s runs the Node line the project is developed and tested on', (dockerfile) => {
+  const text = readFileSync(path.join(root, dockerfile), 'utf8');
+  const major = process.versions.node.split('.')[0];
+  expect([...text.matchAll(/^FROM node:(\d+)/gm)].map((match) => match[1])).toEqual(expect.arrayContaining([major]));
+  expect([...text.matchAll(/^FROM node:(\d+)/gm)].every((match) => match[1] === major)).toBe(true);
+});

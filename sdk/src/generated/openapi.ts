@@ -964,6 +964,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dev/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mail the API kept instead of sending (development without SMTP only)
+         * @description Without `SMTP_URL`, outside production, the API keeps the mail it would send (password
+         *     resets, address checks) in its database and shows the latest 50 here, newest first,
+         *     optionally only those to one address. It needs no sign-in (whoever forgot a password must
+         *     read the reset mail) and so answers only clients on the same machine (loopback); elsewhere,
+         *     and in production or with SMTP configured, it is 404 `route_not_found`.
+         */
+        get: operations["listDevMailbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1130,6 +1154,21 @@ export interface components {
             items: components["schemas"]["UsageAlert"][];
             /** @description Present when more alerts follow. */
             next_cursor?: string;
+        };
+        DevMailbox: {
+            items: components["schemas"]["DevMail"][];
+        };
+        DevMail: {
+            /** Format: uuid */
+            id: string;
+            to: string;
+            /** @example password_reset */
+            template: string;
+            subject: string;
+            text: string;
+            html: string;
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * @description `read`: list, get, download and usage. `write`: upload, rename, move, tag, create folders. `delete`: delete files and folders.
@@ -3438,6 +3477,32 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["StorageUnavailable"];
+        };
+    };
+    listDevMailbox: {
+        parameters: {
+            query?: {
+                /** @description Only mail to this address (compared case-insensitively). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kept mail, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevMailbox"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getHealth: {

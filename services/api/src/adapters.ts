@@ -1,10 +1,13 @@
-// The API's clients of other systems (Stripe, S3, SQS), built from the config. Only the composition
+// The API's clients of other systems (Stripe, S3, SQS, SMTP), built from the config. Only the composition
 // root (compose-api.ts) calls these; everything else receives what they return.
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { stripeBillingProvider, stripeClient, type BillingProvider } from '@baketsu/billing';
 import { ledgerOnlyBillingProvider } from '#src/billing/ledger-billing-provider.js';
+import { devMailboxEnabled } from '#src/mail/mail-config.js';
+import { devMailboxTransport, smtpMailTransport, type MailTransport } from '#src/mail/mail-transport.js';
 import type { Config } from '#src/platform/config.js';
+import type { Logger } from '#src/platform/logger.js';
 
 /** Stripe when a secret key is configured, otherwise ledger-only. */
 export function billingProviderFromConfig(config: Config): BillingProvider {
@@ -51,4 +54,15 @@ export function sqsClientFromConfig(config: Config): SQSClient | undefined {
       ? { credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY } }
       : {}),
   });
+}
+
+/**
+ * SMTP when SMTP_URL is set; the dev mailbox outside production; otherwise none: mail waits in the
+ * database (nothing is lost) until the API runs with SMTP_URL, and the operator is told once.
+ */
+export function mailTransportFromConfig(config: Config, logger: Logger): MailTransport | undefined {
+  if (config.SMTP_URL) return smtpMailTransport(config.SMTP_URL, config.MAIL_FROM);
+  if (devMailboxEnabled(config)) return devMailboxTransport(logger);
+  logger.warn({ event: 'mail_not_configured' }, 'SMTP_URL is not set: mail (password resets, address checks) is queued in mail_outbox and sent once SMTP_URL is set');
+  return undefined;
 }

@@ -32,6 +32,8 @@ import type { Logger } from '#src/platform/logger.js';
 import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
 import { usageAlertRouter } from '#src/usage/usage-alert-routes.js';
+import { devMailboxEnabled } from '#src/mail/mail-config.js';
+import { devMailboxRouter } from '#src/mail/dev-mailbox-routes.js';
 import { apiMigrations } from '#src/platform/api-migrations.js';
 import { documentationRouter, openApiValidator } from '#src/platform/openapi-http.js';
 import { apiSecurityHeaders } from '#src/platform/security-headers.js';
@@ -133,6 +135,7 @@ export function buildApp(deps: AppDependencies): Express {
     price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
   }));
   app.use(usageAlertRouter({ pool: database.pool, config, resolveBearer }));
+  if (devMailboxEnabled(config)) app.use(devMailboxRouter({ pool: database.pool }));
   // Last of the routes, so API requests (nearly all traffic) never walk through them.
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());

@@ -9,14 +9,16 @@ import { systemClock, type Clock } from '@baketsu/platform/clock';
 import { connectPostgres, startEmbeddedPostgres, type Database } from '@baketsu/platform/database';
 import { migrate } from '@baketsu/platform/migrations';
 import { Registry } from 'prom-client';
-import { billingProviderFromConfig, destroyS3Clients, s3ClientsFromConfig, sqsClientFromConfig } from './adapters.js';
+import { billingProviderFromConfig, destroyS3Clients, mailTransportFromConfig, s3ClientsFromConfig, sqsClientFromConfig } from './adapters.js';
 import { buildApp } from './app.js';
 import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
 import { accountJobs } from './accounts/account-jobs.js';
-import { loggedUsageAlertMailer } from './usage/usage-alert-mail.js';
+import { mailOutboxUsageAlertMailer } from './usage/usage-alert-mail.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
+import { mailWorkerSettings } from './mail/mail-config.js';
+import { startMailWorker } from './mail/mail-worker.js';
 import { storageFromConfig, type StorageSetup } from './files/storage-setup.js';
 import { apiMigrations } from './platform/api-migrations.js';
 import type { Config } from './platform/config.js';
@@ -48,7 +50,7 @@ export interface ApiOverrides {
 }
 
 export interface ApiWorkers {
-  /** Starts the deletion sweep, reconciliation, storage notification followers and the extra workers. */
+  /** Starts the deletion sweep, reconciliation, storage notification followers, the mail worker and the extra workers. */
   start(): void;
   /** Stops what `start` started, waiting for work in flight. */
   stop(): Promise<void>;
@@ -87,12 +89,17 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
 
   const filesDeps = { pool: database.pool, store: storage.store, clock, config, logger };
   let running: Array<{ stop(): Promise<void> }> = [];
+  const startMail = () => {
+    const transport = mailTransportFromConfig(config, logger);
+    return transport ? [startMailWorker({ pool: database.pool, clock, logger, transport, settings: mailWorkerSettings(config) })] : [];
+  };
   const workers: ApiWorkers = {
     start() {
       if (running.length > 0) return;
       running = [
-        startPeriodic([...fileJobs(filesDeps, registry), ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: loggedUsageAlertMailer(logger) })], logger),
+        startPeriodic([...fileJobs(filesDeps, registry), ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: mailOutboxUsageAlertMailer(config.DASHBOARD_URL) })], logger),
         startStorageFollowers(filesDeps, storage, sqs),
+        ...startMail(),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),
       ];
     },

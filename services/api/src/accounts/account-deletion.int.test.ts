@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerOnlyBillingProvider } from '#src/billing/ledger-billing-provider.js';
 import { putTo, signUp, uploadFile, type Client } from '#src/files/testing/files-test-kit.js';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
+import { mailTo, testSmtpUrl, type MailpitMessage } from '#src/platform/testing/mailpit.js';
 import { runAccountDeletions, type DeletionJobDeps } from './deletion-job.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -31,7 +32,7 @@ let deps: DeletionJobDeps;
 
 beforeAll(async () => {
   // The test's clock runs ahead of the database's; the notification follower must not adopt the half upload.
-  api = await startTestApi({ clock, billingProvider: recordingProvider, env: { ADOPT_AFTER_SECONDS: '3600' } });
+  api = await startTestApi({ clock, billingProvider: recordingProvider, env: { ADOPT_AFTER_SECONDS: '3600', SMTP_URL: testSmtpUrl(), MAIL_POLL_INTERVAL_MS: '50' } });
   metering = startEmbeddedMetering({ pool: api.database.pool, logger: pino({ level: 'silent' }), poll: false });
   deps = { pool: api.database.pool, store: api.objectStore, clock, config: api.config, logger: pino({ level: 'silent' }), billingProvider: recordingProvider };
 });
@@ -70,6 +71,16 @@ async function objectKeys(accountId: string): Promise<string[]> {
   return (await api.objectStore.listObjects(`${accountId}/`, { limit: 1000 })).objects.map((object) => object.key);
 }
 
+/** Mail arrives asynchronously (the worker sends it): polls mailpit until it is there. */
+async function mailWithSubject(address: string, subject: string): Promise<MailpitMessage> {
+  for (const deadline = Date.now() + 15_000; ; ) {
+    const found = (await mailTo(address)).find((message) => message.subject === subject);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no mail "${subject}" to ${address}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('POST /v1/me/delete', () => {
   it('deletes everything through the normal path, billed to the instant, ends all access, frees the email, leaves others alone', async () => {
     const alice = await account();
@@ -104,6 +115,10 @@ describe('POST /v1/me/delete', () => {
     await expectProblem(await post('/v1/auth/refresh', { refresh_token: alice.refreshToken }), 401, 'invalid_refresh_token');
     await expectProblem(await post('/v1/auth/login', { email: alice.email, password: PASSWORD }), 401, 'invalid_credentials');
     expect((await post(`/v1/public/shares/${share.token}/download`, {})).status).toBe(410);
+    // A goodbye note to the address the account had, over SMTP.
+    const goodbye = await mailWithSubject(alice.email, 'Your Baketsu account was deleted');
+    expect(goodbye.text).toContain(new Date(deletionInstant).toISOString());
+
     const again = await post('/v1/auth/register', { email: alice.email, password: PASSWORD });
     expect(again.status).toBe(201);
     expect(((await again.json()) as { id: string }).id).not.toBe(alice.id);

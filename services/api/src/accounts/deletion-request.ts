@@ -4,7 +4,8 @@
 //   - email and password hash are cleared (the address can register again, as a new account);
 //   - every sign-in, API key and share link ends; unfinished uploads are aborted;
 //   - each live subscription is ended at the instant, as Stripe's `customer.subscription.deleted`
-//     would end it, so the reporter bills up to the instant and then stops.
+//     would end it, so the reporter bills up to the instant and then stops;
+//   - a goodbye mail goes to the address the account had.
 // The files themselves are deleted by the resumable job (deletion-job.ts): an account may hold
 // millions, which is no work for one request.
 import { sql, type DatabasePool, type DatabaseTransactionConnection } from 'slonik';
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import type { Clock } from '@baketsu/platform/clock';
 import type { PasswordHasher } from '#src/auth/credentials.js';
 import { applySubscriptionChange, holdsCustomer } from '#src/billing/subscriptions.js';
+import { enqueueMail } from '#src/mail/mail-outbox.js';
 import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
 
@@ -22,7 +24,7 @@ export interface DeletionRequestDeps {
   logger: Logger;
 }
 
-const lockedAccount = z.object({ id: z.string(), password_hash: z.string().nullable(), deletion_requested_at: z.number().nullable() });
+const lockedAccount = z.object({ id: z.string(), email: z.string().nullable(), password_hash: z.string().nullable(), deletion_requested_at: z.number().nullable() });
 const liveSubscription = z.object({
   subscription_id: z.string(),
   stripe_customer_id: z.string(),
@@ -35,11 +37,11 @@ const liveSubscription = z.object({
 export async function requestAccountDeletion(deps: DeletionRequestDeps, input: { accountId: string; password: string }): Promise<Date> {
   return deps.pool.transaction(async (tx) => {
     const account = await tx.maybeOne(sql.type(lockedAccount)`
-      select id, password_hash, deletion_requested_at from accounts where id = ${input.accountId} for update`);
+      select id, email, password_hash, deletion_requested_at from accounts where id = ${input.accountId} for update`);
     const matches = account?.password_hash
       ? await deps.passwords.verify(input.password, account.password_hash)
       : await deps.passwords.verifyNothing(input.password);
-    if (!account || account.deletion_requested_at !== null || !matches) throw errors.invalidCredentials();
+    if (!account || account.email === null || account.deletion_requested_at !== null || !matches) throw errors.invalidCredentials();
     // Read after the lock: a complete or an upload admission that committed first is in what follows.
     const at = deps.clock.now();
     await tx.query(sql.unsafe`
@@ -47,6 +49,10 @@ export async function requestAccountDeletion(deps: DeletionRequestDeps, input: {
       where id = ${account.id}`);
     await endAccess(tx, account.id, at);
     await endSubscriptions(tx, account.id, at, deps.logger);
+    // Mail still waiting for the account goes with it (decision 016), as its row would on a real
+    // delete; the goodbye note outlives it (no account id), sent to the address it had.
+    await tx.query(sql.unsafe`delete from mail_outbox where account_id = ${account.id} and sent_at is null and failed_at is null`);
+    await enqueueMail(tx, { to: account.email, accountId: null, template: 'account_deleted', data: { deletedAt: at.toISOString() } }, at);
     return at;
   });
 }

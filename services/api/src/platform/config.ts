@@ -1,6 +1,7 @@
 import { billingConfigShape, priceConfigShape } from '@baketsu/billing';
 import { booleanFlag, commaList, logLevel, parseEnv } from '@baketsu/platform/config';
 import { z } from 'zod';
+import { mailConfigShape } from '#src/mail/mail-config.js';
 import { shareConfigShape } from '#src/shares/share-config.js';
 
 // Every setting the API reads, with its default. `.env.example` mirrors this list and a test keeps them in step.
@@ -83,6 +84,7 @@ export const configSchema = z
     // Unset: http://localhost:<DASHBOARD_PORT> (see parseConfig).
     DASHBOARD_URL: z.string().url().optional(),
     ...shareConfigShape,
+    ...mailConfigShape,
   })
   .superRefine((config, context) => {
     // Cheap hashes are only acceptable where no real password is ever stored.

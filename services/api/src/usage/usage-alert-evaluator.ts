@@ -113,16 +113,20 @@ async function recordAlert(deps: UsageAlertDeps, crossed: CrossedThreshold): Pro
       crossed_at: crossed.at.toISOString(),
     };
     await appendToOutbox(tx, usageAlertEvent(uuidv7(), data));
+    const thresholdMoney = moneyText(crossed.thresholdMicros, currency);
     await deps.mailer.enqueue(tx, {
       accountId: crossed.accountId,
       to: crossed.email,
       month,
-      thresholdAmount: data.threshold_amount,
-      projectedCost: data.projected_cost,
-      currency,
-      thresholdLabel: crossed.threshold.percentOfCap !== null ? `${crossed.threshold.percentOfCap} % of the monthly spend cap` : `${data.threshold_amount} ${currency}`,
+      thresholdLabel: crossed.threshold.percentOfCap !== null ? `${crossed.threshold.percentOfCap} % of your monthly spend cap (${thresholdMoney})` : thresholdMoney,
+      projectedCost: moneyText(crossed.projectedMicros, currency),
     }, crossed.at);
     deps.logger.info({ accountId: crossed.accountId, alertId: id, threshold: crossed.threshold.key, month }, 'usage alert recorded');
     return true;
   });
+}
+
+/** 9_600_000n, 'usd' → "9.60 USD"; six places are kept where they matter ("0.000001 USD"). */
+function moneyText(micros: bigint, currency: string): string {
+  return `${formatMicros(micros).replace(/(\.\d\d\d*?)0+$/, '$1')} ${currency.toUpperCase()}`;
 }

@@ -1,7 +1,7 @@
-// Usage alerts against PostgreSQL and the real metering fold: thresholds are validated with their
-// own codes, each one crossed is recorded once per month with one usage.alert event and one mail,
-// even with the evaluator killed mid-way and restarted or two running at once, and no account sees
-// another's.
+// Usage alerts against PostgreSQL, the real metering fold and a real SMTP server (mailpit):
+// thresholds are validated with their own codes, each one crossed is recorded once per month with
+// one usage.alert event and one mail, even with the evaluator killed mid-way and restarted or two
+// running at once, and no account sees another's.
 import { startEmbeddedMetering, type EmbeddedMetering } from '@baketsu/metering/embedded';
 import { fileEvent } from '@baketsu/contract/events';
 import { appendToOutbox } from '@baketsu/contract/outbox';
@@ -13,8 +13,9 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, type Client } from '#src/files/testing/files-test-kit.js';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
+import { mailTo, testSmtpUrl, uniqueAddress, waitForMail } from '#src/platform/testing/mailpit.js';
 import { evaluateUsageAlerts, type UsageAlertDeps } from './usage-alert-evaluator.js';
-import type { UsageAlertMailer } from './usage-alert-mail.js';
+import { mailOutboxUsageAlertMailer, type UsageAlertMailer } from './usage-alert-mail.js';
 
 // Half of November left: 10 GiB stored now, at 2 a GiB-month, projects exactly 10.000000.
 let nowMs = Date.parse('2026-11-16T00:00:00.000Z');
@@ -23,13 +24,9 @@ const clock = { now: () => new Date(nowMs) };
 let api: TestApi;
 let metering: EmbeddedMetering;
 
-// Stands in for the mail outbox: written in the alert's transaction, so it commits or rolls back with it.
-const tableMailer: UsageAlertMailer = {
-  async enqueue(tx, mail) {
-    await tx.query(sql.unsafe`insert into test_alert_mail (account_id, recipient, subject) values (${mail.accountId}, ${mail.to}, ${mail.thresholdLabel})`);
-  },
-};
-const deps = (mailer: UsageAlertMailer = tableMailer): UsageAlertDeps => ({
+// The one the API process uses: the mail outbox, in the alert's transaction.
+const outboxMailer = mailOutboxUsageAlertMailer('http://dashboard.test');
+const deps = (mailer: UsageAlertMailer = outboxMailer): UsageAlertDeps => ({
   pool: api.database.pool,
   clock,
   config: api.config,
@@ -38,17 +35,18 @@ const deps = (mailer: UsageAlertMailer = tableMailer): UsageAlertDeps => ({
 });
 
 beforeAll(async () => {
-  api = await startTestApi({ clock, env: { PRICE_PER_GIB_MONTH: '2', CURRENCY: 'usd' } });
+  // The mail worker delivers to mailpit; its retry clock is the test's, so nothing waits on it.
+  api = await startTestApi({ clock, env: { PRICE_PER_GIB_MONTH: '2', CURRENCY: 'usd', SMTP_URL: testSmtpUrl(), MAIL_POLL_INTERVAL_MS: '50' } });
   metering = startEmbeddedMetering({ pool: api.database.pool, logger: pino({ level: 'silent' }), poll: false });
-  await api.database.pool.query(sql.unsafe`create table test_alert_mail (id serial primary key, account_id uuid not null, recipient text not null, subject text not null)`);
 });
 afterAll(async () => {
   await metering?.stop();
   await api?.stop();
 });
 
-async function accountWithStoredGib(gib: number): Promise<{ client: Client; id: string }> {
-  const client = await signUp(api.url);
+async function accountWithStoredGib(gib: number): Promise<{ client: Client; id: string; email: string }> {
+  const email = uniqueAddress('alerts');
+  const client = await signUp(api.url, email);
   const id = (await client.call('GET', '/v1/me')).body.id as string;
   if (gib > 0) {
     await api.database.pool.transaction((tx) =>
@@ -57,14 +55,26 @@ async function accountWithStoredGib(gib: number): Promise<{ client: Client; id: 
       })));
     await metering.drain();
   }
-  return { client, id };
+  return { client, id, email };
 }
 
 const counts = async (accountId: string) => ({
   alerts: await api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from usage_alerts where account_id = ${accountId}`),
   events: await api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from outbox where account_id = ${accountId} and event_type = 'usage.alert'`),
-  mails: await api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`select count(*)::int as n from test_alert_mail where account_id = ${accountId}`),
+  mails: await api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+    select count(*)::int as n from mail_outbox where account_id = ${accountId} and template = 'usage_alert'`),
 });
+
+/** Until the mail worker has handed the account's mail to SMTP (an event to wait for, not a sleep). */
+async function waitForSent(accountId: string): Promise<void> {
+  for (const deadline = Date.now() + 15_000; ; ) {
+    const unsent = await api.database.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      select count(*)::int as n from mail_outbox where account_id = ${accountId} and sent_at is null`);
+    if (unsent === 0) return;
+    if (Date.now() > deadline) throw new Error('mail not sent');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('alert thresholds', () => {
   it('are validated with their own codes', async () => {
@@ -130,7 +140,7 @@ describe('evaluating the projected month', () => {
   });
 
   it('records one alert, one event and one mail when the evaluator is killed mid-way and restarted, or two run at once', async () => {
-    const { client, id } = await accountWithStoredGib(10);
+    const { client, id, email } = await accountWithStoredGib(10);
     expect((await client.call('PUT', '/v1/usage/alert-thresholds', { thresholds: [{ amount: '1.00' }] })).status).toBe(200);
 
     // The evaluator is killed inside the alert's transaction, after the row, the event and the mail
@@ -139,7 +149,7 @@ describe('evaluating the projected month', () => {
     const inside = new Promise<number>((resolve) => (reached = resolve));
     const stalling: UsageAlertMailer = {
       async enqueue(tx: DatabaseTransactionConnection, mail, at) {
-        await tableMailer.enqueue(tx, mail, at);
+        await outboxMailer.enqueue(tx, mail, at);
         reached(await tx.oneFirst(sql.type(z.object({ pid: z.number() }))`select pg_backend_pid() as pid`));
         await tx.query(sql.unsafe`select pg_sleep(30)`);
       },
@@ -154,6 +164,14 @@ describe('evaluating the projected month', () => {
     await Promise.all([evaluateUsageAlerts(deps()), evaluateUsageAlerts(deps())]);
     await evaluateUsageAlerts(deps());
     expect(await counts(id)).toEqual({ alerts: 1, events: 1, mails: 1 });
+
+    // …and one mail arrives over SMTP, once the worker has sent it.
+    const [mail] = await waitForMail(email);
+    expect(mail!.subject).toBe('Baketsu: your estimated cost for 2026-11 reached 1.00 USD');
+    expect(mail!.text).toContain('2026-11 will cost about 10.00 USD');
+    expect(mail!.text).toContain('http://dashboard.test/dashboard');
+    await waitForSent(id);
+    expect(await mailTo(email)).toHaveLength(1);
   });
 
   it('keeps each account to its own thresholds and alerts', async () => {
