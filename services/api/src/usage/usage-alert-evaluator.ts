@@ -43,7 +43,14 @@ export async function evaluateUsageAlerts(deps: UsageAlertDeps): Promise<number>
       where a.id > ${after} and a.deletion_requested_at is null
         and exists (select 1 from usage_alert_thresholds t where t.account_id = a.id)
       order by a.id limit ${PAGE}`);
-    for (const account of accounts) recorded += await evaluateAccount(deps, repository, account);
+    for (const account of accounts) {
+      try {
+        recorded += await evaluateAccount(deps, repository, account);
+      } catch (error) {
+        // Its transaction rolled back whole; the next pass tries again. One account must not stop the rest.
+        deps.logger.error({ err: error, accountId: account.id }, 'usage alert evaluation failed');
+      }
+    }
     if (accounts.length < PAGE) return recorded;
     after = accounts[accounts.length - 1]!.id;
   }

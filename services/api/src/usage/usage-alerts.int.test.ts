@@ -157,7 +157,8 @@ describe('evaluating the projected month', () => {
     const killed = evaluateUsageAlerts(deps(stalling));
     const pid = await inside;
     await api.database.pool.query(sql.unsafe`select pg_terminate_backend(${pid})`);
-    await expect(killed).rejects.toThrow();
+    // The pass logs the failure and goes on with other accounts; this one's alert is not recorded.
+    expect(await killed).toBe(0);
     expect(await counts(id)).toEqual({ alerts: 0, events: 0, mails: 0 });
 
     // Restarted, twice at once (two API instances): exactly one of everything.
