@@ -35,13 +35,18 @@ const accountPage = z.object({ id: z.string(), email: z.string() });
 /** One pass over every live account with thresholds. Returns how many alerts it recorded. */
 export async function evaluateUsageAlerts(deps: UsageAlertDeps): Promise<number> {
   const repository = usageRepository(deps.pool);
+  const month = new Date(utcMonth(deps.clock.now().getTime()).startMs).toISOString().slice(0, 10);
   let recorded = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
+    // Only accounts with a threshold not yet alerted this month: a month's steady state reads nothing more.
     const accounts = await deps.pool.any(sql.type(accountPage)`
       select a.id, a.email from accounts a
       where a.id > ${after} and a.deletion_requested_at is null
-        and exists (select 1 from usage_alert_thresholds t where t.account_id = a.id)
+        and exists (
+          select 1 from usage_alert_thresholds t
+          where t.account_id = a.id
+            and not exists (select 1 from usage_alerts u where u.account_id = a.id and u.month = ${month}::date and u.threshold_key = t.threshold_key))
       order by a.id limit ${PAGE}`);
     for (const account of accounts) {
       try {
