@@ -70,6 +70,8 @@ describe('account settings', () => {
     await page.waitForSelector('#field-delete_password-error');
     expect(await page.textContent('#field-delete_password-error')).toBe('The password is not correct');
     expect(new URL(page.url()).pathname).toBe('/settings');
+    await page.locator('#danger-zone').scrollIntoViewIfNeeded();
+    await screenshot(page, 'danger-zone');
 
     await page.fill('#field-delete_password', password);
     await page.click('button:text("Delete account")');
