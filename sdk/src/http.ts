@@ -7,11 +7,11 @@ import { withRetries } from './retry.js';
 import { linkSignal } from './signals.js';
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined> | undefined;
   body?: unknown;
-  /** Safe to repeat: GET and DELETE always; POSTs the API defines as idempotent. */
+  /** Safe to repeat: GET, PUT and DELETE always; POSTs and PATCHes the API defines as idempotent. */
   idempotent?: boolean;
   /** Public endpoints (register, login, refresh, logout) send no Authorization header. */
   anonymous?: boolean;
@@ -44,7 +44,7 @@ export class HttpClient {
   private async send<T>(spec: RequestSpec): Promise<WithResponse<T>> {
     const options = spec.options ?? {};
     checkRequestOptions(options);
-    const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'DELETE');
+    const idempotent = spec.idempotent ?? (spec.method === 'GET' || spec.method === 'PUT' || spec.method === 'DELETE');
     const maxRetries = options.maxRetries ?? this.config.maxRetries;
     return withRetries(() => this.attempt<T>(spec, options), {
       maxRetries: idempotent || options.idempotencyKey !== undefined ? maxRetries : 0,

@@ -71,3 +71,36 @@ it('changes the password: the old one stops working, other sign-ins end, this on
   await expect(anonymous.auth.login({ email, password: 'the first password' })).rejects.toBeInstanceOf(AuthenticationError);
   await anonymous.auth.login({ email, password: 'the second password' });
 });
+
+it('sets usage alert thresholds, refused with typed errors where they cannot be used, and lists alerts', async () => {
+  const session = new Baketsu({ baseUrl: t.api.url, accessToken: t.accessToken });
+  await session.limits.update({ monthly_spend_cap: null });
+  expect((await session.limits.get()).monthly_spend_cap).toBeNull();
+  await expect(session.usage.setAlertThresholds({ thresholds: [{ percent_of_cap: 80 }] })).rejects.toMatchObject({ constructor: ConflictError, code: 'spend_cap_required' });
+  await expect(session.usage.setAlertThresholds({ thresholds: [{ amount: '0' }] })).rejects.toMatchObject({ status: 422, code: 'invalid_alert_threshold' });
+  const saved = await session.usage.setAlertThresholds({ thresholds: [{ amount: '25' }] });
+  expect(saved.thresholds).toEqual([{ amount: '25.000000' }]);
+  expect(await session.usage.alertThresholds()).toEqual(saved);
+  const alerts = [];
+  for await (const alert of session.usage.alerts()) alerts.push(alert);
+  expect(alerts).toEqual([]);
+});
+
+it('deletes an account: a key is refused, a wrong password is an AuthenticationError, then every credential ends', async () => {
+  const anonymous = new Baketsu({ baseUrl: t.api.url });
+  const email = `delete-${randomUUID()}@example.com`;
+  await anonymous.auth.register({ email, password: 'a long enough password' });
+  const { access_token: token } = await anonymous.auth.login({ email, password: 'a long enough password' });
+  const session = new Baketsu({ baseUrl: t.api.url, accessToken: token });
+  const key = await session.apiKeys.create({ name: 'app', scopes: ['read'] });
+  const withKey = new Baketsu({ baseUrl: t.api.url, apiKey: key.secret });
+  await expect(withKey.auth.deleteAccount({ password: 'a long enough password' })).rejects.toMatchObject({ constructor: PermissionError, code: 'session_required' });
+  await expect(session.auth.deleteAccount({ password: 'not it' })).rejects.toMatchObject({ constructor: AuthenticationError, code: 'invalid_credentials' });
+
+  const deletion = await session.auth.deleteAccount({ password: 'a long enough password' });
+  expect(deletion.status).toBe('deleting');
+  await expect(session.auth.me()).rejects.toBeInstanceOf(AuthenticationError);
+  await expect(withKey.files.list()).rejects.toBeInstanceOf(AuthenticationError);
+  // The address is free again.
+  await anonymous.auth.register({ email, password: 'a long enough password' });
+});

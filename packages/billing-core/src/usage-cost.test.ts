@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { utcMonth, utcMonthOf } from './month.js';
 import { DAY_MS, GIB } from './units.js';
-import { dailySeries, estimateMonthlyCost } from './usage-cost.js';
+import { dailySeries, estimateMonthlyCost, projectedMonthCostMicros, projectionReaches } from './usage-cost.js';
 
 const usd = { perGibMonth: '0.02', currency: 'USD' };
 
@@ -30,6 +30,34 @@ describe('monthly cost estimate', () => {
     const cost = estimateMonthlyCost({ byteMsMonthToDate: 0n, storedBytes: petabyte, now, price: { perGibMonth: '3', currency: 'jpy' } });
     // 1e15 B held for the last 16 of November's 30 days: 16/30 × 1e15/2^30 GiB × 3 JPY = 1490116.119… → 1490116
     expect(cost).toEqual({ amount: '1490116', currency: 'jpy' });
+  });
+});
+
+describe('projected month cost against alert thresholds', () => {
+  const now = Date.parse('2026-11-15T00:00:00Z');
+  const { startMs: start, lengthMs } = utcMonth(now);
+  // One GiB held all month at 0.02 a GiB-month: the projection is exactly 20,000 micros.
+  const wholeGib = { byteMsMonthToDate: GIB * BigInt(now - start), storedBytes: GIB, now, pricePerGibMonthMicros: 20_000n };
+
+  test('is the same projection as the estimate, in micros', () => {
+    expect(projectedMonthCostMicros(wholeGib)).toBe(20_000n);
+    expect(estimateMonthlyCost({ ...wholeGib, price: usd }).amount).toBe('0.02');
+  });
+
+  test('reaches a threshold exactly at it, not a byte-millisecond before', () => {
+    expect(projectionReaches(wholeGib, 20_000n)).toBe(true);
+    expect(projectionReaches(wholeGib, 20_001n)).toBe(false);
+    const justShort = { ...wholeGib, byteMsMonthToDate: wholeGib.byteMsMonthToDate - 1n };
+    // Rounded, it still shows 20,000 micros; compared exactly, it has not reached them.
+    expect(projectedMonthCostMicros(justShort)).toBe(20_000n);
+    expect(projectionReaches(justShort, 20_000n)).toBe(false);
+    expect(lengthMs).toBe(30 * DAY_MS);
+  });
+
+  test('a percentage of a cap is compared as a fraction, without rounding the threshold', () => {
+    // 80 % of a 0.025 cap is 0.02 exactly; 81 % (0.02025) is not reached.
+    expect(projectionReaches(wholeGib, 25_000n * 80n, 100n)).toBe(true);
+    expect(projectionReaches(wholeGib, 25_000n * 81n, 100n)).toBe(false);
   });
 });
 

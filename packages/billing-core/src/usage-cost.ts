@@ -17,13 +17,39 @@ export interface UsagePrice {
  */
 export function estimateMonthlyCost(input: { byteMsMonthToDate: ByteMs; storedBytes: bigint; now: number; price: UsagePrice }): { amount: string; currency: string } {
   const month = utcMonth(input.now);
-  const projected = input.byteMsMonthToDate + input.storedBytes * BigInt(Math.max(0, month.endMs - input.now));
+  const projected = projectedMonthByteMs(input);
   const currency = input.price.currency;
   const digits = minorUnitDigits(currency);
   const numerator = projected * parseMicros(input.price.perGibMonth) * 10n ** BigInt(digits);
   const denominator = GIB * BigInt(month.lengthMs) * 1_000_000n;
   const minor = (2n * numerator + denominator) / (2n * denominator);
   return { amount: formatMinor(minor, digits), currency };
+}
+
+export interface MonthToDate {
+  byteMsMonthToDate: ByteMs;
+  storedBytes: bigint;
+  now: number;
+}
+
+/** The month's byte-time if nothing changes: month to date plus the bytes held now until the month ends. */
+export function projectedMonthByteMs(input: MonthToDate): ByteMs {
+  return input.byteMsMonthToDate + input.storedBytes * BigInt(Math.max(0, utcMonth(input.now).endMs - input.now));
+}
+
+/** The projected month's cost (the projection above) in micro-units, rounded half up once. */
+export function projectedMonthCostMicros(input: MonthToDate & { pricePerGibMonthMicros: bigint }): bigint {
+  const denominator = GIB * BigInt(utcMonth(input.now).lengthMs);
+  return (2n * projectedMonthByteMs(input) * input.pricePerGibMonthMicros + denominator) / (2n * denominator);
+}
+
+/**
+ * Whether the projected month's cost reaches `thresholdMicros / scale` micro-units, compared exactly
+ * (no rounding): a percentage of a cap is `cap × percent / 100`, passed as (cap × percent, 100).
+ */
+export function projectionReaches(input: MonthToDate & { pricePerGibMonthMicros: bigint }, thresholdMicros: bigint, scale = 1n): boolean {
+  const denominator = GIB * BigInt(utcMonth(input.now).lengthMs);
+  return projectedMonthByteMs(input) * input.pricePerGibMonthMicros * scale >= thresholdMicros * denominator;
 }
 
 function formatMinor(minor: bigint, digits: number): string {

@@ -61,6 +61,12 @@ export interface BillingProvider {
   createPortalSession(input: { customerId: string; returnUrl: string }): Promise<{ url: string }>;
   listInvoices(customerId: string): Promise<InvoiceSummary[]>;
   sendMeterEvent(report: MeterEventReport): Promise<void>;
+  /**
+   * Cancels a subscription now (account deletion). Stripe invoices its metered usage so far; the
+   * last hours are reported afterwards, as for any cancellation. One already cancelled or gone is
+   * left as it is.
+   */
+  cancelSubscription(input: { subscriptionId: string; idempotencyKey: string }): Promise<void>;
   /** Σ of Stripe's aggregated meter values for a customer in [startMs, endMs). */
   meterEventTotal(input: { meterId: string; customerId: string; startMs: number; endMs: number }): Promise<bigint>;
 }

@@ -64,6 +64,16 @@ export function stripeBillingProvider(stripe: Stripe): BillingProvider {
           throw error;
         }
       }),
+    cancelSubscription: ({ subscriptionId, idempotencyKey }) =>
+      call(async () => {
+        try {
+          await stripe.subscriptions.cancel(subscriptionId, {}, { idempotencyKey });
+        } catch (error) {
+          // Cancelled already, or unknown to Stripe: either way it bills nothing more.
+          if (error instanceof Stripe.errors.StripeInvalidRequestError) return;
+          throw error;
+        }
+      }),
     createPortalSession: ({ customerId, returnUrl }) =>
       call(async () => {
         const session = await stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });

@@ -123,6 +123,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete the signed-in account
+         * @description Needs an access token (an API key is refused with `session_required`) and the account's
+         *     password again; a wrong one is `invalid_credentials` and counts toward the same per-account
+         *     limit as sign-in attempts. At once: every sign-in, API key and share link ends, unfinished
+         *     uploads are aborted, a subscription is cancelled, and the email can register again (as a new,
+         *     separate account). Every file is then deleted in the background through the normal deletion
+         *     path, each with its `file.deleted` event and its billing stopped exactly at
+         *     `deletion_requested_at`; a subscribed account's usage is reported up to that instant.
+         */
+        post: operations["deleteAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -658,6 +684,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage/alert-thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's usage alert thresholds */
+        get: operations["getUsageAlertThresholds"];
+        /**
+         * Replace the account's usage alert thresholds
+         * @description Each threshold is a percentage of the monthly spend cap in force (`percent_of_cap`, 409
+         *     `spend_cap_required` while the account has none) or an amount per month in the account's
+         *     currency (`amount`, more than zero). When the month's projected cost (what
+         *     `GET /v1/dashboard/usage` shows as `estimated_monthly_cost`) reaches a threshold, one alert is
+         *     recorded for that threshold and month, a `usage.alert` event is written and an email is
+         *     sent. Two thresholds that name the same percentage or amount are 422
+         *     `invalid_alert_threshold`. An empty list turns alerts off.
+         */
+        put: operations["setUsageAlertThresholds"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage alerts sent, newest first */
+        get: operations["listUsageAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing": {
         parameters: {
             query?: never;
@@ -1119,7 +1189,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_alert_threshold" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "spend_cap_required" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {
@@ -1180,6 +1250,56 @@ export interface components {
             email: string;
             /** Format: date-time */
             created_at: string;
+        };
+        AccountDeletionRequest: {
+            password: string;
+        };
+        AccountDeletion: {
+            /** @constant */
+            status: "deleting";
+            /**
+             * Format: date-time
+             * @description Billing of every file stops exactly here.
+             */
+            deletion_requested_at: string;
+        };
+        UsageAlertThreshold: {
+            /** @description Percent of the monthly spend cap in force. */
+            percent_of_cap: number;
+        } | {
+            /**
+             * @description Per month, in the account's currency; more than zero.
+             * @example 25.00
+             */
+            amount: string;
+        };
+        UsageAlertThresholdsUpdate: {
+            thresholds: components["schemas"]["UsageAlertThreshold"][];
+        };
+        UsageAlertThresholds: {
+            thresholds: components["schemas"]["UsageAlertThreshold"][];
+            /** @description The cap in force, which percentages refer to; null means none. */
+            monthly_spend_cap: string | null;
+            currency: string;
+        };
+        UsageAlert: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-12 */
+            month: string;
+            threshold: components["schemas"]["UsageAlertThreshold"];
+            /** @description The threshold as money when it was crossed. */
+            threshold_amount: string;
+            /** @description The month's projected cost when the threshold was found crossed. */
+            projected_cost: string;
+            currency: string;
+            /** Format: date-time */
+            crossed_at: string;
+        };
+        UsageAlertPage: {
+            items: components["schemas"]["UsageAlert"][];
+            /** @description Present when more alerts follow. */
+            next_cursor?: string;
         };
         DevMailbox: {
             items: components["schemas"]["DevMail"][];
@@ -2318,6 +2438,37 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
         };
     };
+    deleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountDeletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The account is being deleted; nothing of it can be used any more. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
     listApiKeys: {
         parameters: {
             query?: never;
@@ -3212,6 +3363,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageFilePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    getUsageAlertThresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thresholds and the spend cap the percentages refer to. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageAlertThresholds"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    setUsageAlertThresholds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UsageAlertThresholdsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The thresholds now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageAlertThresholds"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    listUsageAlerts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page. Cursors are opaque: any other string is 400 `invalid_cursor`. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageAlertPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { Baketsu } from '../client.js';
-import { AuthenticationError, ValidationError } from '../errors.js';
+import { AuthenticationError, PermissionError, ValidationError } from '../errors.js';
 
 function recordingFetch(respond: () => Response) {
   const calls: Array<{ method: string | undefined; path: string; authorization: string | null; body: unknown }> = [];
@@ -48,4 +48,18 @@ it('surfaces a wrong current password and a weak new one as typed errors, withou
     constructor: ValidationError,
     code: 'weak_password',
   });
+});
+
+it('deletes the account with the password again, and surfaces an API key refusal as a typed error', async () => {
+  const { calls, fetch } = recordingFetch(
+    () => new Response(JSON.stringify({ status: 'deleting', deletion_requested_at: '2026-12-07T06:00:00.000Z' }), { status: 202, headers: { 'content-type': 'application/json' } }),
+  );
+  const client = new Baketsu({ baseUrl: 'http://api', accessToken: 'jwt' }, { fetch });
+  await expect(client.auth.deleteAccount({ password: 'correct horse' })).resolves.toEqual({ status: 'deleting', deletion_requested_at: '2026-12-07T06:00:00.000Z' });
+  expect(calls).toEqual([{ method: 'POST', path: '/v1/me/delete', authorization: 'Bearer jwt', body: { password: 'correct horse' } }]);
+
+  const refused = recordingFetch(() => problem(403, { code: 'session_required' }));
+  const withKey = new Baketsu({ baseUrl: 'http://api', apiKey: 'bk_x' }, { fetch: refused.fetch });
+  await expect(withKey.auth.deleteAccount({ password: 'correct horse' })).rejects.toMatchObject({ constructor: PermissionError, code: 'session_required' });
+  expect(refused.calls).toHaveLength(1);
 });

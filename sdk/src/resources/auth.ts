@@ -1,7 +1,7 @@
 import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { Account, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, PasswordChangeParams, TokenPair } from '../types.js';
+import type { Account, AccountDeletion, AccountDeletionParams, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, PasswordChangeParams, TokenPair } from '../types.js';
 
 /** `auth` tag: accounts and sign-in. */
 export class AuthResource {
@@ -45,6 +45,17 @@ export class AuthResource {
    */
   changePassword(params: PasswordChangeParams, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'POST', path: '/v1/me/password', body: params, options });
+  }
+
+  /**
+   * Deletes the account, after the password is given again. Needs an access token (an API key gets
+   * `PermissionError`, code `session_required`); a wrong password is an `AuthenticationError`
+   * (`invalid_credentials`) and counts toward the sign-in rate limit. At once every sign-in, API
+   * key and share link of the account ends (this client's credentials included) and the email can
+   * register again; the files are deleted in the background, billed up to `deletion_requested_at`.
+   */
+  deleteAccount(params: AccountDeletionParams, options?: RequestOptions): APIPromise<AccountDeletion> {
+    return this.http.request({ method: 'POST', path: '/v1/me/delete', body: params, options });
   }
 }
 

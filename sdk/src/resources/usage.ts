@@ -1,7 +1,20 @@
 import type { APIPromise } from '../api-promise.js';
 import type { HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { BillingOverview, CheckoutSession, PortalSession, Usage, UsageFilePage, UsageFilesParams, UsageTrend, UsageTrendParams } from '../types.js';
+import type {
+  BillingOverview,
+  CheckoutSession,
+  PortalSession,
+  Usage,
+  UsageAlertListParams,
+  UsageAlertPage,
+  UsageAlertThresholds,
+  UsageAlertThresholdsParams,
+  UsageFilePage,
+  UsageFilesParams,
+  UsageTrend,
+  UsageTrendParams,
+} from '../types.js';
 import { rejectUnknownKeys } from '../options.js';
 import { Listing } from './listing.js';
 import { watchUsage, type UsageUpdate, type UsageWatchOptions, WATCH_OPTION_KEYS } from './usage-watch.js';
@@ -44,6 +57,29 @@ export class UsageResource {
     const { cursor: start, ...filters } = params;
     return new Listing<UsageFilePage>((cursor) =>
       this.http.request({ method: 'GET', path: '/v1/dashboard/usage/files', query: { ...filters, cursor: cursor ?? start }, options }),
+    );
+  }
+
+  /** The account's alert thresholds and the spend cap their percentages refer to. */
+  alertThresholds(options?: RequestOptions): APIPromise<UsageAlertThresholds> {
+    return this.http.request({ method: 'GET', path: '/v1/usage/alert-thresholds', options });
+  }
+
+  /**
+   * Replaces the alert thresholds (an empty list turns alerts off). A percentage needs a spend cap
+   * (`ConflictError`, code `spend_cap_required`); a zero amount or two thresholds of one value are
+   * refused with code `invalid_alert_threshold`. Each threshold alerts at most once a month, when
+   * the month's projected cost reaches it.
+   */
+  setAlertThresholds(params: UsageAlertThresholdsParams, options?: RequestOptions): APIPromise<UsageAlertThresholds> {
+    return this.http.request({ method: 'PUT', path: '/v1/usage/alert-thresholds', body: params, options });
+  }
+
+  /** The alerts sent, newest first; a listing like `files.list`. */
+  alerts(params: UsageAlertListParams = {}, options?: RequestOptions): Listing<UsageAlertPage> {
+    const { cursor: start, ...filters } = params;
+    return new Listing<UsageAlertPage>((cursor) =>
+      this.http.request({ method: 'GET', path: '/v1/usage/alerts', query: { ...filters, cursor: cursor ?? start }, options }),
     );
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
+import { accountsRouter } from '#src/accounts/accounts-routes.js';
 import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
 import { authFieldChecks, authRouter } from '#src/auth/auth-routes.js';
@@ -32,6 +33,7 @@ import { errors } from '#src/platform/errors.js';
 import type { Logger } from '#src/platform/logger.js';
 import { createHttpMetrics } from '#src/platform/metrics.js';
 import { usageRouter } from '#src/usage/usage-routes.js';
+import { usageAlertRouter } from '#src/usage/usage-alert-routes.js';
 import { devMailboxEnabled } from '#src/mail/mail-config.js';
 import { devMailboxRouter } from '#src/mail/dev-mailbox-routes.js';
 import type { UsageStreamHub } from '#src/usage/usage-stream-hub.js';
@@ -113,6 +115,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(openApiValidator({ validateResponses: config.VALIDATE_RESPONSES }));
   const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config), logLoginSlowDown(logger));
   app.use(authRouter({ auth, loginRateLimit, resolveBearer }));
+  app.use(accountsRouter({ pool: database.pool, passwords, clock, logger, auth, loginRateLimit, resolveBearer }));
   app.use(apiKeyRouter({ apiKeys, resolveBearer }));
   const store = withStorageProblems(deps.storage.store, logger);
   const filesDeps = { pool: database.pool, store, clock, config, logger, resolveBearer };
@@ -150,6 +153,7 @@ export function buildApp(deps: AppDependencies): Express {
     resolveBearer,
     price: { perGibMonth: config.PRICE_PER_GIB_MONTH, currency: config.CURRENCY },
   }));
+  app.use(usageAlertRouter({ pool: database.pool, config, resolveBearer }));
   if (devMailboxEnabled(config)) app.use(devMailboxRouter({ pool: database.pool }));
   // Last of the routes, so API requests (nearly all traffic) never walk through them.
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));

@@ -13,6 +13,8 @@ import { billingProviderFromConfig, destroyS3Clients, mailTransportFromConfig, s
 import { buildApp } from './app.js';
 import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
+import { accountJobs } from './accounts/account-jobs.js';
+import { mailOutboxUsageAlertMailer } from './usage/usage-alert-mail.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { mailWorkerSettings } from './mail/mail-config.js';
@@ -101,7 +103,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
     start() {
       if (running.length > 0) return;
       running = [
-        startPeriodic([...fileJobs(filesDeps, registry), ...lifecycleJobs(filesDeps)], logger),
+        startPeriodic([...fileJobs(filesDeps, registry), ...lifecycleJobs(filesDeps), ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: mailOutboxUsageAlertMailer(config.DASHBOARD_URL) })], logger),
         startStorageFollowers(filesDeps, storage, sqs),
         ...startMail(),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),

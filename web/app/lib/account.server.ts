@@ -39,3 +39,26 @@ export async function changePassword(api: Baketsu, form: FormData): Promise<Pass
     return { ok: false, errors };
   }
 }
+
+export type AccountDeletionResult = { ok: true } | { ok: false; errors: FormErrors };
+
+/**
+ * Deletes the account after the password is given again and the consequences are confirmed. The
+ * API ends every sign-in at once, this one included, so the caller clears the cookie on success.
+ */
+export async function deleteAccount(api: Baketsu, form: FormData): Promise<AccountDeletionResult> {
+  const password = String(form.get('delete_password') ?? '');
+  const fields: Record<string, string> = {};
+  if (password === '') fields.delete_password = 'Enter your password';
+  if (form.get('confirm') !== 'yes') fields.confirm = 'Confirm that all your files will be deleted';
+  if (Object.keys(fields).length > 0) return { ok: false, errors: { fields } };
+  try {
+    await api.auth.deleteAccount({ password });
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof BaketsuError && error.code === 'invalid_credentials') {
+      return { ok: false, errors: { fields: { delete_password: 'The password is not correct' } } };
+    }
+    return { ok: false, errors: formErrorsFrom(error) };
+  }
+}

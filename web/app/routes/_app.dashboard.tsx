@@ -1,11 +1,13 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { ByTypeChart, TrendChart } from '#app/components/charts.js';
 import { Money } from '#app/components/money.js';
 import { RouteError } from '#app/components/route-error.js';
+import { UsageAlerts } from '#app/components/usage-alerts.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { familyLabel } from '#app/lib/file-types.js';
 import { loadDashboard } from '#app/lib/dashboard.server.js';
+import { saveAlertThresholds } from '#app/lib/usage-alerts.server.js';
 import { formatByteTime, formatBytes, formatCount, formatDate } from '#app/lib/format.js';
 import { useLiveUsage } from '#app/lib/use-live-usage.js';
 
@@ -13,7 +15,16 @@ export const meta: MetaFunction = () => [{ title: 'Dashboard · Baketsu' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { api, account, headers } = await requireUser(request);
-  return data(await loadDashboard(api, account.id), { headers });
+  const [dashboard, alertSettings, alerts] = await Promise.all([loadDashboard(api, account.id), api.usage.alertThresholds(), api.usage.alerts({ limit: 12 })]);
+  return data({ ...dashboard, alertSettings, alerts: alerts.items }, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { api, headers } = await requireUser(request);
+  const form = await request.formData();
+  if (form.get('intent') !== 'alert-thresholds') return data({ ok: false, errors: { fields: {}, form: 'Unknown action' } }, { status: 400, headers });
+  const result = await saveAlertThresholds(api, String(form.get('thresholds') ?? ''));
+  return data(result, { status: result.ok ? 200 : 400, headers });
 }
 
 export default function Dashboard() {
@@ -65,6 +76,7 @@ export default function Dashboard() {
           </div>
         )}
       </section>
+      <UsageAlerts settings={d.alertSettings} alerts={d.alerts} />
     </div>
   );
 }

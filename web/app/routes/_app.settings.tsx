@@ -1,14 +1,16 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useFetcher, useLoaderData } from '@remix-run/react';
 import { ApiKeys } from '#app/components/api-keys.js';
 import { ChangePassword } from '#app/components/change-password.js';
+import { DangerZone } from '#app/components/danger-zone.js';
 import { Field } from '#app/components/field.js';
 import { Money } from '#app/components/money.js';
 import { RouteError } from '#app/components/route-error.js';
-import { changePassword } from '#app/lib/account.server.js';
+import { changePassword, deleteAccount } from '#app/lib/account.server.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { formatBytes, formatDate, formatMoney } from '#app/lib/format.js';
 import { formErrorsFrom, type FormErrors } from '#app/lib/problems.server.js';
+import { destroySession } from '#app/lib/session.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Settings · Baketsu' }];
 
@@ -38,6 +40,12 @@ export async function action({ request }: ActionFunctionArgs) {
       case 'change-password': {
         const result = await changePassword(api, form);
         return data(result, { status: result.ok ? 200 : 400, headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
+      }
+      case 'delete-account': {
+        const result = await deleteAccount(api, form);
+        // Every sign-in ended with the account: the cookie goes too.
+        if (result.ok) return redirect('/login?deleted=1', { headers: { 'Set-Cookie': await destroySession() } });
+        return data(result, { status: 400, headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
       }
       case 'spend-cap': {
         const raw = String(form.get('monthly_spend_cap') ?? '').trim();
@@ -94,6 +102,7 @@ export default function Settings() {
           {capper.state === 'idle' && capper.data?.ok ? <span className="ok" role="status" style={{ marginLeft: '.5rem' }}>Saved</span> : null}
         </capper.Form>
       </section>
+      <DangerZone />
     </div>
   );
 }

@@ -32,6 +32,7 @@ export default function Login() {
     <main className="centered">
       <div className="card">
         <h1>Sign in to Baketsu</h1>
+        {params.get('deleted') === '1' ? <p className="ok" role="status">Your account was deleted. Its files are being removed.</p> : null}
         <Form method="post" noValidate={false}>
           {errors?.form ? <p className="alert" role="alert">{errors.form}</p> : null}
           <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/dashboard'} />

@@ -1,2 +1,3 @@
 export * from './file-events.js';
 export * from './share-events.js';
+export * from './usage-alert-events.js';

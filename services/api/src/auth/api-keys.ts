@@ -92,7 +92,7 @@ export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
       const found = await pool.maybeOne(sql.type(accountRow.extend({ key_id: z.string(), scopes: apiKeyRow.shape.scopes, last_used_at: z.number().nullable() }))`
         select a.id, a.email, a.created_at, k.id as key_id, k.scopes, k.last_used_at
         from api_keys k join accounts a on a.id = k.account_id
-        where k.secret_hash = ${sql.binary(hashSecret(secret))} and k.revoked_at is null`);
+        where k.secret_hash = ${sql.binary(hashSecret(secret))} and k.revoked_at is null and a.deletion_requested_at is null`);
       if (!found) throw errors.invalidToken('The API key is invalid or has been revoked.');
       const now = clock.now();
       if (found.last_used_at === null || now.getTime() - found.last_used_at > LAST_USED_RESOLUTION_MS) {

@@ -43,7 +43,7 @@ export function authRepository(pool: DatabasePool) {
       pool.maybeOne(sql.type(accountRow)`
         select a.id, a.email, a.created_at
         from auth_sessions s join accounts a on a.id = s.account_id
-        where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null`),
+        where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null and a.deletion_requested_at is null`),
 
     /** The account with its password hash, locked so concurrent password changes serialise. */
     lockAccountWithHash: (connection: CommonQueryMethods, accountId: string) =>

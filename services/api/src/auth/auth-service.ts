@@ -188,6 +188,11 @@ export function authService(deps: {
       liveSessions.forget((session) => session.account.id === input.accountId && session.sessionId !== input.sessionId);
     },
 
+    /** Forgets every remembered sign-in of an account whose sign-ins were all revoked (account deletion). */
+    forgetAccount(accountId: string): void {
+      liveSessions.forget((session) => session.account.id === accountId);
+    },
+
     async accountForAccessToken(token: string): Promise<{ account: Account; sessionId: string }> {
       const claims = await accessTokens.verify(token);
       const live = liveSessions.get(claims.sessionId);

@@ -8,6 +8,8 @@ export const ledgerOnlyBillingProvider: BillingProvider = {
   createCustomer: () => Promise.reject(errors.billingNotConfigured()),
   createCheckoutSession: () => Promise.reject(errors.billingNotConfigured()),
   expireCheckoutSession: () => Promise.reject(errors.billingNotConfigured()),
+  // Nothing was ever subscribed in ledger-only mode.
+  cancelSubscription: () => Promise.resolve(),
   createPortalSession: () => Promise.reject(errors.billingNotConfigured()),
   listInvoices: () => Promise.resolve([]),
   sendMeterEvent: () => Promise.reject(errors.billingNotConfigured()),

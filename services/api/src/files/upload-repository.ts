@@ -19,7 +19,8 @@ export const uploadRow = z.object({
 });
 export type UploadRow = z.infer<typeof uploadRow>;
 
-const columns = sql.fragment`id, account_id, object_key, name, size_bytes, content_type, sha256, multipart_id,
+/** The columns of `uploadRow`, for queries elsewhere (account deletion). */
+export const uploadColumns = sql.fragment`id, account_id, object_key, name, size_bytes, content_type, sha256, multipart_id,
   part_size, part_count, status, file_id, created_at, on_conflict`;
 
 export interface NewUpload {
@@ -91,10 +92,10 @@ export const uploadRepository = {
 
   /** Scoped to the account: someone else's upload is indistinguishable from a missing one. */
   find: (db: CommonQueryMethods, accountId: string, id: string) =>
-    db.maybeOne(sql.type(uploadRow)`select ${columns} from uploads where id = ${id} and account_id = ${accountId}`),
+    db.maybeOne(sql.type(uploadRow)`select ${uploadColumns} from uploads where id = ${id} and account_id = ${accountId}`),
 
   findByKey: (db: CommonQueryMethods, objectKey: string) =>
-    db.maybeOne(sql.type(uploadRow)`select ${columns} from uploads where object_key = ${objectKey}`),
+    db.maybeOne(sql.type(uploadRow)`select ${uploadColumns} from uploads where object_key = ${objectKey}`),
 
   /**
    * Moves a pending upload to a final state and releases its reservation; false when it was no
@@ -122,7 +123,7 @@ export const uploadRepository = {
   /** This account's pending uploads, newest first: what a client with no state of its own can resume. */
   pendingOf: (db: CommonQueryMethods, accountId: string, limit: number) =>
     db.any(sql.type(uploadRow)`
-      select ${columns} from uploads where account_id = ${accountId} and status = 'pending'
+      select ${uploadColumns} from uploads where account_id = ${accountId} and status = 'pending'
       order by created_at desc, id desc limit ${limit}`),
 
   /**
@@ -131,13 +132,13 @@ export const uploadRepository = {
    */
   pendingBefore: (db: CommonQueryMethods, before: Date, limit: number) =>
     db.any(sql.type(uploadRow)`
-      select ${columns} from uploads where status = 'pending' and created_at < ${sql.timestamp(before)}
+      select ${uploadColumns} from uploads where status = 'pending' and created_at < ${sql.timestamp(before)}
         and not exists (select 1 from lifecycle_rules r where r.account_id = uploads.account_id and r.action = 'abort_uploads' and r.enabled)
       order by created_at limit ${limit}`),
 
   /** One account's pending uploads created before `before`, oldest first. */
   pendingOfBefore: (db: CommonQueryMethods, accountId: string, before: Date, limit: number) =>
     db.any(sql.type(uploadRow)`
-      select ${columns} from uploads where account_id = ${accountId} and status = 'pending' and created_at < ${sql.timestamp(before)}
+      select ${uploadColumns} from uploads where account_id = ${accountId} and status = 'pending' and created_at < ${sql.timestamp(before)}
       order by created_at, id limit ${limit}`),
 };

@@ -18,6 +18,10 @@ export interface MailTemplates {
   email_change: { link: string; newEmail: string; expiresInHours: number };
   /** Sent to the old address once an email change took effect, so a takeover does not go unnoticed. */
   email_changed_notice: { newEmail: string };
+  /** The month's projected cost reached one of the account's usage alert thresholds. */
+  usage_alert: { month: string; threshold: string; projectedCost: string; link: string };
+  /** Sent to the address of an account once its deletion was requested (it outlives the account). */
+  account_deleted: { deletedAt: string };
 }
 
 export type MailTemplateName = keyof MailTemplates;
@@ -64,6 +68,20 @@ const templates: { [Name in MailTemplateName]: (data: MailTemplates[Name]) => Re
     layout('Your Baketsu email address was changed', [
       `The address of your Baketsu account is now ${newEmail}; mail no longer comes here.`,
       'If you did not make this change, reset your password from the sign-in page of the new address or contact support.',
+    ]),
+  usage_alert: ({ month, threshold, projectedCost, link }) =>
+    layout(
+      `Baketsu: your estimated cost for ${month} reached ${threshold}`,
+      [
+        `If what you keep now stays until the end of the month, ${month} will cost about ${projectedCost}.`,
+        `That reaches your usage alert threshold of ${threshold}. You get this mail once a month for each threshold.`,
+      ],
+      { label: 'See your usage', link },
+    ),
+  account_deleted: ({ deletedAt }) =>
+    layout('Your Baketsu account was deleted', [
+      `Your Baketsu account was deleted at ${deletedAt}. Every sign-in, API key and share link has ended, its files are being deleted, and usage was billed up to that moment.`,
+      'This address can be used for a new account. If you did not delete your account, contact support.',
     ]),
 };
 

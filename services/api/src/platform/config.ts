@@ -77,6 +77,10 @@ export const configSchema = z
     ORPHAN_GRACE_SECONDS: z.coerce.number().int().min(60).default(3600),
     PENDING_UPLOAD_MAX_AGE_SECONDS: z.coerce.number().int().min(900).default(24 * 3600),
     DELETE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    // How often the files of accounts being deleted are worked through (0: never; decision 017).
+    ACCOUNT_DELETION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(5),
+    // How often projected month costs are compared with the accounts' alert thresholds (0: never).
+    USAGE_ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
     // A storage notification adopts an uncompleted upload only after this long, leaving the client time to complete it.
     ADOPT_AFTER_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     ...billingConfigShape,

@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { openApiSpecPath } from './contract-document.js';
 import { lifecycleErrors } from '#src/lifecycle/lifecycle-errors.js';
+import { accountErrors } from '#src/accounts/account-errors.js';
 import { shareErrors } from '#src/shares/share-errors.js';
 import { usageErrors } from '#src/usage/usage-errors.js';
 import { errors } from './errors.js';
@@ -109,12 +110,20 @@ const everyLifecycleFactory: { [Name in keyof LifecycleCatalogue]: Parameters<Li
   tooManyLifecycleRules: [50],
 };
 
+// So do the accounts (deletion, usage alerts).
+type AccountCatalogue = typeof accountErrors;
+const everyAccountFactory: { [Name in keyof AccountCatalogue]: Parameters<AccountCatalogue[Name]> } = {
+  deletionSessionRequired: [],
+  spendCapRequired: [],
+  invalidAlertThreshold: ['/body/thresholds/0/amount', 'must be more than zero'],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory), ...codesOf(accountErrors, everyAccountFactory)])].sort();
 }
 
 function contractCodes(): unknown {

@@ -1,4 +1,4 @@
-import { fileEvent, parseFileEvent, shareDownloadedEvent } from '@baketsu/contract/events';
+import { fileEvent, parseFileEvent, shareDownloadedEvent, usageAlertEvent } from '@baketsu/contract/events';
 import { describe, expect, test } from 'vitest';
 import { decodeFileEvent } from './decode-event.js';
 
@@ -81,6 +81,14 @@ describe('events that are not about stored bytes', () => {
     ['JSON bytes', Buffer.from(JSON.stringify(download))],
   ])('share.downloaded as %s is read past, not refused', (_label, raw) => {
     expect(decodeFileEvent(raw)).toEqual({ ok: false, notMetered: true, type: 'share.downloaded' });
+  });
+
+  test('usage.alert (an account\'s projected cost reached a threshold) is read past, not refused', () => {
+    const alert = usageAlertEvent('0190a0a0-0000-7000-8000-0000000000e4', {
+      alert_id: '0190a0a0-0000-7000-8000-0000000000a2', account_id: accountId, month: '2026-11', threshold: { percent_of_cap: 80 },
+      threshold_amount: '8.000000', projected_cost: '8.250000', currency: 'usd', crossed_at: '2026-11-27T12:00:00.000Z',
+    });
+    expect(decodeFileEvent(JSON.stringify(alert))).toEqual({ ok: false, notMetered: true, type: 'usage.alert' });
   });
 
   test('only the listed types: a look-alike type is still refused with a reason', () => {

@@ -58,6 +58,8 @@ export async function startTestApi(
     DATA_DIR: storageDir,
     STORAGE_LOCAL_SECRET: 'test-storage-secret-test-storage-secret',
     DELETE_SWEEP_INTERVAL_SECONDS: '0',
+    ACCOUNT_DELETION_INTERVAL_SECONDS: '0',
+    USAGE_ALERT_INTERVAL_SECONDS: '0',
     RECONCILE_INTERVAL_SECONDS: '0',
     LIFECYCLE_INTERVAL_SECONDS: '0',
     ...options.env,
