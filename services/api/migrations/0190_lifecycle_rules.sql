@@ -31,8 +31,6 @@ create table lifecycle_rules (
     end)
 );
 create index lifecycle_rules_by_account on lifecycle_rules (account_id, created_at, id);
--- What the scheduler looks at every tick.
-create index lifecycle_rules_due on lifecycle_rules (last_scheduled_at) where enabled;
 -- One abort-uploads rule per account: it replaces the operator's default grace for that account.
 create unique index lifecycle_rules_one_abort on lifecycle_rules (account_id) where action = 'abort_uploads';
 
