@@ -5,15 +5,12 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { fileEvent } from '@baketsu/contract/events';
-import { appendAllToOutbox } from '@baketsu/contract/outbox';
 import { sql } from 'slonik';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestApi, type TestApi } from '#src/platform/testing/index.js';
 import { runLifecycle } from './lifecycle-executor.js';
-import { DAY_MS, deletedEvents, executorDeps, longLivedClient, sorted, storedIds, testClock } from './testing/lifecycle-test-kit.js';
+import { DAY_MS, deletedEvents, executorDeps, longLivedClient, seedStoredFiles, sorted, storedIds, testClock } from './testing/lifecycle-test-kit.js';
 
 const OLD = 30;
 const YOUNG = 10;
@@ -27,42 +24,12 @@ describe('a lifecycle run killed mid-run', () => {
   const old: string[] = [];
   const young: string[] = [];
 
-  /** Files as completion writes them (a row and a file.stored event, one transaction), in bulk. */
-  async function seed(ages: number[]): Promise<string[]> {
-    const seeded = ages.map((age, i) => ({ id: uuidv7(), upload: uuidv7(), size: 100 + i, storedAt: T0 - age }));
-    await api.database.pool.transaction(async (tx) => {
-      for (const file of seeded) {
-        const at = sql.timestamp(new Date(file.storedAt));
-        await tx.query(sql.unsafe`
-          insert into uploads (id, account_id, object_key, name, size_bytes, content_type, status, created_at, finished_at, file_id)
-          values (${file.upload}, ${accountId}, ${`${accountId}/${file.upload}`}, ${`f-${file.id}.bin`}, ${file.size}, 'application/octet-stream', 'completed', ${at}, ${at}, ${file.id})`);
-        await tx.query(sql.unsafe`
-          insert into files (id, account_id, upload_id, object_key, name, size_bytes, content_type, created_at, updated_at)
-          values (${file.id}, ${accountId}, ${file.upload}, ${`${accountId}/${file.upload}`}, ${`f-${file.id}.bin`}, ${file.size}, 'application/octet-stream', ${at}, ${at})`);
-        await tx.query(sql.unsafe`update accounts set stored_bytes = stored_bytes + ${file.size} where id = ${accountId}`);
-      }
-      await appendAllToOutbox(
-        tx,
-        seeded.map((file) =>
-          fileEvent('file.stored', uuidv7(), {
-            file_id: file.id,
-            account_id: accountId,
-            size_bytes: file.size,
-            content_type: 'application/octet-stream',
-            stored_at: new Date(file.storedAt).toISOString(),
-          }),
-        ),
-      );
-    });
-    return seeded.map((file) => file.id);
-  }
-
   beforeAll(async () => {
     api = await startTestApi({ clock });
     const owner = await longLivedClient(api.url);
     accountId = owner.accountId;
-    old.push(...(await seed(Array.from({ length: OLD }, (_, i) => 8 * DAY_MS + i * 1000))));
-    young.push(...(await seed(Array.from({ length: YOUNG }, (_, i) => 6 * DAY_MS + i * 1000))));
+    old.push(...(await seedStoredFiles(api, accountId, Array.from({ length: OLD }, (_, i) => T0 - 8 * DAY_MS - i * 1000))));
+    young.push(...(await seedStoredFiles(api, accountId, Array.from({ length: YOUNG }, (_, i) => T0 - 6 * DAY_MS - i * 1000))));
     const rule = await owner.call('POST', '/v1/lifecycle-rules', { name: 'older than a week', action: 'delete_older_than', days: 7 });
     expect(rule.status).toBe(201);
   });

@@ -1,9 +1,10 @@
 // The background job that carries out lifecycle rules. Each tick schedules the runs that are due and
-// works through every open run it can claim. A delete run walks the files its rule matched at the
-// run's evaluation instant and deletes each through the normal path (files/file-deletion.ts) in its
-// own transaction, with its file.deleted event and its lifecycle_deletions row: billing stops at
-// that file's own deletion instant, and a crash loses at most the file in flight, which the next
-// executor finds still stored and deletes. Nothing but the files' state is needed to resume.
+// works through every open run it can claim. A delete run walks, oldest first, the files its rule
+// matched at the run's evaluation instant and deletes each through the normal path
+// (files/file-deletion.ts) in its own transaction, with its file.deleted event and its
+// lifecycle_deletions row: billing stops at that file's own deletion instant, and a crash loses at
+// most the file in flight, which the next executor finds still stored and deletes. Nothing but the
+// files' state is needed to resume.
 import type { PeriodicJob } from '#src/files/background-jobs.js';
 import { removeDeletedObjects, stopBilling } from '#src/files/file-deletion.js';
 import type { FilesDeps } from '#src/files/files-deps.js';
@@ -29,8 +30,12 @@ export interface ExecutorOptions {
 
 const PAGE = 200;
 
+/** Ticks at most a minute apart, so a rule runs close to its interval and a dead executor's run is taken over soon after its lease. */
+const TICK_SECONDS = 60;
+
 export function lifecycleJobs(deps: LifecycleDeps): PeriodicJob[] {
-  return [{ name: 'lifecycle rules', intervalSeconds: deps.config.LIFECYCLE_INTERVAL_SECONDS, run: () => runLifecycle(deps) }];
+  const every = deps.config.LIFECYCLE_INTERVAL_SECONDS;
+  return [{ name: 'lifecycle rules', intervalSeconds: every === 0 ? 0 : Math.min(every, TICK_SECONDS), run: () => runLifecycle(deps) }];
 }
 
 /** Schedules what is due, then executes open runs until none is left to claim. */
@@ -80,9 +85,9 @@ async function deleteFiles(
   report: LifecycleReport,
   options: ExecutorOptions,
 ): Promise<boolean> {
-  let afterId: string | undefined;
+  let after: { createdAt: number; id: string } | undefined;
   for (;;) {
-    const page = await lifecycleMatching.files(deps.pool, run.account_id, criteria, evaluatedAt, { limit: PAGE, ...(afterId ? { afterId } : {}) });
+    const page = await lifecycleMatching.files(deps.pool, run.account_id, criteria, evaluatedAt, { limit: PAGE, ...(after ? { after } : {}) });
     for (const candidate of page) {
       const outcome = await deleteOne(deps, run, criteria, evaluatedAt, candidate.id);
       if (outcome === 'stop') return false;
@@ -93,7 +98,7 @@ async function deleteFiles(
     }
     const last = page.at(-1);
     if (page.length < PAGE || !last) return true;
-    afterId = last.id;
+    after = { createdAt: last.created_at, id: last.id };
   }
 }
 

@@ -39,9 +39,11 @@ function fileConditions(accountId: string, criteria: DeleteCriteria, evaluatedAt
   const conditions = [
     sql.fragment`f.account_id = ${accountId}`,
     sql.fragment`f.status = 'stored'`,
-    // Never downloaded: judged from when it was stored.
-    criteria.action === 'delete_older_than' ? sql.fragment`f.created_at < ${cutoff}` : sql.fragment`coalesce(f.last_downloaded_at, f.created_at) < ${cutoff}`,
+    // Implied by either action (a download comes after the store); lets the walk use files_by_created.
+    sql.fragment`f.created_at < ${cutoff}`,
   ];
+  // Never downloaded: judged from when it was stored.
+  if (criteria.action === 'delete_not_downloaded') conditions.push(sql.fragment`coalesce(f.last_downloaded_at, f.created_at) < ${cutoff}`);
   if (criteria.folderId !== null) {
     conditions.push(sql.fragment`f.folder_id in (
       select x.id from folders d join folders x on x.account_id = d.account_id and x.deleted_at is null
@@ -56,19 +58,22 @@ const fileColumns = sql.fragment`f.id, f.name, (select p.path from folders p whe
   f.created_at, f.last_downloaded_at`;
 
 export const lifecycleMatching = {
-  /** Matching files in id order after `afterId` (the executor's walk), or only among `ids`. */
-  files: (db: CommonQueryMethods, accountId: string, criteria: DeleteCriteria, evaluatedAt: Date, page: { limit: number; afterId?: string; ids?: readonly string[] }) =>
+  /**
+   * Matching files, oldest first (the dry run's list, and the executor's walk: a range of the
+   * files_by_created index), after `after`; or only those among `ids`.
+   */
+  files: (
+    db: CommonQueryMethods,
+    accountId: string,
+    criteria: DeleteCriteria,
+    evaluatedAt: Date,
+    page: { limit: number; after?: { createdAt: number; id: string }; ids?: readonly string[] },
+  ) =>
     db.any(sql.type(candidateFileRow)`
       select ${fileColumns} from files f where ${fileConditions(accountId, criteria, evaluatedAt)}
-      ${page.afterId === undefined ? sql.fragment`` : sql.fragment`and f.id > ${page.afterId}`}
+      ${page.after === undefined ? sql.fragment`` : sql.fragment`and (f.created_at, f.id) > (${sql.timestamp(new Date(page.after.createdAt))}, ${page.after.id})`}
       ${page.ids === undefined ? sql.fragment`` : sql.fragment`and f.id = any(${sql.array([...page.ids], 'uuid')})`}
-      order by f.id limit ${page.limit}`),
-
-  /** The first matching files, oldest first (the dry run's list). */
-  oldestFiles: (db: CommonQueryMethods, accountId: string, criteria: DeleteCriteria, evaluatedAt: Date, limit: number) =>
-    db.any(sql.type(candidateFileRow)`
-      select ${fileColumns} from files f where ${fileConditions(accountId, criteria, evaluatedAt)}
-      order by f.created_at, f.id limit ${limit}`),
+      order by f.created_at, f.id limit ${page.limit}`),
 
   async fileTotals(db: CommonQueryMethods, accountId: string, criteria: DeleteCriteria, evaluatedAt: Date): Promise<{ count: number; bytes: bigint }> {
     const row = await db.one(sql.type(totalsRow)`

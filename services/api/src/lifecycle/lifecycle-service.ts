@@ -138,7 +138,7 @@ export async function dryRun(deps: LifecycleServiceDeps, accountId: string, body
   await liveFolder(deps.pool, accountId, criteria.folderId);
   const [totals, items] = await Promise.all([
     lifecycleMatching.fileTotals(deps.pool, accountId, criteria, evaluatedAt),
-    lifecycleMatching.oldestFiles(deps.pool, accountId, criteria, evaluatedAt, DRY_RUN_ITEMS),
+    lifecycleMatching.files(deps.pool, accountId, criteria, evaluatedAt, { limit: DRY_RUN_ITEMS }),
   ]);
   const month = utcMonth(now);
   return {

@@ -2,7 +2,10 @@
 // test API, and what the outbox and the files table say happened.
 import pino from 'pino';
 import { sql } from 'slonik';
+import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
+import { fileEvent } from '@baketsu/contract/events';
+import { appendAllToOutbox } from '@baketsu/contract/outbox';
 import { signUp, type Client } from '#src/files/testing/files-test-kit.js';
 import type { TestApi } from '#src/platform/testing/index.js';
 import type { LifecycleDeps } from '../lifecycle-executor.js';
@@ -79,4 +82,38 @@ export async function longLivedClient(baseUrl: string): Promise<Client & { accou
 export async function backdateFiles(database: Pick<TestApi['database'], 'pool'>, fileIds: readonly string[], ms: number): Promise<void> {
   await database.pool.query(sql.unsafe`
     update files set created_at = created_at - ${ms} * interval '1 millisecond' where id = any(${sql.array([...fileIds], 'uuid')})`);
+}
+
+/**
+ * Stored files of the account, one per instant in `storedAt` (epoch ms), written as completion
+ * writes them (an upload, a files row and a file.stored event, one transaction) but in bulk.
+ */
+export async function seedStoredFiles(api: TestApi, accountId: string, storedAt: readonly number[]): Promise<string[]> {
+  const seeded = storedAt.map((at, i) => ({ id: uuidv7(), upload: uuidv7(), size: 100 + i, at }));
+  await api.database.pool.transaction(async (tx) => {
+    for (const file of seeded) {
+      const at = sql.timestamp(new Date(file.at));
+      const key = `${accountId}/${file.upload}`;
+      await tx.query(sql.unsafe`
+        insert into uploads (id, account_id, object_key, name, size_bytes, content_type, status, created_at, finished_at, file_id)
+        values (${file.upload}, ${accountId}, ${key}, ${`f-${file.id}.bin`}, ${file.size}, 'application/octet-stream', 'completed', ${at}, ${at}, ${file.id})`);
+      await tx.query(sql.unsafe`
+        insert into files (id, account_id, upload_id, object_key, name, size_bytes, content_type, created_at, updated_at)
+        values (${file.id}, ${accountId}, ${file.upload}, ${key}, ${`f-${file.id}.bin`}, ${file.size}, 'application/octet-stream', ${at}, ${at})`);
+    }
+    await tx.query(sql.unsafe`update accounts set stored_bytes = stored_bytes + ${seeded.reduce((sum, file) => sum + file.size, 0)} where id = ${accountId}`);
+    await appendAllToOutbox(
+      tx,
+      seeded.map((file) =>
+        fileEvent('file.stored', uuidv7(), {
+          file_id: file.id,
+          account_id: accountId,
+          size_bytes: file.size,
+          content_type: 'application/octet-stream',
+          stored_at: new Date(file.at).toISOString(),
+        }),
+      ),
+    );
+  });
+  return seeded.map((file) => file.id);
 }
