@@ -13,6 +13,7 @@ import { billingProviderFromConfig, destroyS3Clients, mailTransportFromConfig, s
 import { buildApp } from './app.js';
 import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-rate-limit.js';
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
+import { mailLinkLimits, mailLinkRateLimitFor } from './auth/mail-link-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { mailWorkerSettings } from './mail/mail-config.js';
@@ -82,8 +83,9 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
   const registry = new Registry();
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config), logLoginSlowDown(logger));
   const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
+  const mailLinkRateLimit = mailLinkRateLimitFor(database, mailLinkLimits(config));
   const billingProvider = overrides.billingProvider ?? billingProviderFromConfig(config);
-  const app = buildApp({ config, logger, database, clock, jwtSecret, storage, billingProvider, metricsRegistry: registry, loginRateLimit, sharePasswordRateLimit });
+  const app = buildApp({ config, logger, database, clock, jwtSecret, storage, billingProvider, metricsRegistry: registry, loginRateLimit, sharePasswordRateLimit, mailLinkRateLimit });
 
   const filesDeps = { pool: database.pool, store: storage.store, clock, config, logger };
   let running: Array<{ stop(): Promise<void> }> = [];
@@ -124,6 +126,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
       sqs?.destroy();
       await loginRateLimit.close();
       await sharePasswordRateLimit.close();
+      await mailLinkRateLimit.close();
       if (ownsDatabase) await database.close();
     },
   };

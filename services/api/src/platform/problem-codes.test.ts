@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { openApiSpecPath } from './contract-document.js';
+import { accountMailErrors } from '#src/auth/account-mail-errors.js';
 import { shareErrors } from '#src/shares/share-errors.js';
 import { errors } from './errors.js';
 import type { Problem } from './problem.js';
@@ -92,12 +93,25 @@ const everyShareFactory: { [Name in keyof ShareCatalogue]: Parameters<ShareCatal
   invalidShareExpiry: ['must be in the future'],
 };
 
+// So do the flows that go through mail (password reset, verification, profile).
+type AccountMailCatalogue = typeof accountMailErrors;
+const everyAccountMailFactory: { [Name in keyof AccountMailCatalogue]: Parameters<AccountMailCatalogue[Name]> } = {
+  resetTokenNotFound: [],
+  resetTokenExpired: [],
+  resetTokenUsed: [],
+  verificationTokenNotFound: [],
+  verificationTokenExpired: [],
+  verificationTokenUsed: [],
+  emailVerificationRequired: [100, 90, 20],
+  profileSessionRequired: [],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(accountMailErrors, everyAccountMailFactory)])].sort();
 }
 
 function contractCodes(): unknown {
