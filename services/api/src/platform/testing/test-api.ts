@@ -59,6 +59,9 @@ export async function startTestApi(
     STORAGE_LOCAL_SECRET: 'test-storage-secret-test-storage-secret',
     DELETE_SWEEP_INTERVAL_SECONDS: '0',
     RECONCILE_INTERVAL_SECONDS: '0',
+    // Tests register accounts without reading their mail; the unverified account's storage limit is
+    // off here and tested where a test sets it (files/unverified-limit.int.test.ts).
+    UNVERIFIED_STORAGE_LIMIT_BYTES: '0',
     ...options.env,
   });
   const { clock, wrapObjectStore, billingProvider, workers } = options;
