@@ -1,5 +1,6 @@
 import type { Account } from '@baketsu/sdk';
 import { useFetcher } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { Field } from '#app/components/field.js';
 
 type ProfileResult = { ok: boolean; intent?: string; errors?: { fields: Record<string, string>; form?: string } };
@@ -9,6 +10,19 @@ export function ProfileForm({ me }: { me: Account }) {
   const saver = useFetcher<ProfileResult>();
   const result = saver.state === 'idle' ? saver.data : undefined;
   const errors = result?.ok === false ? result.errors : undefined;
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!result) return;
+    if (result.ok) {
+      // The password must not linger in the page; the address now shows as pending above.
+      for (const name of ['email', 'current_password']) {
+        const input = form.current?.elements.namedItem(name);
+        if (input instanceof HTMLInputElement) input.value = '';
+      }
+      return;
+    }
+    form.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus();
+  }, [result]);
   return (
     <section className="card" aria-labelledby="profile">
       <h2 id="profile">Profile</h2>
@@ -21,7 +35,7 @@ export function ProfileForm({ me }: { me: Account }) {
           Waiting for confirmation of <strong>{me.pending_email}</strong>: open the link we mailed there. Until then you sign in with {me.email}.
         </p>
       ) : null}
-      <saver.Form method="post" className="stack" style={{ gap: '.5rem', maxWidth: '24rem' }}>
+      <saver.Form method="post" ref={form} className="stack" style={{ gap: '.5rem', maxWidth: '24rem' }}>
         <input type="hidden" name="intent" value="profile" />
         {errors?.form ? <p className="alert" role="alert">{errors.form}</p> : null}
         <Field label="Display name" name="display_name" maxLength={100} defaultValue={me.display_name ?? ''} placeholder="Not set" error={errors?.fields.display_name} />
