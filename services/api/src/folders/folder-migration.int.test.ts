@@ -1,5 +1,6 @@
 // Migration 0120 on a database that already holds files: names that two stored files shared (allowed
 // until then) are made unique, the oldest keeping its name.
+import { readdirSync } from 'node:fs';
 import { runner } from 'node-pg-migrate';
 import { sql } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,8 +12,9 @@ import { createTestDatabase } from '#src/platform/testing/index.js';
 test('0120 keeps the oldest of same-named files and renames the others before the extension', async () => {
   const database = await createTestDatabase();
   try {
-    // Back to the schema before folders (and the share links and folder links after them), as an existing installation has it.
-    await runner({ databaseUrl: database.connectionUrl, dir: apiMigrations.directory, migrationsTable: apiMigrations.table, direction: 'down', count: 3, singleTransaction: true, log: () => {} });
+    // Back to the schema before folders (and every migration after them), as an existing installation has it.
+    const sinceFolders = readdirSync(apiMigrations.directory).filter((file) => file.endsWith('.sql') && file >= '0120').map((file) => file.replace(/\.sql$/, '')).sort();
+    await runner({ databaseUrl: database.connectionUrl, dir: apiMigrations.directory, migrationsTable: apiMigrations.table, direction: 'down', count: sinceFolders.length, singleTransaction: true, log: () => {} });
     const accountId = uuidv7();
     await database.pool.query(sql.unsafe`insert into accounts (id, email, password_hash) values (${accountId}, 'old@example.com', 'x')`);
     const files: Array<{ id: string; name: string; status: string }> = [];
@@ -28,7 +30,8 @@ test('0120 keeps the oldest of same-named files and renames the others before th
         values (${id}, ${accountId}, ${uploadId}, ${`${accountId}/${uploadId}`}, ${name!}, 1, 'text/plain', ${status!}, ${created}, ${created})`);
       files.push({ id, name: name!, status: status! });
     }
-    expect(await migrate({ connectionUrl: database.connectionUrl, ...apiMigrations })).toEqual(['0120_folders', '0130_shares', '0140_folder_shares']);
+    expect(await migrate({ connectionUrl: database.connectionUrl, ...apiMigrations })).toEqual(sinceFolders);
+    expect(sinceFolders.slice(0, 3)).toEqual(['0120_folders', '0130_shares', '0140_folder_shares']);
     const names = new Map(
       (await database.pool.any(sql.unsafe`select id, name from files`) as ReadonlyArray<{ id: string; name: string }>).map((row) => [row.id, row.name]),
     );
