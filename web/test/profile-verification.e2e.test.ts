@@ -45,14 +45,20 @@ describe('address verification and profile', () => {
 
     await page.goto(`${run.stack.web.url}/settings`);
     await waitForHeading(page, 'Settings');
-    await page.fill('#field-display_name', 'Ada Lovelace');
+    // Two forms on the page ask for the current password: their fields must not share an id.
+    const duplicateIds = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll('[id]')].map((element) => element.id);
+      return ids.filter((id, index) => ids.indexOf(id) !== index);
+    });
+    expect(duplicateIds).toEqual([]);
+    await page.fill('#profile-display_name', 'Ada Lovelace');
     const newEmail = uniqueAddress('e2e-moved');
-    await page.fill('#field-email', newEmail);
-    await page.fill('#field-current_password', password);
+    await page.fill('#profile-email', newEmail);
+    await page.fill('#profile-current_password', password);
     await page.click('button:text("Save profile")');
     await page.waitForSelector(`[role=status]:has-text("Waiting for confirmation of ${newEmail}")`);
     await screenshot(page, 'profile-pending-email');
-    expect(await page.inputValue('#field-current_password')).toBe('');
+    expect(await page.inputValue('#profile-current_password')).toBe('');
     expect(await page.textContent('.sidebar .account')).toContain('Ada Lovelace');
 
     await page.goto(await linkMailedTo(newEmail, 'Confirm your new email address for Baketsu', run.stack.web.url));

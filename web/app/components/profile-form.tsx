@@ -38,9 +38,9 @@ export function ProfileForm({ me }: { me: Account }) {
       <saver.Form method="post" ref={form} className="stack" style={{ gap: '.5rem', maxWidth: '24rem' }}>
         <input type="hidden" name="intent" value="profile" />
         {errors?.form ? <p className="alert" role="alert">{errors.form}</p> : null}
-        <Field label="Display name" name="display_name" maxLength={100} defaultValue={me.display_name ?? ''} placeholder="Not set" error={errors?.fields.display_name} />
-        <Field label="New email address" name="email" type="email" autoComplete="email" hint="Takes effect once you open the link we mail to it." error={errors?.fields.email} />
-        <Field label="Current password (needed to change the email)" name="current_password" type="password" autoComplete="current-password" error={errors?.fields.current_password} />
+        <Field id="profile-display_name" label="Display name" name="display_name" maxLength={100} defaultValue={me.display_name ?? ''} placeholder="Not set" error={errors?.fields.display_name} />
+        <Field id="profile-email" label="New email address" name="email" type="email" autoComplete="email" hint="Takes effect once you open the link we mail to it." error={errors?.fields.email} />
+        <Field id="profile-current_password" label="Current password (needed to change the email)" name="current_password" type="password" autoComplete="current-password" error={errors?.fields.current_password} />
         <div>
           <button type="submit" disabled={saver.state !== 'idle'}>{saver.state !== 'idle' ? 'Saving…' : 'Save profile'}</button>
           {result?.ok ? <span className="ok" role="status" style={{ marginLeft: '.5rem' }}>Saved</span> : null}
