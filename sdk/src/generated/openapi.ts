@@ -310,6 +310,10 @@ export interface paths {
          *     Each call reserves a new upload. To retry safely, send an `Idempotency-Key`: for 24 hours
          *     a request with the same key and the same body gets the first answer again (with
          *     `Idempotent-Replayed: true`) instead of a second reservation.
+         *
+         *     An upload that would take the account past its limits is 403: `storage_quota_exceeded`,
+         *     `spend_cap_exceeded`, or, while the account's address is not confirmed,
+         *     `email_verification_required` (see `Account.email_verified`).
          */
         post: operations["presignUpload"];
         delete?: never;
