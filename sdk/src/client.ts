@@ -1,6 +1,6 @@
 import { HttpClient } from './http.js';
 import { resolveConfig, type ClientOptions, type Credentials } from './options.js';
-import { ApiKeysResource, AuthResource, LimitsResource } from './resources/auth.js';
+import { ApiKeysResource, AuthResource, DevResource, LimitsResource } from './resources/auth.js';
 import { FilesResource } from './resources/files.js';
 import { SharesResource } from './resources/shares.js';
 import { FoldersResource } from './resources/folders.js';
@@ -28,6 +28,7 @@ export class Baketsu {
   readonly usage: UsageResource;
   readonly limits: LimitsResource;
   readonly billing: BillingResource;
+  readonly dev: DevResource;
 
   constructor(credentials: Credentials, options?: ClientOptions) {
     const http = new HttpClient(resolveConfig(credentials, options));
@@ -41,6 +42,7 @@ export class Baketsu {
     this.usage = new UsageResource(http);
     this.limits = new LimitsResource(http);
     this.billing = new BillingResource(http);
+    this.dev = new DevResource(http);
   }
 
   /** What this runtime can read besides Blobs, bytes and streams (the Node entry adds file paths). */

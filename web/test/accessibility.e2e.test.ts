@@ -15,7 +15,7 @@ const MODES: Array<[string, BrowserContextOptions]> = [
   ['dark', { colorScheme: 'dark', viewport: { width: 1280, height: 900 } }],
   ['390px', { colorScheme: 'light', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
 ];
-const SIGNED_OUT = ['/login', '/register', '/s/not-a-real-token', '/no-such-page'];
+const SIGNED_OUT = ['/login', '/register', '/forgot-password', '/reset-password?token=not-a-real-token', '/verify-email?token=not-a-real-token', '/dev/mailbox', '/s/not-a-real-token', '/no-such-page'];
 const SIGNED_IN = ['/dashboard', '/files', '/folders', '/upload', '/shares', '/lifecycle', '/settings', '/billing', '/no-such-page'];
 
 async function seriousViolations(page: Page): Promise<string[]> {

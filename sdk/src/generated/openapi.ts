@@ -83,6 +83,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a password reset link
+         * @description Mails a link to choose a new password to the account with this address, valid for one hour
+         *     and once. The answer is 202 with no body whether or not an account has the address, and it
+         *     takes the same time either way, so it reveals nothing. Requests are limited per address and
+         *     per client address; past the limit the answer is 429 with `Retry-After`.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link's token
+         * @description Sets the password, ends every sign-in of the account and answers a new one. The token works
+         *     once (410 `reset_token_used` after), for one hour (410 `reset_token_expired`), and only
+         *     while the account still has the address it was mailed to; an unknown token is 404
+         *     `reset_token_not_found`. Using it also confirms the address.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an address with the token of a verification link
+         * @description Confirms the account's address (the link mailed at registration) or, for the link mailed to
+         *     a new address, makes that the account's address. Needs no sign-in: the link may be opened
+         *     anywhere. The token works once (410 `verification_token_used`) for 24 hours (410
+         *     `verification_token_expired`); an unknown token is 404 `verification_token_not_found`; a new
+         *     address another account took meanwhile is 409 `email_taken`.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -94,6 +164,37 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the display name, or start an email change
+         * @description Needs an access token (an API key is refused with `profile_session_required`).
+         *     `display_name` is set at once (`null` clears it). A new `email` needs `current_password`
+         *     (a wrong one is `invalid_credentials` and counts toward the sign-in limit); it takes effect
+         *     only when the link mailed to the new address is used (`POST /v1/auth/verify-email`) and is
+         *     shown as `pending_email` meanwhile. An address another account has is 409 `email_taken`;
+         *     the account's own address cancels a pending change.
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/v1/me/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail the verification link again
+         * @description Mails a new verification link for the account's address (the earlier links keep working
+         *     until they expire). Nothing is sent when the address is already confirmed. Limited per
+         *     account and per client address (429 with `Retry-After`).
+         */
+        post: operations["resendEmailVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -235,6 +336,10 @@ export interface paths {
          *     Each call reserves a new upload. To retry safely, send an `Idempotency-Key`: for 24 hours
          *     a request with the same key and the same body gets the first answer again (with
          *     `Idempotent-Replayed: true`) instead of a second reservation.
+         *
+         *     An upload that would take the account past its limits is 403: `storage_quota_exceeded`,
+         *     `spend_cap_exceeded`, or, while the account's address is not confirmed,
+         *     `email_verification_required` (see `Account.email_verified`).
          */
         post: operations["presignUpload"];
         delete?: never;
@@ -1189,7 +1294,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_alert_threshold" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "spend_cap_required" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "email_verification_required" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_alert_threshold" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "profile_session_required" | "rate_limited" | "refresh_token_reused" | "reset_token_expired" | "reset_token_not_found" | "reset_token_used" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "spend_cap_required" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "verification_token_expired" | "verification_token_not_found" | "verification_token_used" | "weak_password" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {
@@ -1250,6 +1355,40 @@ export interface components {
             email: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description Whether `email` was confirmed through a mailed link. Until it is, the account may do
+             *     everything, but stores at most the installation's unverified limit (100 MiB by default):
+             *     an upload past it is 403 `email_verification_required`.
+             */
+            email_verified: boolean;
+            /** @description How the dashboard greets the person; null: not set. */
+            display_name: string | null;
+            /** @description A new address waiting for its mailed link to be used; `email` stays in force until then. */
+            pending_email: string | null;
+        };
+        PasswordResetRequest: {
+            /** @example ada@example.com */
+            email: string;
+        };
+        PasswordResetConfirm: {
+            /** @description The `token` parameter of the mailed link. */
+            token: string;
+            new_password: components["schemas"]["Password"];
+        };
+        EmailVerification: {
+            /** @description The `token` parameter of the mailed link. */
+            token: string;
+        };
+        /**
+         * @description No control characters, not blank. Stored NFC-normalised without surrounding whitespace.
+         * @example Ada Lovelace
+         */
+        DisplayName: string;
+        ProfileUpdate: {
+            display_name?: components["schemas"]["DisplayName"] | null;
+            email?: components["schemas"]["Email"];
+            /** @description Needed with `email`. */
+            current_password?: string;
         };
         AccountDeletionRequest: {
             password: string;
@@ -2249,6 +2388,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The mailed link no longer works: used (`reset_token_used`, `verification_token_used`) or expired (`reset_token_expired`, `verification_token_expired`). */
+        TokenGone: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The share link no longer works: `share_revoked`, `share_expired`, `share_exhausted` or `share_target_deleted`. */
         Gone: {
             headers: {
@@ -2386,6 +2534,94 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
         };
     };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description If an account has this address, a reset link is on its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password is set; signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["TokenGone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailVerification"];
+            };
+        };
+        responses: {
+            /** @description The address is confirmed; the account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["TokenGone"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -2406,6 +2642,60 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The account as it now is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+        };
+    };
+    resendEmailVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A link is on its way, unless the address is already confirmed. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
         };
     };

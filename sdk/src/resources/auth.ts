@@ -1,7 +1,23 @@
 import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
-import type { Account, AccountDeletion, AccountDeletionParams, ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, Credentials, Limits, LimitsUpdateParams, PasswordChangeParams, TokenPair } from '../types.js';
+import type {
+  Account,
+  AccountDeletion,
+  AccountDeletionParams,
+  ApiKey,
+  ApiKeyCreateParams,
+  ApiKeyWithSecret,
+  Credentials,
+  DevMail,
+  DevMailboxParams,
+  Limits,
+  LimitsUpdateParams,
+  PasswordChangeParams,
+  PasswordResetConfirmParams,
+  ProfileUpdateParams,
+  TokenPair,
+} from '../types.js';
 
 /** `auth` tag: accounts and sign-in. */
 export class AuthResource {
@@ -56,6 +72,61 @@ export class AuthResource {
    */
   deleteAccount(params: AccountDeletionParams, options?: RequestOptions): APIPromise<AccountDeletion> {
     return this.http.request({ method: 'POST', path: '/v1/me/delete', body: params, options });
+  }
+
+  /**
+   * Changes the display name (`null` clears it) and/or starts an email change. A new `email` needs
+   * `current_password` and takes effect only when the link mailed to it is used ({@link verifyEmail});
+   * until then it is the account's `pending_email`. Needs an access token (an API key gets
+   * `PermissionError`, code `profile_session_required`); an address another account has is a
+   * `ConflictError` (`email_taken`).
+   */
+  updateMe(params: ProfileUpdateParams, options?: RequestOptions): APIPromise<Account> {
+    return this.http.request({ method: 'PATCH', path: '/v1/me', body: params, options });
+  }
+
+  /**
+   * Mails a password reset link (valid for one hour, once) if an account has this address. Resolves
+   * the same way whether or not one does; `RateLimitError` past the per-address or per-client limit.
+   */
+  requestPasswordReset(email: string, options?: RequestOptions): APIPromise<void> {
+    return this.http.request({ method: 'POST', path: '/v1/auth/password-reset', body: { email }, anonymous: true, options });
+  }
+
+  /**
+   * Sets a new password with the `token` of a reset link, ends every sign-in of the account and
+   * signs in. Never retried (the token works once). An unknown token is `NotFoundError`; a used or
+   * expired one is `GoneError` (`reset_token_used`, `reset_token_expired`).
+   */
+  confirmPasswordReset(params: PasswordResetConfirmParams, options?: RequestOptions): APIPromise<TokenPair> {
+    return this.http.request({ method: 'POST', path: '/v1/auth/password-reset/confirm', body: params, anonymous: true, options: { ...options, maxRetries: 0 } });
+  }
+
+  /**
+   * Confirms an address with the `token` of a verification link (or, for the link mailed to a new
+   * address, makes it the account's). Needs no sign-in. Never retried (the token works once).
+   */
+  verifyEmail(token: string, options?: RequestOptions): APIPromise<Account> {
+    return this.http.request({ method: 'POST', path: '/v1/auth/verify-email', body: { token }, anonymous: true, options: { ...options, maxRetries: 0 } });
+  }
+
+  /** Mails the verification link again, unless the address is already confirmed. */
+  resendEmailVerification(options?: RequestOptions): APIPromise<void> {
+    return this.http.request({ method: 'POST', path: '/v1/me/email-verification', options });
+  }
+}
+
+/**
+ * `dev` tag: aids that exist only on an API in development mode without SMTP (`npm start`);
+ * elsewhere its methods fail with `NotFoundError` (`route_not_found`).
+ */
+export class DevResource {
+  constructor(private readonly http: HttpClient) {}
+
+  /** The latest 50 mails the API kept instead of sending, newest first; `to` keeps only those to one address. */
+  async mailbox(params: DevMailboxParams = {}, options?: RequestOptions): Promise<DevMail[]> {
+    const page = await this.http.request<{ items: DevMail[] }>({ method: 'GET', path: '/v1/dev/mailbox', query: params, anonymous: true, options });
+    return page.items;
   }
 }
 

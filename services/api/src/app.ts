@@ -8,6 +8,11 @@ import { joseAccessTokens } from '#src/auth/access-tokens.js';
 import { authRepository } from '#src/auth/auth-repository.js';
 import { authFieldChecks, authRouter } from '#src/auth/auth-routes.js';
 import { authService, toAccount } from '#src/auth/auth-service.js';
+import { accountMailFieldChecks, accountMailRouter } from '#src/auth/account-mail-routes.js';
+import { emailVerification } from '#src/auth/email-verification.js';
+import { mailLinkLimits, memoryMailLinkRateLimit, type MailLinkRateLimit } from '#src/auth/mail-link-rate-limit.js';
+import { passwordResets } from '#src/auth/password-reset.js';
+import { profiles } from '#src/auth/profile.js';
 import { apiKeyRouter } from '#src/auth/api-key-routes.js';
 import { API_KEY_PREFIX, apiKeyService } from '#src/auth/api-keys.js';
 import type { BearerResolver, Scope } from '#src/auth/authenticate.js';
@@ -65,6 +70,8 @@ export interface AppDependencies {
   sharePasswordRateLimit?: SharePasswordRateLimit;
   /** The process's live usage streams (`usageStreamsFor`). */
   usageStreams: UsageStreamHub;
+  /** Defaults to in-process counters; `mailLinkRateLimitFor` shares them through PostgreSQL. */
+  mailLinkRateLimit?: MailLinkRateLimit;
 }
 
 /** What an access token (a signed-in person, not an API key) may do. */
@@ -75,8 +82,11 @@ export function buildApp(deps: AppDependencies): Express {
   const metrics = createHttpMetrics(deps.metricsRegistry);
 
   const passwords = bcryptPasswordHasher(config.BCRYPT_COST);
+  const repository = authRepository(database.pool);
+  const verification = emailVerification({ pool: database.pool, clock, dashboardUrl: config.DASHBOARD_URL });
   const auth = authService({
-    repository: authRepository(database.pool),
+    repository,
+    onRegistered: verification.onRegistered,
     passwords,
     accessTokens: joseAccessTokens({
       secret: deps.jwtSecret,
@@ -116,6 +126,15 @@ export function buildApp(deps: AppDependencies): Express {
   const loginRateLimit = deps.loginRateLimit ?? memoryLoginRateLimit(loginLimits(config), logLoginSlowDown(logger));
   app.use(authRouter({ auth, loginRateLimit, resolveBearer }));
   app.use(accountsRouter({ pool: database.pool, passwords, clock, logger, auth, loginRateLimit, resolveBearer }));
+  app.use(accountMailRouter({
+    auth,
+    resets: passwordResets({ pool: database.pool, clock, passwords, auth, dashboardUrl: config.DASHBOARD_URL }),
+    verification,
+    profiles: profiles({ pool: database.pool, repository, passwords, verification, auth }),
+    loginRateLimit,
+    mailLinkRateLimit: deps.mailLinkRateLimit ?? memoryMailLinkRateLimit(mailLinkLimits(config)),
+    resolveBearer,
+  }));
   app.use(apiKeyRouter({ apiKeys, resolveBearer }));
   const store = withStorageProblems(deps.storage.store, logger);
   const filesDeps = { pool: database.pool, store, clock, config, logger, resolveBearer };
@@ -159,7 +178,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks, ...lifecycleFieldChecks] }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...accountMailFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks] }));
   return app;
 }
 

@@ -15,6 +15,7 @@ import { logLoginSlowDown, loginLimits, loginRateLimitFor } from './auth/login-r
 import { sharePasswordLimits, sharePasswordRateLimitFor } from './shares/share-password-rate-limit.js';
 import { accountJobs } from './accounts/account-jobs.js';
 import { mailOutboxUsageAlertMailer } from './usage/usage-alert-mail.js';
+import { mailLinkLimits, mailLinkRateLimitFor } from './auth/mail-link-rate-limit.js';
 import { fileJobs, startPeriodic } from './files/background-jobs.js';
 import { startStorageFollowers } from './files/storage-followers.js';
 import { mailWorkerSettings } from './mail/mail-config.js';
@@ -89,6 +90,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
   const registry = new Registry();
   const loginRateLimit = loginRateLimitFor(database, loginLimits(config), logLoginSlowDown(logger));
   const sharePasswordRateLimit = sharePasswordRateLimitFor(database, sharePasswordLimits(config));
+  const mailLinkRateLimit = mailLinkRateLimitFor(database, mailLinkLimits(config));
   const billingProvider = overrides.billingProvider ?? billingProviderFromConfig(config);
   const usageStreams = usageStreamsFor({ config, database, clock, logger, registry });
   const app = buildApp({ config, logger, database, clock, jwtSecret, storage, billingProvider, metricsRegistry: registry, loginRateLimit, sharePasswordRateLimit, usageStreams });
@@ -134,6 +136,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
       sqs?.destroy();
       await loginRateLimit.close();
       await sharePasswordRateLimit.close();
+      await mailLinkRateLimit.close();
       if (ownsDatabase) await database.close();
     },
   };

@@ -62,3 +62,31 @@ export async function deleteAccount(api: Baketsu, form: FormData): Promise<Accou
     return { ok: false, errors: formErrorsFrom(error) };
   }
 }
+
+export type ProfileResult = { ok: true } | { ok: false; errors: FormErrors };
+
+/**
+ * The profile form: an empty display name clears it; an email change is sent only when an address
+ * was typed, with the current password it needs. The API's problems come back under their fields.
+ */
+export async function updateProfile(api: Baketsu, me: { display_name: string | null }, form: FormData): Promise<ProfileResult> {
+  const displayName = String(form.get('display_name') ?? '').trim();
+  const email = String(form.get('email') ?? '').trim();
+  const currentPassword = String(form.get('current_password') ?? '');
+  if (email !== '' && currentPassword === '') return { ok: false, errors: { fields: { current_password: 'Enter your current password to change the email' } } };
+  const nextName = displayName === '' ? null : displayName;
+  const change = {
+    ...(nextName !== me.display_name ? { display_name: nextName } : {}),
+    ...(email !== '' ? { email, current_password: currentPassword } : {}),
+  };
+  if (Object.keys(change).length === 0) return { ok: true };
+  try {
+    await api.auth.updateMe(change);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof BaketsuError && error.code === 'invalid_credentials') {
+      return { ok: false, errors: { fields: { current_password: 'The current password is not correct' } } };
+    }
+    return { ok: false, errors: formErrorsFrom(error) };
+  }
+}

@@ -1,5 +1,5 @@
 import { redirect } from '@remix-run/node';
-import type { Baketsu } from '@baketsu/sdk';
+import type { Baketsu, TokenPair } from '@baketsu/sdk';
 import { anonymousClient, clientFor } from './api.server.js';
 import { commitSession, destroySession, readSession, sessionFromTokens, type SessionAccount, type UserSession } from './session.server.js';
 
@@ -55,8 +55,12 @@ export async function redirectIfSignedIn(request: Request): Promise<void> {
 }
 
 export async function signIn(email: string, password: string, redirectTo: string): Promise<Response> {
-  const api = anonymousClient();
-  const tokens = await api.auth.login({ email, password });
+  const tokens = await anonymousClient().auth.login({ email, password });
+  return startSession(tokens, redirectTo);
+}
+
+/** The cookie for a sign-in the API just made (a login, or a password reset), and the way on. */
+export async function startSession(tokens: TokenPair, redirectTo: string): Promise<Response> {
   const account = await anonymousWithToken(tokens.access_token).auth.me();
   const session = sessionFromTokens(tokens, account);
   return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await commitSession(session) } });

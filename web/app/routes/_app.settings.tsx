@@ -6,7 +6,8 @@ import { DangerZone } from '#app/components/danger-zone.js';
 import { Field } from '#app/components/field.js';
 import { Money } from '#app/components/money.js';
 import { RouteError } from '#app/components/route-error.js';
-import { changePassword, deleteAccount } from '#app/lib/account.server.js';
+import { ProfileForm } from '#app/components/profile-form.js';
+import { changePassword, deleteAccount, updateProfile } from '#app/lib/account.server.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { formatBytes, formatDate, formatMoney } from '#app/lib/format.js';
 import { formErrorsFrom, type FormErrors } from '#app/lib/problems.server.js';
@@ -47,6 +48,13 @@ export async function action({ request }: ActionFunctionArgs) {
         if (result.ok) return redirect('/login?deleted=1', { headers: { 'Set-Cookie': await destroySession() } });
         return data(result, { status: 400, headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
       }
+      case 'profile': {
+        const result = await updateProfile(api, await api.auth.me(), form);
+        return data(result, { status: result.ok ? 200 : 400, headers: { ...Object.fromEntries(headers), 'Cache-Control': 'no-store' } });
+      }
+      case 'resend-verification':
+        await api.auth.resendEmailVerification();
+        return data({ ok: true }, { headers });
       case 'spend-cap': {
         const raw = String(form.get('monthly_spend_cap') ?? '').trim();
         await api.limits.update({ monthly_spend_cap: raw === '' ? null : raw });
@@ -67,10 +75,10 @@ export default function Settings() {
   return (
     <div className="stack">
       <h1>Settings</h1>
-      <section className="card" aria-labelledby="profile">
-        <h2 id="profile">Profile</h2>
+      <ProfileForm me={me} />
+      <section className="card" aria-labelledby="account">
+        <h2 id="account">Account</h2>
         <dl className="grid" style={{ margin: 0 }}>
-          <div><dt className="muted">Email</dt><dd style={{ margin: 0 }}>{me.email}</dd></div>
           <div><dt className="muted">Member since</dt><dd style={{ margin: 0 }}>{formatDate(me.created_at)}</dd></div>
           <div><dt className="muted">Account id</dt><dd style={{ margin: 0 }}><code>{me.id}</code></dd></div>
         </dl>

@@ -1,13 +1,33 @@
 import { data, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, NavLink, Outlet, isRouteErrorResponse, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react';
+import { Form, NavLink, Outlet, isRouteErrorResponse, useFetcher, useLoaderData, useNavigation, useRouteError, useRouteLoaderData } from '@remix-run/react';
 import { ThemeToggle } from '#app/components/theme-toggle.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import type { loader as rootLoader } from '#app/root.js';
 import { UploadPanel, UploadsProvider } from '#app/upload/uploads-context.js';
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { account, headers } = await requireUser(request);
-  return data({ account }, { headers });
+  const { api, headers } = await requireUser(request);
+  // Asked on every page, not kept in the cookie: a confirmation made in another browser shows at once.
+  const me = await api.auth.me();
+  return data({ account: { email: me.email, displayName: me.display_name, emailVerified: me.email_verified } }, { headers });
+}
+
+/** Until the address is confirmed the account's storage is capped; say so, and offer the link again. */
+function VerifyBanner({ email }: { email: string }) {
+  const resender = useFetcher<{ ok: boolean }>();
+  const sent = resender.state === 'idle' && resender.data?.ok;
+  return (
+    <div className="notice" role="region" aria-label="Confirm your email address" style={{ marginBottom: '1rem' }}>
+      <strong>Confirm your email address.</strong> We mailed a link to {email}. Until you use it, how much this account can store is capped.{' '}
+      <resender.Form method="post" action="/settings" style={{ display: 'inline' }}>
+        <input type="hidden" name="intent" value="resend-verification" />
+        <button type="submit" className="secondary small" disabled={resender.state !== 'idle'}>
+          {resender.state !== 'idle' ? 'Sending…' : 'Send the link again'}
+        </button>
+      </resender.Form>
+      {sent ? <span className="ok" role="status" style={{ marginLeft: '.5rem' }}>Sent</span> : null}
+    </div>
+  );
 }
 
 const LINKS = [
@@ -61,7 +81,8 @@ export default function AppLayout() {
   return (
     // The upload queue outlives page changes: uploads keep running and the panel shows them.
     <UploadsProvider>
-      <Shell email={account.email}>
+      <Shell email={account.displayName ? `${account.displayName} · ${account.email}` : account.email}>
+        {account.emailVerified ? null : <VerifyBanner email={account.email} />}
         <Outlet />
         <UploadPanel />
       </Shell>

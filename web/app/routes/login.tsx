@@ -41,6 +41,9 @@ export default function Login() {
           <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
         </Form>
         <p className="muted">
+          <Link to="/forgot-password">Forgot password?</Link>
+        </p>
+        <p className="muted">
           New here? <Link to={{ pathname: '/register', search: params.toString() ? `?${params}` : '' }}>Create an account</Link>
         </p>
       </div>

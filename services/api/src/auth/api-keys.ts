@@ -6,7 +6,7 @@ import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
 import { CONTROL_CHARACTERS } from '#src/platform/text.js';
 import type { Scope } from './authenticate.js';
-import { accountRow, type AccountRow } from './auth-repository.js';
+import { accountColumns, accountRow, type AccountRow } from './auth-repository.js';
 
 export const API_KEY_PREFIX = 'bk_';
 export const MAX_API_KEYS_PER_ACCOUNT = 50;
@@ -90,7 +90,7 @@ export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
 
     async authenticate(secret: string): Promise<{ account: AccountRow; scopes: Scope[] }> {
       const found = await pool.maybeOne(sql.type(accountRow.extend({ key_id: z.string(), scopes: apiKeyRow.shape.scopes, last_used_at: z.number().nullable() }))`
-        select a.id, a.email, a.created_at, k.id as key_id, k.scopes, k.last_used_at
+        select ${accountColumns}, k.id as key_id, k.scopes, k.last_used_at
         from api_keys k join accounts a on a.id = k.account_id
         where k.secret_hash = ${sql.binary(hashSecret(secret))} and k.revoked_at is null and a.deletion_requested_at is null`);
       if (!found) throw errors.invalidToken('The API key is invalid or has been revoked.');
@@ -98,7 +98,8 @@ export function apiKeyService(deps: { pool: DatabasePool; clock: Clock }) {
       if (found.last_used_at === null || now.getTime() - found.last_used_at > LAST_USED_RESOLUTION_MS) {
         await pool.query(sql.unsafe`update api_keys set last_used_at = ${sql.timestamp(now)} where id = ${found.key_id}`);
       }
-      return { account: { id: found.id, email: found.email, created_at: found.created_at }, scopes: found.scopes };
+      const { id, email, created_at, email_verified_at, display_name, pending_email } = found;
+      return { account: { id, email, created_at, email_verified_at, display_name, pending_email }, scopes: found.scopes };
     },
   };
 }

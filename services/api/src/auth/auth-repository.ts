@@ -5,8 +5,14 @@ export const accountRow = z.object({
   id: z.string(),
   email: z.string(),
   created_at: z.number(),
+  email_verified_at: z.number().nullable(),
+  display_name: z.string().nullable(),
+  pending_email: z.string().nullable(),
 });
 export type AccountRow = z.infer<typeof accountRow>;
+
+/** The columns of `accountRow`, from the accounts table aliased `a`. */
+export const accountColumns = sql.fragment`a.id, a.email, a.created_at, a.email_verified_at, a.display_name, a.pending_email`;
 
 const accountWithHash = accountRow.extend({ password_hash: z.string() });
 
@@ -22,12 +28,12 @@ export class EmailTakenError extends Error {}
 
 export function authRepository(pool: DatabasePool) {
   return {
-    async createAccount(account: { id: string; email: string; passwordHash: string }): Promise<AccountRow> {
+    async createAccount(connection: CommonQueryMethods, account: { id: string; email: string; passwordHash: string }): Promise<AccountRow> {
       try {
-        return await pool.one(sql.type(accountRow)`
-          insert into accounts (id, email, password_hash)
+        return await connection.one(sql.type(accountRow)`
+          insert into accounts as a (id, email, password_hash)
           values (${account.id}, ${account.email}, ${account.passwordHash})
-          returning id, email, created_at`);
+          returning ${accountColumns}`);
       } catch (error) {
         if (error instanceof UniqueIntegrityConstraintViolationError) throw new EmailTakenError();
         throw error;
@@ -36,19 +42,19 @@ export function authRepository(pool: DatabasePool) {
 
     findAccountByEmail: (email: string) =>
       pool.maybeOne(sql.type(accountWithHash)`
-        select id, email, created_at, password_hash from accounts where email = ${email}`),
+        select ${accountColumns}, a.password_hash from accounts a where a.email = ${email}`),
 
     /** The account behind an access token, provided its sign-in has not been revoked. */
     findAccountForSession: (accountId: string, sessionId: string) =>
       pool.maybeOne(sql.type(accountRow)`
-        select a.id, a.email, a.created_at
+        select ${accountColumns}
         from auth_sessions s join accounts a on a.id = s.account_id
         where s.id = ${sessionId} and s.account_id = ${accountId} and s.revoked_at is null and a.deletion_requested_at is null`),
 
     /** The account with its password hash, locked so concurrent password changes serialise. */
     lockAccountWithHash: (connection: CommonQueryMethods, accountId: string) =>
       connection.maybeOne(sql.type(accountWithHash)`
-        select id, email, created_at, password_hash from accounts where id = ${accountId} for update`),
+        select ${accountColumns}, a.password_hash from accounts a where a.id = ${accountId} for update`),
 
     async updatePasswordHash(connection: CommonQueryMethods, accountId: string, passwordHash: string, at: Date): Promise<void> {
       await connection.query(sql.unsafe`

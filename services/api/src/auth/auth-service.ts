@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '@baketsu/platform/clock';
 import { errors } from '#src/platform/errors.js';
 import type { AccessTokens } from './access-tokens.js';
+import type { CommonQueryMethods } from 'slonik';
 import { EmailTakenError, type AccountRow, type AuthRepository } from './auth-repository.js';
 import { assertAcceptablePassword, normalizeEmail, type PasswordHasher } from './credentials.js';
 
@@ -18,10 +19,20 @@ export interface Account {
   id: string;
   email: string;
   created_at: string;
+  email_verified: boolean;
+  display_name: string | null;
+  pending_email: string | null;
 }
 
 export function toAccount(row: AccountRow): Account {
-  return { id: row.id, email: row.email, created_at: new Date(row.created_at).toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    created_at: new Date(row.created_at).toISOString(),
+    email_verified: row.email_verified_at !== null,
+    display_name: row.display_name,
+    pending_email: row.pending_email,
+  };
 }
 
 function hashRefreshToken(token: string): Buffer {
@@ -67,6 +78,8 @@ export function authService(deps: {
   accessTokens: AccessTokens;
   refreshTokenTtlSeconds: number;
   clock: Clock;
+  /** Runs in the transaction that creates an account (the verification mail is written there). */
+  onRegistered?: (connection: CommonQueryMethods, account: AccountRow) => Promise<void>;
 }) {
   const { repository, passwords, accessTokens, clock } = deps;
   const liveSessions = liveSessionCache(clock);
@@ -95,8 +108,13 @@ export function authService(deps: {
     async register(input: { email: string; password: string }): Promise<Account> {
       const email = normalizeEmail(input.email);
       assertAcceptablePassword(input.password);
+      const passwordHash = await passwords.hash(input.password);
       try {
-        const row = await repository.createAccount({ id: uuidv7(), email, passwordHash: await passwords.hash(input.password) });
+        const row = await repository.transaction(async (connection) => {
+          const created = await repository.createAccount(connection, { id: uuidv7(), email, passwordHash });
+          await deps.onRegistered?.(connection, created);
+          return created;
+        });
         return toAccount(row);
       } catch (error) {
         if (error instanceof EmailTakenError) throw errors.emailTaken();
@@ -188,7 +206,14 @@ export function authService(deps: {
       liveSessions.forget((session) => session.account.id === input.accountId && session.sessionId !== input.sessionId);
     },
 
-    /** Forgets every remembered sign-in of an account whose sign-ins were all revoked (account deletion). */
+    /** A new sign-in for the account, in `connection`'s transaction (a password reset signs its user in). */
+    async signIn(connection: CommonQueryMethods, accountId: string): Promise<TokenPair> {
+      const sessionId = uuidv7();
+      await repository.createSession(connection, { id: sessionId, accountId });
+      return issueTokens(connection, accountId, sessionId);
+    },
+
+    /** Forgets the remembered sign-ins of the account, after its sessions were revoked or the account changed. */
     forgetAccount(accountId: string): void {
       liveSessions.forget((session) => session.account.id === accountId);
     },

@@ -4,6 +4,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { Config } from '#src/platform/config.js';
 import { errors } from '#src/platform/errors.js';
+import { accountMailErrors } from '#src/auth/account-mail-errors.js';
 import { parseMicros, exceedsCap, formatMicros, monthlyCostMicros, pricePerGibMonthMicros } from '@baketsu/billing-core';
 
 const limitsRow = z.object({
@@ -11,18 +12,21 @@ const limitsRow = z.object({
   storage_quota_bytes: z.number().nullable(),
   spend_cap_ceiling_micros: z.number().nullable(),
   spend_cap_micros: z.number().nullable(),
+  email_verified: z.boolean(),
 });
 type LimitsRow = Omit<z.infer<typeof limitsRow>, 'used_bytes'>;
 
 export interface EffectiveLimits {
   quotaBytes: number | null;
+  /** Until the address is confirmed: what the account may store, when that is below the quota (decision 016). */
+  unverifiedLimitBytes: number | null;
   /** The highest cap the account may set (operator's); null: uncapped. */
   ceilingMicros: bigint | null;
   /** The cap in force: the account's own, or the ceiling. */
   capMicros: bigint | null;
 }
 
-type LimitsConfig = Pick<Config, 'DEFAULT_STORAGE_QUOTA_BYTES' | 'DEFAULT_MONTHLY_SPEND_CAP'>;
+type LimitsConfig = Pick<Config, 'DEFAULT_STORAGE_QUOTA_BYTES' | 'DEFAULT_MONTHLY_SPEND_CAP' | 'UNVERIFIED_STORAGE_LIMIT_BYTES'>;
 
 export function effectiveLimits(row: LimitsRow, config: LimitsConfig): EffectiveLimits {
   const quotaBytes = row.storage_quota_bytes ?? (config.DEFAULT_STORAGE_QUOTA_BYTES > 0 ? config.DEFAULT_STORAGE_QUOTA_BYTES : null);
@@ -34,7 +38,9 @@ export function effectiveLimits(row: LimitsRow, config: LimitsConfig): Effective
         : null;
   const own = row.spend_cap_micros === null ? null : BigInt(row.spend_cap_micros);
   const capMicros = own === null ? ceilingMicros : ceilingMicros === null || own < ceilingMicros ? own : ceilingMicros;
-  return { quotaBytes, ceilingMicros, capMicros };
+  const unverifiedLimit = !row.email_verified && config.UNVERIFIED_STORAGE_LIMIT_BYTES > 0 ? config.UNVERIFIED_STORAGE_LIMIT_BYTES : null;
+  const unverifiedLimitBytes = unverifiedLimit !== null && (quotaBytes === null || unverifiedLimit < quotaBytes) ? unverifiedLimit : null;
+  return { quotaBytes, unverifiedLimitBytes, ceilingMicros, capMicros };
 }
 
 /** Parameters of the same rules for the check inside `admit_uploads` (`uploadRepository.admit`). */
@@ -43,6 +49,7 @@ export function sqlLimits(config: LimitsConfig & Pick<Config, 'PRICE_PER_GIB_MON
     defaultQuotaBytes: config.DEFAULT_STORAGE_QUOTA_BYTES > 0 ? config.DEFAULT_STORAGE_QUOTA_BYTES : null,
     defaultCeilingMicros: config.DEFAULT_MONTHLY_SPEND_CAP === undefined ? null : parseMicros(config.DEFAULT_MONTHLY_SPEND_CAP).toString(),
     priceMicros: pricePerGibMonthMicros(config).toString(),
+    unverifiedLimitBytes: config.UNVERIFIED_STORAGE_LIMIT_BYTES > 0 ? config.UNVERIFIED_STORAGE_LIMIT_BYTES : null,
   };
 }
 
@@ -57,6 +64,9 @@ export interface UploadCheck {
 /** Throws a problem that says by how much the upload is over; returns the estimate otherwise. */
 export function checkUploadAllowed(check: UploadCheck): { addedMicros: bigint; estimatedMicros: bigint } {
   const { limits, usedBytes, size, priceMicros } = check;
+  if (limits.unverifiedLimitBytes !== null && usedBytes + size > limits.unverifiedLimitBytes) {
+    throw accountMailErrors.emailVerificationRequired(limits.unverifiedLimitBytes, usedBytes, size);
+  }
   if (limits.quotaBytes !== null && usedBytes + size > limits.quotaBytes) {
     throw errors.storageQuotaExceeded(limits.quotaBytes, usedBytes, size);
   }
@@ -72,7 +82,8 @@ export function checkUploadAllowed(check: UploadCheck): { addedMicros: bigint; e
 
 export const readAccountLimits = (db: CommonQueryMethods, accountId: string) =>
   db.one(sql.type(limitsRow)`
-    select (stored_bytes + reserved_bytes)::int8 as used_bytes, storage_quota_bytes, spend_cap_ceiling_micros, spend_cap_micros
+    select (stored_bytes + reserved_bytes)::int8 as used_bytes, storage_quota_bytes, spend_cap_ceiling_micros, spend_cap_micros,
+           email_verified_at is not null as email_verified
     from accounts where id = ${accountId}`);
 
 export async function setOwnSpendCap(db: CommonQueryMethods, accountId: string, capMicros: bigint | null): Promise<void> {

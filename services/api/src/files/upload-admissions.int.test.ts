@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '#src/platform/testing/ind
 import { uploadAdmissions } from './upload-admissions.js';
 import { uploadRepository, type NewUpload, type SqlLimits } from './upload-repository.js';
 
-const unlimited: SqlLimits = { defaultQuotaBytes: null, defaultCeilingMicros: null, priceMicros: '20000' };
+const unlimited: SqlLimits = { defaultQuotaBytes: null, defaultCeilingMicros: null, priceMicros: '20000', unverifiedLimitBytes: null };
 
 function upload(accountId: string, size: number): NewUpload {
   const id = uuidv7();

@@ -41,6 +41,8 @@ export interface SqlLimits {
   defaultQuotaBytes: number | null;
   defaultCeilingMicros: string | null;
   priceMicros: string;
+  /** What an account with an unconfirmed address may store (decision 016); null: no such limit. */
+  unverifiedLimitBytes: number | null;
 }
 
 const admissionRow = z.object({ upload_id: z.string(), refused_past_due: z.boolean(), used_before_bytes: z.number().nullable() });
@@ -51,7 +53,7 @@ export type UploadAdmission =
 
 export const uploadRepository = {
   /**
-   * Admits a batch of uploads in one round trip (the `admit_uploads` function, migration 0070):
+   * Admits a batch of uploads in one round trip (the `admit_uploads` function, migrations 0070 and 0152):
    * each is refused while its account is past due; else, for an account with a quota or a cap, its
    * bytes are reserved only if the account stays within them (checked on the locked, current row,
    * so concurrent presigns cannot both pass); the upload row is written only when admitted. One
@@ -70,7 +72,8 @@ export const uploadRepository = {
         ${sql.array(uploads.map((u) => u.partSize), 'int8')},
         ${sql.array(uploads.map((u) => u.partCount), 'int4')},
         ${sql.array(uploads.map((u) => u.createdAt.toISOString()), 'timestamptz')},
-        ${limits.defaultQuotaBytes}::int8, ${limits.defaultCeilingMicros}::int8, ${limits.priceMicros}::int8)`);
+        ${limits.defaultQuotaBytes}::int8, ${limits.defaultCeilingMicros}::int8, ${limits.priceMicros}::int8,
+        ${limits.unverifiedLimitBytes}::int8)`);
     const byId = new Map(rows.map((row) => [row.upload_id, row]));
     return uploads.map((upload): UploadAdmission => {
       const row = byId.get(upload.id);

@@ -20,7 +20,8 @@ test('0120 keeps the oldest of same-named files and renames the others before th
   const database = await createTestDatabase();
   try {
     // Back to the schema before folders (and every migration after them), as an existing installation has it.
-    await runner({ databaseUrl: database.connectionUrl, dir: apiMigrations.directory, migrationsTable: apiMigrations.table, direction: 'down', count: fromFolders.length, singleTransaction: true, log: () => {} });
+    const sinceFolders = readdirSync(apiMigrations.directory).filter((file) => file.endsWith('.sql') && file >= '0120').map((file) => file.replace(/\.sql$/, '')).sort();
+    await runner({ databaseUrl: database.connectionUrl, dir: apiMigrations.directory, migrationsTable: apiMigrations.table, direction: 'down', count: sinceFolders.length, singleTransaction: true, log: () => {} });
     const accountId = uuidv7();
     await database.pool.query(sql.unsafe`insert into accounts (id, email, password_hash) values (${accountId}, 'old@example.com', 'x')`);
     const files: Array<{ id: string; name: string; status: string }> = [];
@@ -36,7 +37,8 @@ test('0120 keeps the oldest of same-named files and renames the others before th
         values (${id}, ${accountId}, ${uploadId}, ${`${accountId}/${uploadId}`}, ${name!}, 1, 'text/plain', ${status!}, ${created}, ${created})`);
       files.push({ id, name: name!, status: status! });
     }
-    expect(await migrate({ connectionUrl: database.connectionUrl, ...apiMigrations })).toEqual(fromFolders);
+    expect(await migrate({ connectionUrl: database.connectionUrl, ...apiMigrations })).toEqual(sinceFolders);
+    expect(sinceFolders.slice(0, 3)).toEqual(['0120_folders', '0130_shares', '0140_folder_shares']);
     const names = new Map(
       (await database.pool.any(sql.unsafe`select id, name from files`) as ReadonlyArray<{ id: string; name: string }>).map((row) => [row.id, row.name]),
     );

@@ -16,6 +16,12 @@ export const mailConfigShape = {
   MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
   MAIL_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(20),
+  // Requests that mail a link (password reset, verification again), per address and per client address, per window.
+  MAIL_LINK_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
+  MAIL_LINK_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+  MAIL_LINK_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  // What an account whose address is not yet confirmed may store (stored plus uploading); 0: no limit.
+  UNVERIFIED_STORAGE_LIMIT_BYTES: z.coerce.number().int().min(0).default(100 * 1024 * 1024),
 };
 
 type MailConfig = z.infer<z.ZodObject<typeof mailConfigShape>> & { NODE_ENV: string };

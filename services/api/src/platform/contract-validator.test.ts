@@ -137,7 +137,7 @@ describe('responses, checked in tests', () => {
   }
 
   test('a response the contract describes is sent as is', () => {
-    const account = { id: UPLOAD_ID, email: 'ada@example.com', created_at: '2026-01-01T00:00:00.000Z' };
+    const account = { id: UPLOAD_ID, email: 'ada@example.com', created_at: '2026-01-01T00:00:00.000Z', email_verified: true, display_name: null, pending_email: null };
     expect(respond('/v1/me', 200, account)).toBe(account);
   });
 

@@ -24,7 +24,7 @@ test('every variable the api service sets is one the config schema knows, and pa
 test('every service has a health check and the api waits for its dependencies to be healthy', () => {
   for (const [name, service] of Object.entries(compose.services)) expect(service.healthcheck, name).toBeDefined();
   const dependencies = compose.services.api?.depends_on ?? {};
-  expect(Object.keys(dependencies).sort()).toEqual(['kafka', 'postgres', 's3', 'stripe-mock']);
+  expect(Object.keys(dependencies).sort()).toEqual(['kafka', 'mailpit', 'postgres', 's3', 'stripe-mock']);
   for (const dependency of Object.values(dependencies)) expect(dependency.condition).toBe('service_healthy');
 });
 

@@ -140,5 +140,5 @@ test('the image installs what it runs: its API answers HEAD on a GET route like 
   expect((await fetch(`${url}/healthz`, { method: 'HEAD' })).status).toBe(200);
   const me = await fetch(`${url}/v1/me`, { method: 'HEAD' });
   expect(me.status).toBe(401);
-  expect((await fetch(`${url}/v1/me`, { method: 'DELETE' })).headers.get('allow')).toBe('GET, HEAD');
+  expect((await fetch(`${url}/v1/me`, { method: 'DELETE' })).headers.get('allow')).toBe('GET, HEAD, PATCH');
 });

@@ -52,7 +52,7 @@ describe('http behaviour', () => {
     const response = await fetch(`${api.url}/v1/me`, { method: 'DELETE' });
     expect(response.status).toBe(405);
     // RFC 9110: a 405 lists what the route does answer to.
-    expect(response.headers.get('allow')).toBe('GET, HEAD');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, PATCH');
     expect(await response.json()).toMatchObject({ code: 'method_not_allowed' });
     const files = await fetch(`${api.url}/v1/files/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, { method: 'PUT' });
     expect(files.status).toBe(405);

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { openApiSpecPath } from './contract-document.js';
 import { lifecycleErrors } from '#src/lifecycle/lifecycle-errors.js';
 import { accountErrors } from '#src/accounts/account-errors.js';
+import { accountMailErrors } from '#src/auth/account-mail-errors.js';
 import { shareErrors } from '#src/shares/share-errors.js';
 import { usageErrors } from '#src/usage/usage-errors.js';
 import { errors } from './errors.js';
@@ -118,12 +119,25 @@ const everyAccountFactory: { [Name in keyof AccountCatalogue]: Parameters<Accoun
   invalidAlertThreshold: ['/body/thresholds/0/amount', 'must be more than zero'],
 };
 
+// So do the flows that go through mail (password reset, verification, profile).
+type AccountMailCatalogue = typeof accountMailErrors;
+const everyAccountMailFactory: { [Name in keyof AccountMailCatalogue]: Parameters<AccountMailCatalogue[Name]> } = {
+  resetTokenNotFound: [],
+  resetTokenExpired: [],
+  resetTokenUsed: [],
+  verificationTokenNotFound: [],
+  verificationTokenExpired: [],
+  verificationTokenUsed: [],
+  emailVerificationRequired: [100, 90, 20],
+  profileSessionRequired: [],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory), ...codesOf(accountErrors, everyAccountFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory), ...codesOf(accountErrors, everyAccountFactory), ...codesOf(accountMailErrors, everyAccountMailFactory)])].sort();
 }
 
 function contractCodes(): unknown {

@@ -24,7 +24,7 @@ import { thresholdFraction, thresholdJson, thresholdRepository, type Threshold }
 export interface UsageAlertDeps {
   pool: DatabasePool;
   clock: Clock;
-  config: Pick<Config, 'PRICE_PER_GIB_MONTH' | 'CURRENCY' | 'DEFAULT_STORAGE_QUOTA_BYTES' | 'DEFAULT_MONTHLY_SPEND_CAP'>;
+  config: Pick<Config, 'PRICE_PER_GIB_MONTH' | 'CURRENCY' | 'DEFAULT_STORAGE_QUOTA_BYTES' | 'DEFAULT_MONTHLY_SPEND_CAP' | 'UNVERIFIED_STORAGE_LIMIT_BYTES'>;
   logger: Logger;
   mailer: UsageAlertMailer;
 }

@@ -49,7 +49,7 @@ export function usageAlertRouter(deps: UsageAlertRouterDeps): Router {
       // Under the account's row lock, so the cap cannot be lifted between the check and the write.
       const limits = await tx.one(sql.type(z.object({ spend_cap_ceiling_micros: z.number().nullable(), spend_cap_micros: z.number().nullable() }))`
         select spend_cap_ceiling_micros, spend_cap_micros from accounts where id = ${accountId} for no key update`);
-      const { capMicros } = effectiveLimits({ ...limits, storage_quota_bytes: null }, deps.config);
+      const { capMicros } = effectiveLimits({ ...limits, storage_quota_bytes: null, email_verified: true }, deps.config);
       if (capMicros === null && thresholds.some((threshold) => threshold.percentOfCap !== null)) throw accountErrors.spendCapRequired();
       await thresholdRepository.replace(tx, accountId, thresholds);
     });

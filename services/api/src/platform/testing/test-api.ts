@@ -62,6 +62,9 @@ export async function startTestApi(
     USAGE_ALERT_INTERVAL_SECONDS: '0',
     RECONCILE_INTERVAL_SECONDS: '0',
     LIFECYCLE_INTERVAL_SECONDS: '0',
+    // Tests register accounts without reading their mail; the unverified account's storage limit is
+    // off here and tested where a test sets it (files/unverified-limit.int.test.ts).
+    UNVERIFIED_STORAGE_LIMIT_BYTES: '0',
     ...options.env,
   });
   const { clock, wrapObjectStore, billingProvider, workers } = options;
