@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
-import { isLostDatabaseConnection } from './database-errors.js';
+import { isLostDatabaseConnection } from '@baketsu/platform/connection-loss';
 import { errors, type FieldError } from './errors.js';
 import { specificProblem, type FieldCheck } from './field-problems.js';
 import { Problem } from './problem.js';

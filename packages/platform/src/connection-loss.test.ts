@@ -1,6 +1,6 @@
 import { BackendTerminatedError, ConnectionError, UniqueIntegrityConstraintViolationError } from 'slonik';
 import { expect, test } from 'vitest';
-import { isLostDatabaseConnection } from './database-errors.js';
+import { isLostDatabaseConnection } from './connection-loss.js';
 
 test.each([
   ['a terminated backend', new BackendTerminatedError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))],
