@@ -3,7 +3,9 @@
 // the API while metering and the relay are killed with -9 a few times and every database connection
 // (the API's, the relay's, metering's) is cut with pg_terminate_backend. Afterwards, once the fold
 // has caught up, every account's byte-ms in the projection equals the ground truth computed from
-// the files table, and no client saw a 500 (503s are retried as the SDK does).
+// the files table, no client saw a 500 (503s are retried as the SDK does), and what clients were
+// told holds: a completed upload is not left pending, a deleted file is not left stored, and every
+// file has its file.stored and (once deleted) exactly one file.deleted.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -82,6 +84,30 @@ async function groundTruth(horizonMs: number): Promise<Map<string, bigint>> {
   const rows = await database.pool.any(sql.type(z.object({ account_id: z.string(), byte_ms: z.string() }))`
     select account_id, sum(${byteMs})::text as byte_ms from files group by account_id`);
   return new Map(rows.map((row) => [row.account_id, BigInt(row.byte_ms)]));
+}
+
+/**
+ * What the client was told holds in the tables, and each file's events match its row: every
+ * completed upload is completed with its file, every deleted file is no longer stored, every file
+ * has one file.stored, a file.deleted exactly when it left the stored state.
+ */
+async function brokenPromises(completedUploads: readonly string[], deletedFiles: readonly string[]): Promise<string[]> {
+  const rows = await database.pool.anyFirst(sql.type(z.object({ problem: z.string() }))`
+    with events as (
+      select event->'data'->>'file_id' as file_id,
+        count(*) filter (where event_type = 'file.stored') as stored, count(*) filter (where event_type = 'file.deleted') as deleted
+      from outbox where event_type in ('file.stored', 'file.deleted') group by 1
+    )
+    select format('upload %s answered complete is %s', u.id, u.status) as problem from uploads u
+      where u.id = any(${sql.array([...completedUploads], 'uuid')}) and (u.status <> 'completed' or not exists (select 1 from files f where f.upload_id = u.id))
+    union all
+    select format('file %s answered deleted is %s', f.id, f.status) from files f
+      where f.id = any(${sql.array([...deletedFiles], 'uuid')}) and f.status = 'stored'
+    union all
+    select format('file %s (%s) has %s file.stored and %s file.deleted events', f.id, f.status, coalesce(e.stored, 0), coalesce(e.deleted, 0))
+      from files f left join events e on e.file_id = f.id::text
+      where coalesce(e.stored, 0) <> 1 or coalesce(e.deleted, 0) <> (case when f.status = 'stored' then 0 else 1 end)`);
+  return [...rows];
 }
 
 /** Deterministic choices for a run (mulberry32); the timing of faults against requests is not. */
@@ -169,9 +195,11 @@ test('kill -9 of metering and the relay and cut database connections under load:
   );
 
   expect(tally.unexpected).toEqual([]);
+  expect(await brokenPromises(tally.completedUploads, tally.deletedFiles)).toEqual([]);
   expect(differences).toEqual([]);
   expect(difference).toBe(0n);
-  expect(tally.uploads).toBeGreaterThan(50);
+  // Enough work under the faults to mean something, even on a busy machine (about 300–500 alone).
+  expect(tally.uploads).toBeGreaterThan(30);
   expect(tally.deletes).toBeGreaterThan(10);
   expect(metering.kills).toBeGreaterThanOrEqual(2);
   expect(relay.kills).toBeGreaterThanOrEqual(2);

@@ -16,10 +16,14 @@ export interface LoadTally {
   settledByEarlierAttempt: number;
   /** Anything a client should never see here: 500s, other 5xx, unexpected 4xx. Each described. */
   unexpected: string[];
+  /** Uploads the client was told are complete (201, or 200 for one completed before). */
+  completedUploads: string[];
+  /** Files the client was told are deleted (204, or 404 after a 503). */
+  deletedFiles: string[];
 }
 
 export function emptyTally(): LoadTally {
-  return { operations: 0, uploads: 0, deletes: 0, requests: 0, unavailable: 0, settledByEarlierAttempt: 0, unexpected: [] };
+  return { operations: 0, uploads: 0, deletes: 0, requests: 0, unavailable: 0, settledByEarlierAttempt: 0, unexpected: [], completedUploads: [], deletedFiles: [] };
 }
 
 type Answer = Awaited<ReturnType<Client['call']>> & { attempts: number };
@@ -49,6 +53,7 @@ async function upload(client: Client, tally: LoadTally, name: string, size: numb
   // 200 after a 503: an earlier attempt committed before its connection was lost.
   if (complete.status === 200 && complete.attempts > 1) tally.settledByEarlierAttempt += 1;
   tally.uploads += 1;
+  tally.completedUploads.push(presign.body.upload_id as string);
   return complete.body.id as string;
 }
 
@@ -57,6 +62,7 @@ async function remove(client: Client, tally: LoadTally, id: string): Promise<voi
   if (answer.status === 404 && answer.attempts > 1) tally.settledByEarlierAttempt += 1;
   else if (answer.status !== 204) return unexpected(tally, `delete ${id}`, answer);
   tally.deletes += 1;
+  tally.deletedFiles.push(id);
 }
 
 /** Uploads and deletes until `signal` aborts; about one operation in three deletes a file of its own. */
