@@ -12,7 +12,7 @@
 // same connection, and its interceptors can observe a failed query but not re-run it elsewhere.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type CommonQueryMethods, type DatabasePool, type DatabaseTransactionConnection, type QuerySqlToken } from 'slonik';
-import { isLostDatabaseConnection } from './connection-loss.js';
+import { isLostDatabaseConnection, markDatabaseSocketError } from './connection-loss.js';
 
 /** Delays before each retry: a fresh connection at once, then one after the server had a moment. */
 export const CONNECTION_RETRY_DELAYS_MS: readonly number[] = [0, 200];
@@ -79,7 +79,12 @@ export function retryOnLostConnection(pool: DatabasePool, options: ConnectionRet
           return result;
         }, transactionRetryLimit);
       },
-      (error) => !commitSent && isLostDatabaseConnection(error),
+      (error) => {
+        // After the handler returned, only slonik's COMMIT (or ROLLBACK) can have failed: a socket
+        // error then is the database's, and it is the outcome-unknown kind, answered 503.
+        if (commitSent) markDatabaseSocketError(error);
+        return !commitSent && isLostDatabaseConnection(error);
+      },
     );
   }
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createPool, createTypeParserPreset, type DatabasePool, type DriverTypeParser } from 'slonik';
-import { isLostDatabaseConnection } from './connection-loss.js';
+import { isLostDatabaseConnection, markDatabaseSocketErrors } from './connection-loss.js';
 import { retryOnLostConnection, type ConnectionRetryOptions } from './connection-retry.js';
 
 export type { DatabasePool } from 'slonik';
@@ -41,7 +41,12 @@ const keepSession = async () => {};
  * anything could have committed (connection-retry.ts, decision 021); `retry` tunes or observes that.
  */
 export async function connectPostgres(connectionUrl: string, maximumPoolSize: number, retry: ConnectionRetryOptions = {}): Promise<Database> {
-  const slonikPool = await createPool(connectionUrl, { maximumPoolSize, typeParsers: exactTypeParsers, resetConnection: keepSession });
+  const slonikPool = await createPool(connectionUrl, {
+    maximumPoolSize,
+    typeParsers: exactTypeParsers,
+    resetConnection: keepSession,
+    interceptors: [markDatabaseSocketErrors],
+  });
   const pool = retryOnLostConnection(slonikPool, retry);
   const { hostname, port, pathname } = new URL(connectionUrl);
   return {
@@ -86,6 +91,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<Database> 
       typeParsers: exactTypeParsers,
       resetConnection: keepSession,
       idleTimeout: 'DISABLE_TIMEOUT',
+      interceptors: [markDatabaseSocketErrors],
     }),
   );
   return {

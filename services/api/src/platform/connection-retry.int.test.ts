@@ -1,12 +1,13 @@
 import pg from 'pg';
 import { BackendTerminatedError, sql } from 'slonik';
 import { z } from 'zod';
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import type { ConnectionRetryEvent } from '@baketsu/platform/connection-retry';
 import { isLostDatabaseConnection } from '@baketsu/platform/connection-loss';
 import { connectPostgres, type Database } from '@baketsu/platform/database';
 import { createTestDatabase, type TestDatabase } from '@baketsu/platform/testing';
 import { cutConnectionUnder, waitAtCommit } from './testing/cut-connection.js';
+import { startResettingProxy } from './testing/resetting-proxy.js';
 
 // The retry rule of decision 021 on the real PostgreSQL: the exact connection running a statement is
 // terminated (pg_terminate_backend) while that statement waits on a lock the test holds.
@@ -111,4 +112,42 @@ test('a statement that fails for any other reason is not retried', async () => {
   await expect(retrying.pool.query(sql.unsafe`select * from no_such_table`)).rejects.toThrow(/no_such_table/);
   await expect(retrying.pool.transaction((tx) => tx.query(sql.unsafe`insert into notes (id) values (5)`))).rejects.toThrow(/not NULL/i);
   expect(retries).toEqual([]);
+});
+
+test('a socket reset under a query (read ECONNRESET, not a PostgreSQL error) is a lost connection too', async () => {
+  await admin.query(`insert into notes (id, body) values (6, 'behind a proxy')`);
+  const proxy = await startResettingProxy(database.connectionUrl);
+  // Room for the retries: slonik 47.3.2 never finishes destroying a connection reset under a running
+  // query (its destroy races the query's rejection and stays PENDING_DESTROY), so each reset
+  // connection keeps its pool slot for good. A pool of 2 would have none left to retry on.
+  const proxied = await connectPostgres(proxy.url, 4, { onRetry: (event) => retries.push(event) });
+  try {
+    await admin.query('begin');
+    await admin.query('lock table notes in access exclusive mode');
+    let attempts = 0;
+    const read = proxied.pool.one(sql.type(z.object({ body: z.string() }))`select body from notes where id = 6`);
+    const write = proxied.pool.transaction(async (tx) => {
+      attempts += 1;
+      await tx.query(sql.unsafe`insert into notes (id, body) values (7, 'through the reset')`);
+    });
+    await vi.waitFor(
+      async () => {
+        await admin.query('select pg_stat_clear_snapshot()');
+        const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (rows.length < 2) throw new Error('both are not waiting yet');
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    expect(proxy.resetAll()).toBeGreaterThanOrEqual(2);
+    await admin.query('rollback');
+    expect(await read).toEqual({ body: 'behind a proxy' });
+    await write;
+    expect(attempts).toBe(2);
+    expect(retries.map((event) => (event.error as { code?: string }).code)).toEqual(['ECONNRESET', 'ECONNRESET']);
+    expect(await notes()).toBe(2);
+  } finally {
+    await admin.query('rollback').catch(() => undefined);
+    await proxied.close();
+    await proxy.close();
+  }
 });
