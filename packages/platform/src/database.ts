@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createPool, createTypeParserPreset, type DatabasePool, type DriverTypeParser } from 'slonik';
+import { isLostDatabaseConnection, markDatabaseSocketErrors } from './connection-loss.js';
+import { retryOnLostConnection, type ConnectionRetryOptions } from './connection-retry.js';
 
 export type { DatabasePool } from 'slonik';
 
@@ -34,16 +36,39 @@ const exactTypeParsers: DriverTypeParser[] = [
 // no temp tables; the one session advisory lock is released in a finally), so there is nothing to reset.
 const keepSession = async () => {};
 
-export async function connectPostgres(connectionUrl: string, maximumPoolSize: number): Promise<Database> {
-  const pool = await createPool(connectionUrl, { maximumPoolSize, typeParsers: exactTypeParsers, resetConnection: keepSession });
+/**
+ * The pool retries, on a fresh connection, a transaction or a read whose connection was lost before
+ * anything could have committed (connection-retry.ts, decision 021); `retry` tunes or observes that.
+ */
+export async function connectPostgres(connectionUrl: string, maximumPoolSize: number, retry: ConnectionRetryOptions = {}): Promise<Database> {
+  const slonikPool = await createPool(connectionUrl, {
+    maximumPoolSize,
+    typeParsers: exactTypeParsers,
+    resetConnection: keepSession,
+    interceptors: [markDatabaseSocketErrors],
+  });
+  const pool = retryOnLostConnection(slonikPool, retry);
   const { hostname, port, pathname } = new URL(connectionUrl);
   return {
     pool,
     connectionUrl,
     kind: 'postgres',
     description: `PostgreSQL at ${hostname}:${port || 5432}${pathname}`,
-    close: () => pool.end(),
+    close: () => endPool(pool),
   };
+}
+
+/**
+ * Slonik's `end` rejects when a connection died during COMMIT (its failed ROLLBACK is kept as the
+ * connection's destroy outcome), though there is nothing left to close: a shutdown after a database
+ * blip must still be clean.
+ */
+async function endPool(pool: DatabasePool): Promise<void> {
+  try {
+    await pool.end();
+  } catch (error) {
+    if (!isLostDatabaseConnection(error)) throw error;
+  }
 }
 
 /**
@@ -60,19 +85,22 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<Database> 
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   const connectionUrl = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const pool = await createPool(connectionUrl, {
-    maximumPoolSize: 1,
-    typeParsers: exactTypeParsers,
-    resetConnection: keepSession,
-    idleTimeout: 'DISABLE_TIMEOUT',
-  });
+  const pool = retryOnLostConnection(
+    await createPool(connectionUrl, {
+      maximumPoolSize: 1,
+      typeParsers: exactTypeParsers,
+      resetConnection: keepSession,
+      idleTimeout: 'DISABLE_TIMEOUT',
+      interceptors: [markDatabaseSocketErrors],
+    }),
+  );
   return {
     pool,
     connectionUrl,
     kind: 'pglite',
     description: `embedded PGlite in ${directory}`,
     async close() {
-      await pool.end();
+      await endPool(pool);
       await server.stop();
       await pglite.close();
     },

@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { migrateMetering } from '@baketsu/metering/read-model';
 import type { BillingProvider } from '@baketsu/billing';
 import { systemClock, type Clock } from '@baketsu/platform/clock';
+import { logConnectionRetries } from '@baketsu/platform/connection-retry';
 import { connectPostgres, startEmbeddedPostgres, type Database } from '@baketsu/platform/database';
 import { migrate } from '@baketsu/platform/migrations';
 import { Registry } from 'prom-client';
@@ -79,7 +80,7 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const ownsDatabase = overrides.database === undefined;
-  const database = overrides.database ?? (await openDatabase(config));
+  const database = overrides.database ?? (await openDatabase(config, logger));
   const applied = ownsDatabase ? await migrateAll(database, logger) : [];
 
   const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateEmbeddedSecret(config.DATA_DIR, 'jwt'));
@@ -142,8 +143,10 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
   };
 }
 
-function openDatabase(config: Config): Promise<Database> {
-  return config.DATABASE_URL ? connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE) : startEmbeddedPostgres(config.DATA_DIR);
+function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  return config.DATABASE_URL
+    ? connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logConnectionRetries(logger))
+    : startEmbeddedPostgres(config.DATA_DIR);
 }
 
 async function migrateAll(database: Database, logger: Logger): Promise<string[]> {

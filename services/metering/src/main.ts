@@ -2,6 +2,7 @@
 // `rebuild [--swap]` replays the outbox into fresh tables, prints the differences, optionally swaps.
 import { ensureTopic } from '@baketsu/contract/outbox';
 import { exitOnConfigError, parseEnv } from '@baketsu/platform/config';
+import { logConnectionRetries } from '@baketsu/platform/connection-retry';
 import { connectPostgres } from '@baketsu/platform/database';
 import { createLogger } from '@baketsu/platform/logger';
 import { Kafka, logLevel } from 'kafkajs';
@@ -20,7 +21,7 @@ import { formatDifferences, rebuild } from '#src/rebuild/rebuild.js';
 async function main(argv: string[]): Promise<void> {
   const config = await exitOnConfigError(() => parseEnv(meteringConfigSchema, process.env));
   const logger = createLogger(config.LOG_LEVEL, { service: 'metering' });
-  const database = await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const database = await connectPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE, logConnectionRetries(logger));
   await migrateMetering({ connectionUrl: database.connectionUrl, logger });
 
   const [command = 'run', ...flags] = argv;

@@ -72,9 +72,14 @@ async function removeObjects(deps: FilesDeps, rows: readonly FileRow[], retryDel
   const queue = [...rows];
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
-      if (await removeWithRetry(deps, row, retryDelays)) {
+      if (!(await removeWithRetry(deps, row, retryDelays))) continue;
+      try {
         await fileRepository.markDeleted(deps.pool, row.id);
         finished++;
+      } catch (error) {
+        // Billing stopped when the deletion committed and the object is gone: a lost database
+        // connection here must not turn a done deletion into an error. The sweeper marks it later.
+        deps.logger.warn({ err: error, fileId: row.id }, 'deleted object could not be marked; left for the sweeper');
       }
     }
   };

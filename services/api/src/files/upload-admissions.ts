@@ -4,6 +4,7 @@
 // commit) than in the work of one upload, so under load this is most of a presign's cost saved;
 // alone, a presign waits for nothing but the end of the current loop turn.
 import DataLoader from 'dataloader';
+import { isLostDatabaseConnection } from '@baketsu/platform/connection-loss';
 import type { DatabasePool } from 'slonik';
 import { uploadRepository, type NewUpload, type SqlLimits, type UploadAdmission } from './upload-repository.js';
 
@@ -20,7 +21,10 @@ export function uploadAdmissions(pool: DatabasePool, limits: SqlLimits): UploadA
       try {
         return await uploadRepository.admit(pool, uploads, limits);
       } catch (error) {
-        if (uploads.length === 1) throw error;
+        // A lost connection says nothing about any one upload, and the statement may have committed
+        // before it was lost (decision 021): trying each again could admit an upload twice (its id
+        // is taken, a 500). Every presign in the batch answers 503 and its client asks again.
+        if (uploads.length === 1 || isLostDatabaseConnection(error)) throw error;
         // One upload the database refuses (its account deleted a moment ago, say) must not fail the
         // others that happened to share its batch: each is tried again on its own.
         return Promise.all(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ensureTopic, FILE_EVENTS_TOPIC, kafkaPublisher, outboxRelay, relayMigrations } from '@baketsu/contract/outbox';
 import { systemClock } from '@baketsu/platform/clock';
 import { exitOnConfigError, parseEnv, workerProcessShape } from '@baketsu/platform/config';
+import { logConnectionRetries } from '@baketsu/platform/connection-retry';
 import { connectPostgres } from '@baketsu/platform/database';
 import { createLogger } from '@baketsu/platform/logger';
 import { migrate } from '@baketsu/platform/migrations';
@@ -27,7 +28,7 @@ const relayConfigSchema = z.object({
 async function main(): Promise<void> {
   const config = await exitOnConfigError(() => parseEnv(relayConfigSchema, process.env));
   const logger = createLogger(config.LOG_LEVEL, { service: 'relay' });
-  const database = await connectPostgres(config.DATABASE_URL, 2);
+  const database = await connectPostgres(config.DATABASE_URL, 2, logConnectionRetries(logger));
   await migrate({ connectionUrl: database.connectionUrl, ...relayMigrations, logger });
   const kafka = new Kafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logLevel: logLevel.WARN });
   if (await ensureTopic(kafka, { topic: config.KAFKA_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR })) {

@@ -1,10 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { cutConnectionUnder, waitAtCommit } from './testing/cut-connection.js';
 import { startTestApi, type TestApi } from './testing/index.js';
 
 // A request whose database connection is terminated under it (pg_terminate_backend, as a restart
-// or failover does) answers 503 `database_unavailable` with Retry-After, never 500, and leaves
-// nothing half-done: asking again succeeds.
+// or failover does) never answers 500. A transaction cut before COMMIT and a read are run again on
+// a fresh connection (decision 021); a single-statement write, or a transaction cut during COMMIT,
+// may or may not have taken effect, so it answers 503 `database_unavailable` with Retry-After, and
+// asking again succeeds.
 let api: TestApi;
 let admin: pg.Client;
 beforeAll(async () => {
@@ -19,37 +22,29 @@ afterAll(async () => {
 
 const post = (path: string, body: unknown) =>
   fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const credentials = (name: string) => ({ email: `${name}-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' });
 
-/**
- * Holds `table` locked, sends the request, waits until its backend is blocked on the lock, then
- * terminates that backend: the request is guaranteed to be mid-statement when its connection dies.
- */
-async function terminateUnder(table: string, send: () => Promise<Response>): Promise<Response> {
-  await admin.query('begin');
-  await admin.query(`lock table ${table} in access exclusive mode`);
-  try {
-    const pending = send();
-    let pid: number | undefined;
-    while (pid === undefined) {
-      // Statistics are a snapshot per transaction, and this one is held open by the lock.
-      await admin.query('select pg_stat_clear_snapshot()');
-      const { rows } = await admin.query<{ pid: number }>(
-        `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-      );
-      pid = rows[0]?.pid;
-    }
-    await admin.query('select pg_terminate_backend($1)', [pid]);
-    await admin.query('rollback');
-    return await pending;
-  } catch (error) {
-    await admin.query('rollback');
-    throw error;
-  }
-}
+test('a sign-in whose transaction is cut before COMMIT is run again: the request succeeds', async () => {
+  const account = credentials('blip');
+  expect((await post('/v1/auth/register', account)).status).toBe(201);
+  const { result, statement } = await cutConnectionUnder(admin, 'lock table auth_sessions in access exclusive mode', () => post('/v1/auth/login', account));
+  expect(statement).toMatch(/insert into auth_sessions/);
+  expect(result.status).toBe(200);
+  const sessions = await admin.query('select count(*)::int as count from auth_sessions s join accounts a on a.id = s.account_id where a.email = $1', [account.email]);
+  expect(sessions.rows[0].count).toBe(1);
+});
 
-test('a write whose connection is terminated answers 503 and nothing is committed', async () => {
-  const credentials = { email: `blip-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' };
-  const cut = await terminateUnder('accounts', () => post('/v1/auth/register', credentials));
+test('a read whose connection is cut is answered from a fresh connection', async () => {
+  const account = credentials('blip-read');
+  expect((await post('/v1/auth/register', account)).status).toBe(201);
+  const { result, statement } = await cutConnectionUnder(admin, 'lock table accounts in access exclusive mode', () => post('/v1/auth/login', account));
+  expect(statement).toMatch(/^\s*select/i);
+  expect(result.status).toBe(200);
+});
+
+test('a single-statement write cut mid-statement answers 503 with Retry-After, and asking again works', async () => {
+  const account = credentials('blip-write');
+  const { result: cut } = await cutConnectionUnder(admin, 'lock table accounts in access exclusive mode', () => post('/v1/auth/register', account));
   expect(cut.status).toBe(503);
   expect(cut.headers.get('retry-after')).toBe('1');
   expect(cut.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -57,14 +52,22 @@ test('a write whose connection is terminated answers 503 and nothing is committe
   expect(problem).toMatchObject({ code: 'database_unavailable', retry_after: 1 });
   // The insert was rolled back with its connection, so the retry registers (not email_taken), and
   // the pool replaced the dead connection.
-  expect((await post('/v1/auth/register', credentials)).status).toBe(201);
+  expect((await post('/v1/auth/register', account)).status).toBe(201);
 });
 
-test('a read whose connection is terminated answers 503, and the next one works', async () => {
-  const credentials = { email: `blip-read-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' };
-  expect((await post('/v1/auth/register', credentials)).status).toBe(201);
-  const cut = await terminateUnder('accounts', () => post('/v1/auth/login', credentials));
+test('a transaction cut during COMMIT answers 503 (its outcome is unknown), and asking again works', async () => {
+  const account = credentials('blip-commit');
+  expect((await post('/v1/auth/register', account)).status).toBe(201);
+  const removeTrigger = await waitAtCommit(admin, 'auth_sessions', 22_001);
+  let cut: Response;
+  try {
+    ({ result: cut } = await cutConnectionUnder(admin, 'select pg_advisory_xact_lock(22001)', () => post('/v1/auth/login', account), {
+      statement: /^COMMIT/i,
+    }));
+  } finally {
+    await removeTrigger();
+  }
   expect(cut.status).toBe(503);
   expect(((await cut.json()) as { code: string }).code).toBe('database_unavailable');
-  expect((await post('/v1/auth/login', credentials)).status).toBe(200);
+  expect((await post('/v1/auth/login', account)).status).toBe(200);
 });

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger.js';
-import { isLostDatabaseConnection } from './database-errors.js';
+import { isLostDatabaseConnection } from '@baketsu/platform/connection-loss';
 import { errors, type FieldError } from './errors.js';
 import { specificProblem, type FieldCheck } from './field-problems.js';
 import { Problem } from './problem.js';
@@ -42,8 +42,9 @@ export function toProblem(error: unknown, method: string, path: string, bodyLimi
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return errors.badRequest(httpError.expose === true && httpError.message ? httpError.message : 'The request could not be read.');
   }
-  // A dropped database connection is a blip, not a bug: the statement was rolled back with the
-  // connection, so the client is told to come back (the SDK retries 503 with Retry-After).
+  // A dropped database connection is a blip, not a bug. The pool already ran again what was safe
+  // to (decision 021); what is left may or may not have taken effect (a write cut mid-statement or
+  // at COMMIT), so the client is told to come back (the SDK retries 503 with Retry-After).
   if (isLostDatabaseConnection(error)) return errors.databaseUnavailable();
   return errors.internal();
 }

@@ -65,7 +65,11 @@ export async function rebuild(
   await replay(pool, true);
   if (!options.swap) return { events, unparseable, cursor, differences: await compareWithLive(pool), swapped: false };
   await options.beforeSwap?.();
+  const afterBulk = { cursor, events, unparseable };
   return pool.transaction(async (tx) => {
+    // The pool runs this again if its connection is lost before COMMIT (decision 021): every
+    // attempt replays from where the bulk replay ended, since a lost attempt's rows rolled back.
+    ({ cursor, events, unparseable } = afterBulk);
     await tx.query(sql.unsafe`select 1 from metering_cursors for update`);
     // Inside the lock every committed row is final: read all of them, not only those below xmin.
     await replay(tx, false);
