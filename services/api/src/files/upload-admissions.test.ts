@@ -4,7 +4,7 @@ import { isLostDatabaseConnection } from '@baketsu/platform/connection-loss';
 import type { NewUpload } from './upload-repository.js';
 import { uploadAdmissions } from './upload-admissions.js';
 
-const limits = { defaultQuotaBytes: null, defaultCeilingMicros: null, priceMicros: '0' };
+const limits = { defaultQuotaBytes: null, defaultCeilingMicros: null, priceMicros: '0', unverifiedLimitBytes: null };
 const upload = (id: string): NewUpload => ({
   id, accountId: 'a', objectKey: `k/${id}`, name: `${id}.bin`, size: 1, contentType: 'application/octet-stream',
   sha256: null, partSize: null, partCount: null, createdAt: new Date(0),
