@@ -44,15 +44,26 @@ test('a read whose connection is cut is answered from a fresh connection', async
 
 test('a single-statement write cut mid-statement answers 503 with Retry-After, and asking again works', async () => {
   const account = credentials('blip-write');
-  const { result: cut } = await cutConnectionUnder(admin, 'lock table accounts in access exclusive mode', () => post('/v1/auth/register', account));
+  expect((await post('/v1/auth/register', account)).status).toBe(201);
+  const { access_token: token } = (await (await post('/v1/auth/login', account)).json()) as { access_token: string };
+  const createKey = () =>
+    fetch(`${api.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: 'blip', scopes: ['read'] }),
+    });
+  // Creating an API key is one insert outside a transaction (after a count the lock lets through).
+  const { result: cut, statement } = await cutConnectionUnder(admin, 'lock table api_keys in share row exclusive mode', createKey);
+  expect(statement).toMatch(/insert into api_keys/);
   expect(cut.status).toBe(503);
   expect(cut.headers.get('retry-after')).toBe('1');
   expect(cut.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const problem = (await cut.json()) as { code: string; retry_after: number };
   expect(problem).toMatchObject({ code: 'database_unavailable', retry_after: 1 });
-  // The insert was rolled back with its connection, so the retry registers (not email_taken), and
-  // the pool replaced the dead connection.
-  expect((await post('/v1/auth/register', account)).status).toBe(201);
+  // The insert went with its connection; the pool replaced the dead connection, and asking again works.
+  expect((await createKey()).status).toBe(201);
+  const keys = await admin.query("select count(*)::int as count from api_keys k join accounts a on a.id = k.account_id where a.email = $1", [account.email]);
+  expect(keys.rows[0].count).toBe(1);
 });
 
 test('a transaction cut during COMMIT answers 503 (its outcome is unknown), and asking again works', async () => {
