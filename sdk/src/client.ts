@@ -6,6 +6,8 @@ import { SharesResource } from './resources/shares.js';
 import { FoldersResource } from './resources/folders.js';
 import { UploadsResource } from './resources/uploads.js';
 import { BillingResource, UsageResource } from './resources/usage.js';
+import { WebhooksResource } from './resources/webhooks.js';
+import { verifyWebhook } from './webhooks/verify.js';
 import type { SourcePlatform } from './upload/source.js';
 
 /**
@@ -26,6 +28,7 @@ export class Baketsu {
   readonly usage: UsageResource;
   readonly limits: LimitsResource;
   readonly billing: BillingResource;
+  readonly webhooks: WebhooksResource;
 
   constructor(credentials: Credentials, options?: ClientOptions) {
     const http = new HttpClient(resolveConfig(credentials, options));
@@ -38,7 +41,15 @@ export class Baketsu {
     this.usage = new UsageResource(http);
     this.limits = new LimitsResource(http);
     this.billing = new BillingResource(http);
+    this.webhooks = new WebhooksResource(http);
   }
+
+  /**
+   * For receivers, no client needed: `Baketsu.webhooks.verify(rawBody, headers, secret)` checks a
+   * delivery's Standard Webhooks signature and timestamp and returns the event, or throws
+   * `WebhookVerificationError`. Works in Node, browsers' workers and edge runtimes.
+   */
+  static readonly webhooks = { verify: verifyWebhook };
 
   /** What this runtime can read besides Blobs, bytes and streams (the Node entry adds file paths). */
   protected static platform: SourcePlatform = {};

@@ -21,6 +21,7 @@ import type { Config } from './platform/config.js';
 import { loadOrCreateEmbeddedSecret } from './platform/embedded-secrets.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import type { ObjectStore } from './storage/object-store.js';
+import { webhookDispatcherFromConfig } from './webhooks/dispatcher-from-config.js';
 
 /** Work that runs beside the API in its process, on its database (embedded metering, for one). */
 export type InProcessWorker = (context: {
@@ -46,7 +47,7 @@ export interface ApiOverrides {
 }
 
 export interface ApiWorkers {
-  /** Starts the deletion sweep, reconciliation, storage notification followers and the extra workers. */
+  /** Starts the deletion sweep, reconciliation, storage notification followers, the webhook dispatcher and the extra workers. */
   start(): void;
   /** Stops what `start` started, waiting for work in flight. */
   stop(): Promise<void>;
@@ -91,6 +92,9 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
       running = [
         startPeriodic(fileJobs(filesDeps, registry), logger),
         startStorageFollowers(filesDeps, storage, sqs),
+        // Reads the outbox in Postgres in both modes: with Kafka configured the outbox is still the
+        // source of truth the relay copies from (decision 018).
+        ...(config.WEBHOOK_DISPATCHER ? [webhookDispatcherFromConfig({ pool: database.pool, clock, config, logger })] : []),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),
       ];
     },

@@ -1,2 +1,3 @@
+export * from './app-events.js';
 export * from './file-events.js';
 export * from './share-events.js';

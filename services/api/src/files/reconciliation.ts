@@ -2,13 +2,16 @@
 // lingers unpaid: adopt objects of pending uploads, remove unknown objects after a grace period,
 // abort uploads nobody finished in time (multipart included; never billed), and flag stored files
 // whose object no longer is the one verified at completion (integrity.ts).
+import { uploadExpiredEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import { sql } from 'slonik';
+import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { FilesDeps } from './files-deps.js';
 import { checkStoredObject, recordedObject, type IntegrityMetrics } from './integrity.js';
 import { discardUploadBytes } from './multipart-parts.js';
 import { adoptIfStored } from './storage-events.js';
-import { uploadRepository } from './upload-repository.js';
+import { uploadRepository, type UploadRow } from './upload-repository.js';
 
 export interface ReconcileReport {
   adopted: number;
@@ -38,13 +41,29 @@ async function expirePendingUploads(deps: FilesDeps, cutoff: Date, report: Recon
       const outcome = await adoptIfStored(deps, upload);
       if (outcome === 'adopted') report.adopted++;
       else if (outcome === 'removed') report.removed++;
-      else if (await uploadRepository.finish(deps.pool, upload.id, 'aborted', deps.clock.now())) {
+      else if (await abortExpired(deps, upload)) {
         await discardUploadBytes(deps, upload);
         report.aborted++;
       }
     }
     if (stale.length < 200) return;
   }
+}
+
+/** Gives up an upload nobody finished and says so on the outbox (`upload.expired`, for webhooks), in one transaction. */
+function abortExpired(deps: FilesDeps, upload: UploadRow): Promise<boolean> {
+  const at = deps.clock.now();
+  return deps.pool.transaction(async (tx) => {
+    if (!(await uploadRepository.finish(tx, upload.id, 'aborted', at))) return false;
+    await appendToOutbox(tx, uploadExpiredEvent(uuidv7(), {
+      upload_id: upload.id,
+      account_id: upload.account_id,
+      name: upload.name,
+      size_bytes: upload.size_bytes,
+      expired_at: at.toISOString(),
+    }));
+    return true;
+  });
 }
 
 const knownRow = z.object({

@@ -2,6 +2,7 @@ import { billingConfigShape, priceConfigShape } from '@baketsu/billing';
 import { booleanFlag, commaList, logLevel, parseEnv } from '@baketsu/platform/config';
 import { z } from 'zod';
 import { shareConfigShape } from '#src/shares/share-config.js';
+import { allowPrivateUrls, webhookConfigShape } from '#src/webhooks/webhook-config.js';
 
 // Every setting the API reads, with its default. `.env.example` mirrors this list and a test keeps them in step.
 export const configSchema = z
@@ -79,6 +80,7 @@ export const configSchema = z
     // Unset: http://localhost:<DASHBOARD_PORT> (see parseConfig).
     DASHBOARD_URL: z.string().url().optional(),
     ...shareConfigShape,
+    ...webhookConfigShape,
   })
   .superRefine((config, context) => {
     // Cheap hashes are only acceptable where no real password is ever stored.
@@ -98,6 +100,7 @@ interface DerivedSettings {
   PUBLIC_URL: string;
   CORS_ORIGINS: string[];
   DASHBOARD_URL: string;
+  WEBHOOKS_ALLOW_PRIVATE_URLS: boolean;
 }
 
 export type Config = Readonly<Omit<z.infer<typeof configSchema>, keyof DerivedSettings> & DerivedSettings>;
@@ -111,5 +114,6 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     CORS_ORIGINS: config.CORS_ORIGINS ?? [dashboardUrl],
     DASHBOARD_URL: config.DASHBOARD_URL ?? dashboardUrl,
+    WEBHOOKS_ALLOW_PRIVATE_URLS: allowPrivateUrls(config),
   });
 }

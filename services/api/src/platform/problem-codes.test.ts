@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { openApiSpecPath } from './contract-document.js';
 import { shareErrors } from '#src/shares/share-errors.js';
+import { webhookErrors } from '#src/webhooks/webhook-errors.js';
 import { errors } from './errors.js';
 import type { Problem } from './problem.js';
 
@@ -92,12 +93,21 @@ const everyShareFactory: { [Name in keyof ShareCatalogue]: Parameters<ShareCatal
   invalidShareExpiry: ['must be in the future'],
 };
 
+// So do the webhooks.
+type WebhookCatalogue = typeof webhookErrors;
+const everyWebhookFactory: { [Name in keyof WebhookCatalogue]: Parameters<WebhookCatalogue[Name]> } = {
+  webhookNotFound: ['id'],
+  webhookEventNotFound: ['id'],
+  webhookUrlNotAllowed: ['resolves to a private address'],
+  tooManyWebhooks: [20],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(webhookErrors, everyWebhookFactory)])].sort();
 }
 
 function contractCodes(): unknown {
