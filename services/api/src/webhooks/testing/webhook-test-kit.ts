@@ -26,3 +26,22 @@ export function verifies(received: ReceivedWebhook, secret: string): boolean {
     return false;
   }
 }
+
+/** The same account through an API key: access tokens expire when a test moves the clock by hours. */
+export async function withApiKey(baseUrl: string, client: Client): Promise<Client> {
+  const key = await client.call('POST', '/v1/api-keys', { name: 'webhook tests', scopes: ['read', 'write', 'delete'] });
+  if (key.status !== 201) throw new Error(`api key: ${key.status} ${JSON.stringify(key.body)}`);
+  const token: string = key.body.secret;
+  return {
+    token,
+    async call(method, path, body) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+  };
+}
