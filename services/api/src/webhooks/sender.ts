@@ -39,8 +39,11 @@ export interface SenderOptions {
   onDelivered?: (commitToDeliveryMs: number) => void;
 }
 
-/** Longer than any attempt can take, so a live sender's claim never lapses under it. */
-const leaseMs = (timeoutMs: number) => 3 * timeoutMs + 5_000;
+/**
+ * Longer than any attempt can take (name resolution and the exchange are each bounded by the
+ * timeout), so a live sender's claim never lapses under it.
+ */
+const leaseMs = (timeoutMs: number) => 3 * timeoutMs + 1_000;
 
 /** Claims up to `batchSize` due deliveries. */
 export function claimDue(options: SenderOptions): Promise<readonly Claimed[]> {
@@ -91,7 +94,7 @@ export async function sendOne(options: SenderOptions, delivery: Claimed): Promis
   let outcome: AttemptOutcome;
   try {
     // Resolved and checked at every send: the address may have changed since the endpoint was made.
-    const target = await resolveWebhookTarget(delivery.url, { allowPrivate: options.allowPrivateUrls });
+    const target = await resolveWebhookTarget(delivery.url, { allowPrivate: options.allowPrivateUrls, timeoutMs: options.timeoutMs });
     outcome = await postWebhook({
       target,
       timeoutMs: options.timeoutMs,

@@ -53,10 +53,13 @@ export function parseWebhookUrl(raw: string): URL {
  * name resolves to must be acceptable (an attacker controlling DNS could otherwise list a public
  * address beside an internal one); the first is the one to connect to.
  */
-export async function resolveWebhookTarget(raw: string, options: { allowPrivate: boolean; resolver?: Resolver }): Promise<WebhookTarget> {
+export async function resolveWebhookTarget(
+  raw: string,
+  options: { allowPrivate: boolean; resolver?: Resolver; timeoutMs?: number },
+): Promise<WebhookTarget> {
   const url = parseWebhookUrl(raw);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveName(host, options.resolver ?? systemResolver);
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveName(host, options.resolver ?? systemResolver, Math.min(DNS_TIMEOUT_MS, options.timeoutMs ?? DNS_TIMEOUT_MS));
   if (!options.allowPrivate) {
     for (const { address } of addresses) {
       const range = refusedRange(address);
@@ -68,10 +71,10 @@ export async function resolveWebhookTarget(raw: string, options: { allowPrivate:
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 
-async function resolveName(host: string, resolver: Resolver): Promise<Array<{ address: string; family: number }>> {
+async function resolveName(host: string, resolver: Resolver, timeoutMs: number): Promise<Array<{ address: string; family: number }>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RefusedUrlError(`has a host (${host}) that did not resolve in time`)), DNS_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new RefusedUrlError(`has a host (${host}) that did not resolve in time`)), timeoutMs);
   });
   try {
     return await Promise.race([resolver(host), timeout]);

@@ -26,7 +26,7 @@ afterAll(async () => {
 test('a receiver that is down for a while gets every event late, each once delivered, nothing lost', async () => {
   const endpoint = await createEndpoint(alice, { url: receiver.url, event_types: ['file.stored'] });
   await receiver.down();
-  const files = [];
+  const files: Array<{ id: string }> = [];
   for (let i = 0; i < 5; i++) files.push(await uploadFile(alice, `late-${i}.txt`, `late ${i}`));
   // Every delivery has been tried once and refused (connection refused), and waits for its retry.
   await expect
