@@ -4,6 +4,7 @@
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql, type DatabasePool } from 'slonik';
 
 export interface ReceivedWebhook {
   /** The `webhook-id` header. */
@@ -80,4 +81,14 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
     },
     stop: close,
   };
+}
+
+/**
+ * Writes an event of any type to the outbox, as a producer this branch does not have yet would
+ * (`usage.alert` comes from the accounts work): the dispatcher delivers whatever rows appear.
+ */
+export async function appendRawEvent(pool: DatabasePool, event: { id: string; type: string; subject: string; time: string; data: Record<string, unknown> }): Promise<void> {
+  const cloudEvent = { specversion: '1.0', source: 'baketsu/test', datacontenttype: 'application/json', dataschema: `test/${event.type}`, ...event };
+  await pool.query(sql.unsafe`
+    insert into outbox (event_id, account_id, event_type, event) values (${event.id}, ${event.subject}, ${event.type}, ${JSON.stringify(cloudEvent)}::jsonb)`);
 }
