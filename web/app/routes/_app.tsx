@@ -16,6 +16,7 @@ const LINKS = [
   ['/folders', 'Folders'],
   ['/upload', 'Upload'],
   ['/shares', 'Shared links'],
+  ['/webhooks', 'Webhooks'],
   ['/settings', 'Settings'],
   ['/billing', 'Billing'],
 ] as const;
