@@ -4,14 +4,8 @@
 import { NotFoundError, type Baketsu, type WebhookCreateParams, type WebhookEventType } from '@baketsu/sdk';
 import { data } from '@remix-run/node';
 import { formErrorsFrom, type FormErrors } from './problems.server.js';
+import { EVENT_TYPES } from './webhook-events.js';
 
-export const EVENT_TYPES: ReadonlyArray<[WebhookEventType, string]> = [
-  ['file.stored', 'A file was stored'],
-  ['file.deleted', 'A file was deleted'],
-  ['file.moved', 'A file was renamed or moved'],
-  ['upload.expired', 'An unfinished upload expired'],
-  ['usage.alert', 'A usage alert fired'],
-];
 const KNOWN = new Set<string>(EVENT_TYPES.map(([type]) => type));
 
 export type WebhookActionResult = { ok: boolean; intent?: string; secret?: string; url?: string; replayed?: number; errors?: FormErrors };

@@ -8,7 +8,8 @@ import { RouteError } from '#app/components/route-error.js';
 import { requireUser } from '#app/lib/auth.server.js';
 import { formatDate } from '#app/lib/format.js';
 import { pageProblemFrom } from '#app/lib/problems.server.js';
-import { EVENT_TYPES, webhookAction, type WebhookActionResult } from '#app/lib/webhooks.server.js';
+import { EVENT_TYPES } from '#app/lib/webhook-events.js';
+import { webhookAction, type WebhookActionResult } from '#app/lib/webhooks.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Webhooks · Baketsu' }];
 
