@@ -26,12 +26,10 @@ function fileOf(event: string): { fileId: string | null; previousFolderId: strin
  */
 export function fanOutOnce(pool: DatabasePool, options: { batchSize: number; now: () => Date }): Promise<number> {
   return pool.transaction(async (tx) => {
+    await tx.query(sql.unsafe`insert into webhook_dispatch_cursors (name) values (${DISPATCH_CURSOR}) on conflict do nothing`);
     const cursor = await tx.maybeOne(sql.type(cursorRow)`
       select transaction_id::text, position from webhook_dispatch_cursors where name = ${DISPATCH_CURSOR} for update skip locked`);
-    if (!cursor) {
-      await tx.query(sql.unsafe`insert into webhook_dispatch_cursors (name) values (${DISPATCH_CURSOR}) on conflict do nothing`);
-      return 0;
-    }
+    if (!cursor) return 0;
     const rows = await readOutbox(tx, { transactionId: cursor.transaction_id, position: cursor.position }, options.batchSize);
     const last = rows.at(-1);
     if (!last) return 0;

@@ -23,7 +23,7 @@ const claimedRow = z.object({
   previous_secret_expires_at: z.number().nullable(),
   event: z.string(),
 });
-type Claimed = z.infer<typeof claimedRow>;
+export type Claimed = z.infer<typeof claimedRow>;
 
 export interface SenderOptions {
   pool: DatabasePool;
@@ -88,7 +88,12 @@ export function signatureOf(
   return secrets.map((secret) => new Webhook(secret).sign(id, times.sentAt, payload)).join(' ');
 }
 
-export async function sendOne(options: SenderOptions, delivery: Claimed): Promise<AttemptOutcome> {
+/** Records successes in batches (one statement for many), failures one by one (see recorder.ts). */
+export interface SuccessRecorder {
+  delivered(delivery: Claimed, outcome: AttemptOutcome): Promise<void>;
+}
+
+export async function sendOne(options: SenderOptions, delivery: Claimed, recorder?: SuccessRecorder): Promise<AttemptOutcome> {
   const payload = payloadOf(delivery.event);
   const sentAt = options.wallClock.now();
   let outcome: AttemptOutcome;
@@ -111,7 +116,8 @@ export async function sendOne(options: SenderOptions, delivery: Claimed): Promis
     if (!(error instanceof RefusedUrlError)) throw error;
     outcome = { error: `the URL ${error.message}`, latencyMs: 0 };
   }
-  await record(options, delivery, outcome);
+  if (outcome.error === undefined && recorder) await recorder.delivered(delivery, outcome);
+  else await record(options, delivery, outcome);
   return outcome;
 }
 

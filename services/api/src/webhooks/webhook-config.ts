@@ -14,8 +14,9 @@ export const webhookConfigShape = {
   WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(20),
   // An endpoint whose every attempt failed for this long is disabled (5 days).
   WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().int().min(60).default(5 * 86_400),
-  // Attempts sent at once by one dispatcher.
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  // Attempts one dispatcher has under way at once (sending, or waiting for their batch to be
+  // recorded). Connections per receiver are capped at 64 and reused.
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
   // How often an idle dispatcher looks for new events and due retries.
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
 };
