@@ -5,12 +5,15 @@
 // the delivery to be claimed again when the lease runs out: at least once, always with the same
 // `webhook-id` (the event id), so receivers can drop the duplicate.
 import type { Clock } from '@baketsu/platform/clock';
-import { sql, type DatabasePool } from 'slonik';
+import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import { MAX_ATTEMPTS, retryDelayMs } from './retry-schedule.js';
 import { RefusedUrlError, resolveWebhookTarget } from './url-safety.js';
 import { postWebhook, type AttemptOutcome } from './webhook-http.js';
+
+/** Where a disabled endpoint's pending deliveries wait: never due, until it is enabled again. */
+export const PARKED_UNTIL = sql.fragment`'9999-12-31T00:00:00Z'::timestamptz`;
 
 const claimedRow = z.object({
   endpoint_id: z.string(),
@@ -50,11 +53,12 @@ export function claimDue(options: SenderOptions): Promise<readonly Claimed[]> {
   const now = options.clock.now();
   return options.pool.any(sql.type(claimedRow)`
     with due as (
+      -- One table, walked in the due index's order, stopping at the batch. A disabled endpoint's
+      -- deliveries are parked at PARKED_UNTIL, so they need no check here.
       select d.endpoint_id, d.event_id from webhook_deliveries d
-      join webhook_endpoints e on e.id = d.endpoint_id and e.disabled_at is null
       where d.status = 'pending' and d.next_attempt_at <= ${sql.timestamp(now)}
       order by d.next_attempt_at limit ${options.batchSize}
-      for update of d skip locked
+      for update skip locked
     ), claimed as (
       update webhook_deliveries d set attempts = d.attempts + 1, last_attempt_at = ${sql.timestamp(now)},
         next_attempt_at = ${sql.timestamp(new Date(now.getTime() + leaseMs(options.timeoutMs)))}
@@ -144,7 +148,7 @@ async function record(options: SenderOptions, delivery: Claimed, outcome: Attemp
   // (its pending deliveries wait) until its owner enables it again; the dashboard shows why.
   const stillFailing = sql.fragment`coalesce(failing_since, ${at}) <= ${disableBefore} and disabled_at is null`;
   const reason = `every delivery failed for ${Math.round(options.disableAfterMs / 3_600_000)} hours`;
-  await options.pool.query(sql.unsafe`
+  const disabled = await options.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
     with attempt as (
       update webhook_deliveries set ${common}, status = ${giveUp ? 'failed' : 'pending'}, next_attempt_at = ${next}
       where ${key} and attempts = ${delivery.attempts} returning endpoint_id
@@ -152,5 +156,20 @@ async function record(options: SenderOptions, delivery: Claimed, outcome: Attemp
     update webhook_endpoints set failing_since = coalesce(failing_since, ${at}),
       disabled_reason = case when ${stillFailing} then ${reason} else disabled_reason end,
       disabled_at = case when ${stillFailing} then ${at} else disabled_at end
-    where id = ${delivery.endpoint_id}`);
+    where id = ${delivery.endpoint_id}
+    returning case when disabled_at = ${at} then id end as id`);
+  if (disabled.some((id) => id !== null)) await parkDeliveries(options.pool, delivery.endpoint_id);
+}
+
+/** A disabled endpoint's pending deliveries wait, never due, until `unparkDeliveries`. */
+export async function parkDeliveries(db: CommonQueryMethods, endpointId: string): Promise<void> {
+  await db.query(sql.unsafe`
+    update webhook_deliveries set next_attempt_at = ${PARKED_UNTIL} where endpoint_id = ${endpointId} and status = 'pending'`);
+}
+
+/** An enabled endpoint's parked deliveries are due at `at`. */
+export async function unparkDeliveries(db: CommonQueryMethods, endpointId: string, at: Date): Promise<void> {
+  await db.query(sql.unsafe`
+    update webhook_deliveries set next_attempt_at = ${sql.timestamp(at)}
+    where endpoint_id = ${endpointId} and status = 'pending' and next_attempt_at = ${PARKED_UNTIL}`);
 }

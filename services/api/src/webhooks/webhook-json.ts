@@ -2,6 +2,7 @@ import type { components } from '#src/platform/contract-types.js';
 import type { DeliveryRow, EndpointRow } from './webhook-repository.js';
 
 type Schemas = components['schemas'];
+const PARKED_MS = Date.parse('9999-01-01T00:00:00Z');
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The owner's view of an endpoint: never its secrets. */
@@ -30,7 +31,8 @@ export function deliveryJson(row: DeliveryRow): Schemas['WebhookDelivery'] {
     last_status_code: row.last_status_code,
     last_error: row.last_error,
     latency_ms: row.last_latency_ms,
-    next_attempt_at: row.status === 'pending' ? new Date(row.next_attempt_at).toISOString() : null,
+    // Null when not pending, or parked while its endpoint is disabled (year 9999).
+    next_attempt_at: row.status === 'pending' && row.next_attempt_at < PARKED_MS ? new Date(row.next_attempt_at).toISOString() : null,
     last_attempt_at: isoOrNull(row.last_attempt_at),
     delivered_at: isoOrNull(row.delivered_at),
     created_at: new Date(row.created_at).toISOString(),

@@ -3,6 +3,7 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { endpointWants } from './endpoint-filters.js';
+import { PARKED_UNTIL } from './sender.js';
 
 export const endpointRow = z.object({
   id: z.string(),
@@ -129,7 +130,8 @@ export const webhookRepository = {
     const wanted = options.matching ? endpointWants(sql.fragment`o.event_type`, sql.fragment`(o.event->'data'->'from'->>'folder_id')::uuid`) : sql.fragment`true`;
     const rows = await db.anyFirst(sql.type(z.object({ event_id: z.string() }))`
       insert into webhook_deliveries (endpoint_id, event_id, account_id, event_type, status, attempts, next_attempt_at, event_created_at, created_at)
-      select e.id, o.event_id, o.account_id, o.event_type, 'pending', 0, ${at}, o.created_at, ${at}
+      select e.id, o.event_id, o.account_id, o.event_type, 'pending', 0,
+        case when e.disabled_at is null then ${at} else ${PARKED_UNTIL} end, o.created_at, ${at}
       from outbox o
       join webhook_endpoints e on e.id = ${endpoint.id} and e.account_id = o.account_id
       left join files f on f.id = (o.event->'data'->>'file_id')::uuid

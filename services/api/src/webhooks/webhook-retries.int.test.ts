@@ -80,6 +80,10 @@ test('a receiver that keeps failing is retried with growing waits for more than 
   await expect.poll(async () => (await alice.call('GET', `/v1/webhooks/${endpoint.id}`)).body.status, { timeout: 10_000 }).toBe('disabled');
   state = (await alice.call('GET', `/v1/webhooks/${endpoint.id}`)).body;
   expect(state.disabled_reason).toBe('every delivery failed for 120 hours');
+  // Its pending delivery waits, due at no time, however far the clock moves.
+  const parked = (await deliveriesOf(alice, endpoint.id)).find((d) => d.status === 'pending');
+  expect(parked).toMatchObject({ attempts: 1, next_attempt_at: null });
+  offsetMs += 30 * 24 * HOUR;
 
   // Its owner fixes the receiver and turns it back on: the waiting delivery goes out, failing_since clears.
   receiver.answerWith(200);

@@ -9,6 +9,7 @@ import { lockAccount } from '#src/folders/account-lock.js';
 import { liveFolder } from '#src/folders/folder-tree.js';
 import type { components, ResponseBody } from '#src/platform/contract-types.js';
 import type { Config } from '#src/platform/config.js';
+import { parkDeliveries, unparkDeliveries } from './sender.js';
 import { RefusedUrlError, parseWebhookUrl, resolveWebhookTarget } from './url-safety.js';
 import { decodeDeliveryCursor, decodeEndpointCursor, encodeDeliveryCursor, encodeEndpointCursor } from './webhook-cursor.js';
 import { webhookErrors } from './webhook-errors.js';
@@ -90,17 +91,24 @@ export async function getWebhook(deps: WebhooksDeps, accountId: string, id: stri
 
 export async function updateWebhook(deps: WebhooksDeps, accountId: string, id: string, input: Schemas['WebhookUpdate']): Promise<Schemas['Webhook']> {
   const url = input.url === undefined ? undefined : await acceptableUrl(deps, input.url);
-  const row = await webhookRepository.update(
-    deps.pool,
-    accountId,
-    id,
-    {
-      ...(url === undefined ? {} : { url }),
-      ...(input.event_types === undefined ? {} : { eventTypes: [...new Set(input.event_types)] }),
-      ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
-    },
-    deps.clock.now(),
-  );
+  const at = deps.clock.now();
+  const row = await deps.pool.transaction(async (tx) => {
+    const updated = await webhookRepository.update(
+      tx,
+      accountId,
+      id,
+      {
+        ...(url === undefined ? {} : { url }),
+        ...(input.event_types === undefined ? {} : { eventTypes: [...new Set(input.event_types)] }),
+        ...(input.enabled === undefined ? {} : { enabled: input.enabled }),
+      },
+      at,
+    );
+    // Pending deliveries wait while the endpoint is off and are due again the moment it is on.
+    if (updated && input.enabled === false) await parkDeliveries(tx, updated.id);
+    if (updated && input.enabled === true) await unparkDeliveries(tx, updated.id, at);
+    return updated;
+  });
   if (!row) throw webhookErrors.webhookNotFound(id);
   return webhookJson(row);
 }
