@@ -84,6 +84,26 @@ describe('delivery', () => {
     await alice.call('DELETE', `/v1/webhooks/${endpoint.id}`);
   });
 
+  test('a bulk move writes one file.moved per file that changed folder, in the move\'s transaction', async () => {
+    const endpoint = await createEndpoint(alice, { url: `${receiver.url}?bulk`, event_types: ['file.moved'] });
+    const target = await alice.call('POST', '/v1/folders', { path: 'bulk-target' });
+    const files = [await uploadFile(alice, 'b1.txt', '1'), await uploadFile(alice, 'b2.txt', '2')];
+    const moved = await alice.call('POST', '/v1/files/bulk-move', { ids: files.map((f) => f.id), folder_id: target.body.id });
+    expect(moved.status).toBe(200);
+    const got = await receiver.waitFor((all) => files.every((f) => all.some((r) => r.event.type === 'file.moved' && r.event.data.file_id === f.id)));
+    for (const file of files) {
+      const delivery = got.find((r) => r.event.type === 'file.moved' && r.event.data.file_id === file.id)!;
+      expect(delivery.event.data).toMatchObject({ from: { folder_id: null, path: file.name }, to: { folder_id: target.body.id, path: `bulk-target/${file.name}` } });
+    }
+    const transactions = await api.database.pool.anyFirst(sql.unsafe`
+      select distinct transaction_id::text from outbox where event_type = 'file.moved' and event->'data'->>'file_id' = any(${sql.array(files.map((f) => f.id), 'text')})`);
+    expect(transactions).toHaveLength(1);
+    // Moving them again to where they are changes nothing and writes nothing.
+    await alice.call('POST', '/v1/files/bulk-move', { ids: files.map((f) => f.id), folder_id: target.body.id });
+    expect(await api.database.pool.oneFirst(sql.unsafe`select count(*)::int from outbox where event_type = 'file.moved' and event->'data'->>'file_id' = ${files[0]!.id}`)).toBe(1);
+    await alice.call('DELETE', `/v1/webhooks/${endpoint.id}`);
+  });
+
   test('a folder or tag filter narrows file events to the files in it or with it', async () => {
     const folder = await alice.call('POST', '/v1/folders', { path: 'reports/2026' });
     const parent = (await alice.call('GET', `/v1/folders/by-path?path=reports`)).body;
