@@ -147,6 +147,23 @@ export async function listDeliveries(
   return { items: page.map(deliveryJson), ...(rows.length > limit && last ? { next_cursor: encodeDeliveryCursor(last.event_id) } : {}) };
 }
 
+/**
+ * Epoch ms of an RFC 3339 date-time as the contract's validator lets it through. Its fast format
+ * check also passes what `Date.parse` refuses (a leap second `23:59:60`, day 31 of a 30-day month);
+ * those count on from the month's start as `Date.UTC` does, rather than failing as a 500.
+ */
+export function instantOf(dateTime: string): number {
+  const parsed = Date.parse(dateTime);
+  if (!Number.isNaN(parsed)) return parsed;
+  const match = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(\.\d+)?(?:[Zz]|([+-])(\d\d):?(\d\d)?)$/.exec(dateTime);
+  if (!match) return 0;
+  const [, y, mo, d, h, mi, sec, fraction, sign, oh, om] = match;
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Math.floor(Number(fraction ?? 0) * 1000));
+  const offsetMs = sign ? (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om ?? 0)) * 60_000 : 0;
+  const instant = utc - offsetMs;
+  return Number.isFinite(instant) ? instant : 0;
+}
+
 export async function replayWebhook(deps: WebhooksDeps, accountId: string, id: string, input: Schemas['WebhookReplayRequest']): Promise<{ replayed: number }> {
   const endpoint = await endpointOf(deps, accountId, id);
   const at = deps.clock.now();
@@ -156,7 +173,7 @@ export async function replayWebhook(deps: WebhooksDeps, accountId: string, id: s
     const replayed = await webhookRepository.replay(deps.pool, endpoint, sql.fragment`o.event_id = ${input.event_id}`, { matching: false, limit: 1, at });
     return { replayed };
   }
-  const since = sql.timestamp(new Date(input.since));
+  const since = sql.timestamp(new Date(instantOf(input.since)));
   const replayed = await webhookRepository.replay(deps.pool, endpoint, sql.fragment`o.created_at >= ${since}`, { matching: true, limit: MAX_REPLAY, at });
   return { replayed };
 }
