@@ -63,7 +63,7 @@ try {
     timeoutMs: 10_000,
     disableAfterMs: 5 * 86_400_000,
     // The API's defaults (WEBHOOK_CONCURRENCY, WEBHOOK_POLL_MS).
-    concurrency: 128,
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 512),
     pollMs: 100,
   };
 

@@ -16,7 +16,7 @@ export const webhookConfigShape = {
   WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().int().min(60).default(5 * 86_400),
   // Attempts one dispatcher has under way at once (sending, or waiting for their batch to be
   // recorded). Connections per receiver are capped at 64 and reused.
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(128),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(512),
   // How often an idle dispatcher looks for new events and due retries.
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
 };
