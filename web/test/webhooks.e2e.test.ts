@@ -48,7 +48,14 @@ it('adds an endpoint, shows its deliveries, replays one with the same id, rotate
   await page.getByRole('link', { name: receiver.url }).click();
   await waitForHeading(page, receiver.url);
   const row = page.locator(`tr[data-event-id="${first!.id}"]`);
-  await row.locator('[data-status="delivered"]').waitFor();
+  // The success is recorded just after the receiver answered: reload until the log shows it.
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return row.locator('[data-status="delivered"]').count();
+    })
+    .toBe(1);
+  await waitForHeading(page, receiver.url);
   expect(await row.textContent()).toContain('200');
 
   await row.getByRole('button', { name: /Send file.stored .* again/ }).click();

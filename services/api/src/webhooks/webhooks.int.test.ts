@@ -2,7 +2,7 @@
 // the events of file changes delivered and signed, the delivery log, replay with the same ids,
 // secret rotation with an overlap, and one account never seeing another's endpoints.
 import { sql } from 'slonik';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signUp, uploadFile, type Client } from '#src/files/testing/files-test-kit.js';
 import { startTestApi, startWebhookReceiver, type ReceivedWebhook, type TestApi, type WebhookReceiver } from '#src/platform/testing/index.js';
 import { createEndpoint, deliveriesOf, verifies } from './testing/webhook-test-kit.js';
@@ -21,6 +21,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.stop();
   await receiver?.stop();
+});
+// A test that failed midway must not leave an endpoint sending to the shared receiver.
+afterEach(async () => {
+  for (const client of [alice, bob]) {
+    for (const webhook of (await client.call('GET', '/v1/webhooks?limit=200')).body.items) await client.call('DELETE', `/v1/webhooks/${webhook.id}`);
+  }
 });
 
 const ofFile = (fileId: string) => (received: readonly ReceivedWebhook[]) => received.filter((r) => r.event.data.file_id === fileId);
@@ -75,6 +81,8 @@ describe('delivery', () => {
       from: { folder_id: null, name: 'hello.txt', path: 'hello.txt' },
       to: { folder_id: folder.body.id, name: 'hi.txt', path: 'inbox/hi.txt' },
     });
+    // Successes are recorded in batches, just after the receiver answered.
+    await expect.poll(async () => (await deliveriesOf(alice, endpoint.id)).map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
     const log = await deliveriesOf(alice, endpoint.id);
     expect(log.map((d) => d.event_id).sort()).toEqual(got.map((r) => r.id).sort());
     for (const entry of log) {
@@ -147,7 +155,7 @@ describe('delivery', () => {
 
     const all = await alice.call('POST', `/v1/webhooks/${endpoint.id}/replay`, { since });
     expect(all.body.replayed).toBeGreaterThanOrEqual(2);
-    const got = await receiver.waitFor((r) => firstIds.every((id) => r.filter((x) => x.id === id).length >= 2) && r.filter((x) => x.id === firstIds[0]).length === 3);
+    const got = await receiver.waitFor((r) => firstIds.every((id) => r.filter((x) => x.id === id).length >= 2) && r.filter((x) => x.id === firstIds[0]).length >= 3);
     for (const id of firstIds) for (const copy of got.filter((r) => r.id === id)) expect(copy.event.id).toBe(id);
 
     const foreign = await alice.call('POST', `/v1/webhooks/${endpoint.id}/replay`, { event_id: '0190a0a0-0000-7000-8000-0000000000e1' });
