@@ -1828,8 +1828,11 @@ export interface components {
             id: string;
             url: string;
             event_types: components["schemas"]["WebhookEventType"][];
-            /** Format: uuid */
-            folder_id: string | null;
+            /**
+             * Format: uuid
+             * @description The folder filter; absent when the endpoint has none.
+             */
+            folder_id?: string;
             tag: string | null;
             /** @enum {string} */
             status: "enabled" | "disabled";

@@ -11,7 +11,8 @@ export function webhookJson(row: EndpointRow): Schemas['Webhook'] {
     id: row.id,
     url: row.url,
     event_types: row.event_types as Schemas['WebhookEventType'][],
-    folder_id: row.folder_id,
+    // Absent rather than null: a null id here would read as a folder id to tools that follow ids.
+    ...(row.folder_id === null ? {} : { folder_id: row.folder_id }),
     tag: row.tag,
     status: row.disabled_at === null ? 'enabled' : 'disabled',
     disabled_at: isoOrNull(row.disabled_at),
