@@ -7,6 +7,8 @@ import { FoldersResource } from './resources/folders.js';
 import { LifecycleResource } from './resources/lifecycle.js';
 import { UploadsResource } from './resources/uploads.js';
 import { BillingResource, UsageResource } from './resources/usage.js';
+import { WebhooksResource } from './resources/webhooks.js';
+import { verifyWebhook } from './webhooks/verify.js';
 import type { SourcePlatform } from './upload/source.js';
 
 /**
@@ -29,6 +31,7 @@ export class Baketsu {
   readonly limits: LimitsResource;
   readonly billing: BillingResource;
   readonly dev: DevResource;
+  readonly webhooks: WebhooksResource;
 
   constructor(credentials: Credentials, options?: ClientOptions) {
     const http = new HttpClient(resolveConfig(credentials, options));
@@ -43,7 +46,15 @@ export class Baketsu {
     this.limits = new LimitsResource(http);
     this.billing = new BillingResource(http);
     this.dev = new DevResource(http);
+    this.webhooks = new WebhooksResource(http);
   }
+
+  /**
+   * For receivers, no client needed: `Baketsu.webhooks.verify(rawBody, headers, secret)` checks a
+   * delivery's Standard Webhooks signature and timestamp and returns the event, or throws
+   * `WebhookVerificationError`. Works in Node, browsers' workers and edge runtimes.
+   */
+  static readonly webhooks = { verify: verifyWebhook };
 
   /** What this runtime can read besides Blobs, bytes and streams (the Node entry adds file paths). */
   protected static platform: SourcePlatform = {};

@@ -39,3 +39,5 @@ export {
   type SignParts,
 } from './upload/presigned.js';
 export { withRetries, type RetryOptions } from './retry.js';
+export type { WebhookDeliveryListing, WebhookListing } from './resources/webhooks.js';
+export { verifyWebhook, WebhookVerificationError, type WebhookEvent, type WebhookHeaders } from './webhooks/verify.js';

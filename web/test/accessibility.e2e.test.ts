@@ -16,7 +16,7 @@ const MODES: Array<[string, BrowserContextOptions]> = [
   ['390px', { colorScheme: 'light', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
 ];
 const SIGNED_OUT = ['/login', '/register', '/forgot-password', '/reset-password?token=not-a-real-token', '/verify-email?token=not-a-real-token', '/dev/mailbox', '/s/not-a-real-token', '/no-such-page'];
-const SIGNED_IN = ['/dashboard', '/files', '/folders', '/upload', '/shares', '/lifecycle', '/settings', '/billing', '/no-such-page'];
+const SIGNED_IN = ['/dashboard', '/files', '/folders', '/upload', '/shares', '/lifecycle', '/webhooks', '/settings', '/billing', '/no-such-page'];
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();

@@ -51,6 +51,7 @@ import { requestLogging } from '#src/platform/request-logging.js';
 import { memorySharePasswordRateLimit, sharePasswordLimits, type SharePasswordRateLimit } from '#src/shares/share-password-rate-limit.js';
 import { publicSharesRouter, sharesRouter } from '#src/shares/shares-routes.js';
 import { shareFieldChecks } from '#src/shares/shares-input.js';
+import { webhooksRouter } from '#src/webhooks/webhooks-routes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -152,6 +153,7 @@ export function buildApp(deps: AppDependencies): Express {
   };
   app.use(sharesRouter({ ...sharesDeps, resolveBearer }));
   app.use(publicSharesRouter(sharesDeps));
+  app.use(webhooksRouter({ pool: database.pool, clock, config, resolveBearer }));
   app.use(billingRouter({ pool: database.pool, provider: deps.billingProvider, clock, config, logger, resolveBearer }));
   app.use(usageStreamRouter({
     hub: deps.usageStreams,

@@ -30,6 +30,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import type { ObjectStore } from './storage/object-store.js';
 import { usageStreamsFor } from './usage/usage-streams.js';
 import type { UsageStreamHub } from './usage/usage-stream-hub.js';
+import { webhookDispatcherFromConfig } from './webhooks/dispatcher-from-config.js';
 
 /** Work that runs beside the API in its process, on its database (embedded metering, for one). */
 export type InProcessWorker = (context: {
@@ -55,7 +56,7 @@ export interface ApiOverrides {
 }
 
 export interface ApiWorkers {
-  /** Starts the deletion sweep, reconciliation, storage notification followers, the mail worker and the extra workers. */
+  /** Starts the deletion sweep, reconciliation, storage notification followers, the mail worker, the webhook dispatcher and the extra workers. */
   start(): void;
   /** Stops what `start` started, waiting for work in flight. */
   stop(): Promise<void>;
@@ -109,6 +110,9 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
         startPeriodic([...fileJobs(filesDeps, registry), ...lifecycleJobs(filesDeps), ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: mailOutboxUsageAlertMailer(config.DASHBOARD_URL) })], logger),
         startStorageFollowers(filesDeps, storage, sqs),
         ...startMail(),
+        // Reads the outbox in Postgres in both modes: with Kafka configured the outbox is still the
+        // source of truth the relay copies from (decision 018).
+        ...(config.WEBHOOK_DISPATCHER ? [webhookDispatcherFromConfig({ pool: database.pool, clock, config, logger })] : []),
         ...(overrides.workers ?? []).flatMap((worker) => worker({ config, database, logger, registry }) ?? []),
       ];
     },

@@ -37,6 +37,7 @@ const LINKS = [
   ['/upload', 'Upload'],
   ['/shares', 'Shared links'],
   ['/lifecycle', 'Lifecycle rules'],
+  ['/webhooks', 'Webhooks'],
   ['/settings', 'Settings'],
   ['/billing', 'Billing'],
 ] as const;

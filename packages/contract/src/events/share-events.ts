@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APP_EVENT_TYPES } from './app-events.js';
 import { FILE_EVENT_SOURCE } from './file-events.js';
 import type { UsageAlertEvent } from './usage-alert-events.js';
 
@@ -40,7 +41,7 @@ export type ShareDownloadedEvent = Extract<ShareEvent, { type: 'share.downloaded
  * Types on the event log that carry no stored bytes. Metering skips exactly these (no usage change,
  * no dead letter) and still dead-letters every other type it does not know.
  */
-export const NOT_METERED_EVENT_TYPES: ReadonlySet<string> = new Set<ShareEvent['type'] | UsageAlertEvent['type']>(['share.downloaded', 'usage.alert']);
+export const NOT_METERED_EVENT_TYPES: ReadonlySet<string> = new Set<string>(['share.downloaded', 'usage.alert', ...APP_EVENT_TYPES]);
 
 /** A CloudEvents 1.0 envelope around a download through a link; `id` is a UUIDv7 made by the caller. */
 export function shareDownloadedEvent(id: string, data: ShareDownloadedEvent['data']): ShareDownloadedEvent {

@@ -1,4 +1,5 @@
 import { sql, type DatabaseTransactionConnection } from 'slonik';
+import type { AppEvent } from '../events/app-events.js';
 import type { FileEvent } from '../events/file-events.js';
 import type { ShareEvent } from '../events/share-events.js';
 import type { UsageAlertEvent } from '../events/usage-alert-events.js';
@@ -7,7 +8,7 @@ import type { UsageAlertEvent } from '../events/usage-alert-events.js';
  * The only way to record an event: it takes a transaction, so the event commits or rolls back
  * together with the change it describes.
  */
-export async function appendToOutbox(transaction: DatabaseTransactionConnection, event: FileEvent | ShareEvent | UsageAlertEvent): Promise<void> {
+export async function appendToOutbox(transaction: DatabaseTransactionConnection, event: FileEvent | ShareEvent | UsageAlertEvent | AppEvent): Promise<void> {
   await transaction.query(sql.unsafe`
     insert into outbox (event_id, account_id, event_type, event)
     values (${event.id}, ${event.subject}, ${event.type}, ${sql.jsonb(event)})`);
@@ -17,7 +18,7 @@ export async function appendToOutbox(transaction: DatabaseTransactionConnection,
  * Several events in one statement (a recursive delete writes one per file), in the order given:
  * positions are assigned in the order the rows are produced.
  */
-export async function appendAllToOutbox(transaction: DatabaseTransactionConnection, events: readonly FileEvent[]): Promise<void> {
+export async function appendAllToOutbox(transaction: DatabaseTransactionConnection, events: readonly (FileEvent | AppEvent)[]): Promise<void> {
   if (events.length === 0) return;
   await transaction.query(sql.unsafe`
     insert into outbox (event_id, account_id, event_type, event)

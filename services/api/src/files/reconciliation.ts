@@ -2,7 +2,10 @@
 // lingers unpaid: adopt objects of pending uploads, remove unknown objects after a grace period,
 // abort uploads nobody finished in time (multipart included; never billed), and flag stored files
 // whose object no longer is the one verified at completion (integrity.ts).
+import { uploadExpiredEvent } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
 import { sql } from 'slonik';
+import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { FilesDeps } from './files-deps.js';
 import { checkStoredObject, recordedObject, type IntegrityMetrics } from './integrity.js';
@@ -52,9 +55,25 @@ async function expirePendingUploads(deps: FilesDeps, cutoff: Date, report: Recon
 export async function expireUpload(deps: FilesDeps, upload: UploadRow): Promise<'adopted' | 'removed' | 'aborted' | 'skipped'> {
   const outcome = await adoptIfStored(deps, upload);
   if (outcome === 'adopted' || outcome === 'removed') return outcome;
-  if (!(await uploadRepository.finish(deps.pool, upload.id, 'aborted', deps.clock.now()))) return 'skipped';
+  if (!(await abortExpired(deps, upload))) return 'skipped';
   await discardUploadBytes(deps, upload);
   return 'aborted';
+}
+
+/** Gives up an upload nobody finished and says so on the outbox (`upload.expired`, for webhooks), in one transaction. */
+function abortExpired(deps: FilesDeps, upload: UploadRow): Promise<boolean> {
+  const at = deps.clock.now();
+  return deps.pool.transaction(async (tx) => {
+    if (!(await uploadRepository.finish(tx, upload.id, 'aborted', at))) return false;
+    await appendToOutbox(tx, uploadExpiredEvent(uuidv7(), {
+      upload_id: upload.id,
+      account_id: upload.account_id,
+      name: upload.name,
+      size_bytes: upload.size_bytes,
+      expired_at: at.toISOString(),
+    }));
+    return true;
+  });
 }
 
 const knownRow = z.object({

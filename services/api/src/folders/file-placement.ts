@@ -1,7 +1,11 @@
 // Where a file goes: at completion of an upload (its path, with the conflict policy), and when it is
 // renamed or moved. A move or rename changes the file's folder_id or name and nothing else: the
-// storage key, the billed interval and the outbox are untouched, so billing does not notice.
+// storage key and the billed interval are untouched, so billing does not notice. It does write a
+// `file.moved` event (for webhooks), in the same transaction, which metering reads past.
+import { fileMovedEvent, type FileLocation, type FileMovedEvent } from '@baketsu/contract/events';
+import { appendAllToOutbox } from '@baketsu/contract/outbox';
 import type { DatabaseTransactionConnection } from 'slonik';
+import { v7 as uuidv7 } from 'uuid';
 import { stopBilling } from '#src/files/file-deletion.js';
 import { fileRepository, type FileRow } from '#src/files/file-repository.js';
 import { errors } from '#src/platform/errors.js';
@@ -61,7 +65,25 @@ export async function moveFile(
     const holder = await folderRepository.holderOf(tx, accountId, target, name);
     if (holder && holder.id !== file.id) throw errors.pathTaken(joinPath(folder?.path ?? '', name), holder.kind);
   }
-  return fileRepository.update(tx, accountId, id, { ...change, folderId: target }, at);
+  const moved = await fileRepository.update(tx, accountId, id, { ...change, folderId: target }, at);
+  if (moved && (moved.folder_id !== file.folder_id || moved.name !== file.name)) await appendAllToOutbox(tx, [movedEvent(file, moved, at)]);
+  return moved;
+}
+
+const locationOf = (file: Pick<FileRow, 'folder_id' | 'folder_path' | 'name'>): FileLocation => ({
+  folder_id: file.folder_id,
+  name: file.name,
+  path: file.folder_path === null ? file.name : joinPath(file.folder_path, file.name),
+});
+
+function movedEvent(before: FileRow, after: Pick<FileRow, 'folder_id' | 'folder_path' | 'name'>, at: Date): FileMovedEvent {
+  return fileMovedEvent(uuidv7(), {
+    file_id: before.id,
+    account_id: before.account_id,
+    from: locationOf(before),
+    to: locationOf(after),
+    moved_at: at.toISOString(),
+  });
 }
 
 /** POST /v1/files/bulk-move: all of them, or none when a name is taken. Returns the ids moved. */
@@ -85,5 +107,7 @@ export async function moveFiles(
   }
   if (clashes.size > 0) throw errors.pathTaken(folder?.path ?? '', 'files', [...clashes]);
   await fileRepository.moveMany(tx, accountId, moving.map((file) => file.id), targetId, at);
+  const to = { folder_id: targetId, folder_path: folder?.path ?? null };
+  await appendAllToOutbox(tx, moving.map((file) => movedEvent(file, { ...to, name: file.name }, at)));
   return files.map((file) => file.id);
 }

@@ -5,6 +5,7 @@ import { mailConfigShape } from '#src/mail/mail-config.js';
 import { lifecycleConfigShape } from '#src/lifecycle/lifecycle-config.js';
 import { shareConfigShape } from '#src/shares/share-config.js';
 import { usageStreamConfigShape } from '#src/usage/usage-stream-config.js';
+import { allowPrivateUrls, webhookConfigShape } from '#src/webhooks/webhook-config.js';
 
 // Every setting the API reads, with its default. `.env.example` mirrors this list and a test keeps them in step.
 export const configSchema = z
@@ -89,6 +90,7 @@ export const configSchema = z
     ...shareConfigShape,
     ...mailConfigShape,
     ...lifecycleConfigShape,
+    ...webhookConfigShape,
   })
   .superRefine((config, context) => {
     // Cheap hashes are only acceptable where no real password is ever stored.
@@ -108,6 +110,7 @@ interface DerivedSettings {
   PUBLIC_URL: string;
   CORS_ORIGINS: string[];
   DASHBOARD_URL: string;
+  WEBHOOKS_ALLOW_PRIVATE_URLS: boolean;
 }
 
 export type Config = Readonly<Omit<z.infer<typeof configSchema>, keyof DerivedSettings> & DerivedSettings>;
@@ -121,5 +124,6 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     PUBLIC_URL: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     CORS_ORIGINS: config.CORS_ORIGINS ?? [dashboardUrl],
     DASHBOARD_URL: config.DASHBOARD_URL ?? dashboardUrl,
+    WEBHOOKS_ALLOW_PRIVATE_URLS: allowPrivateUrls(config),
   });
 }

@@ -7,6 +7,7 @@ import { accountErrors } from '#src/accounts/account-errors.js';
 import { accountMailErrors } from '#src/auth/account-mail-errors.js';
 import { shareErrors } from '#src/shares/share-errors.js';
 import { usageErrors } from '#src/usage/usage-errors.js';
+import { webhookErrors } from '#src/webhooks/webhook-errors.js';
 import { errors } from './errors.js';
 import type { Problem } from './problem.js';
 
@@ -132,12 +133,21 @@ const everyAccountMailFactory: { [Name in keyof AccountMailCatalogue]: Parameter
   profileSessionRequired: [],
 };
 
+// So do the webhooks.
+type WebhookCatalogue = typeof webhookErrors;
+const everyWebhookFactory: { [Name in keyof WebhookCatalogue]: Parameters<WebhookCatalogue[Name]> } = {
+  webhookNotFound: ['id'],
+  webhookEventNotFound: ['id'],
+  webhookUrlNotAllowed: ['resolves to a private address'],
+  tooManyWebhooks: [20],
+};
+
 function codesOf<C extends Record<string, unknown>>(catalogue: C, calls: { [Name in keyof C]: readonly unknown[] }): string[] {
   return Object.entries(calls).map(([name, args]) => (catalogue[name] as (...args: readonly unknown[]) => Problem)(...(args as unknown[])).code);
 }
 
 function catalogueCodes(): string[] {
-  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory), ...codesOf(accountErrors, everyAccountFactory), ...codesOf(accountMailErrors, everyAccountMailFactory)])].sort();
+  return [...new Set([...codesOf(errors, everyFactory), ...codesOf(shareErrors, everyShareFactory), ...codesOf(usageErrors, everyUsageFactory), ...codesOf(lifecycleErrors, everyLifecycleFactory), ...codesOf(accountErrors, everyAccountFactory), ...codesOf(accountMailErrors, everyAccountMailFactory), ...codesOf(webhookErrors, everyWebhookFactory)])].sort();
 }
 
 function contractCodes(): unknown {

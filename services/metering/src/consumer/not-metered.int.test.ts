@@ -1,4 +1,4 @@
-import { shareDownloadedEvent, type FileEvent, type ShareEvent } from '@baketsu/contract/events';
+import { fileMovedEvent, shareDownloadedEvent, uploadExpiredEvent, type AppEvent, type FileEvent, type ShareEvent } from '@baketsu/contract/events';
 import { appendToOutbox } from '@baketsu/contract/outbox';
 import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import pino from 'pino';
@@ -61,6 +61,45 @@ test('share downloads between file events change no usage, dead-letter nothing a
   expect(replayed.events).toBe(events.length);
   expect(replayed.unparseable).toBe(0);
   expect(replayed.differences.every((d) => d.onlyLive === 0 && d.onlyRebuilt === 0)).toBe(true);
+});
+
+// Webhooks' file.moved and upload.expired: a move or an abandoned upload never changes billing.
+const appEventsOf = (event: FileEvent): AppEvent[] => {
+  const at = new Date(Date.parse(event.time) + 1).toISOString();
+  const accountId = event.data.account_id;
+  return [
+    fileMovedEvent(testUuid(), {
+      file_id: event.data.file_id,
+      account_id: accountId,
+      from: { folder_id: null, name: 'a.txt', path: 'a.txt' },
+      to: { folder_id: testUuid(), name: 'b.txt', path: 'docs/b.txt' },
+      moved_at: at,
+    }),
+    uploadExpiredEvent(testUuid(), { upload_id: testUuid(), account_id: accountId, name: 'never.bin', size_bytes: 10, expired_at: at }),
+  ];
+};
+
+test('file.moved and upload.expired between file events change no usage and dead-letter nothing', async () => {
+  const [withMoves, control] = await Promise.all([
+    createTestDatabase({ extraMigrations: [meteringMigrations] }),
+    createTestDatabase({ extraMigrations: [meteringMigrations] }),
+  ]);
+  try {
+    const { ops, events } = randomOps(16, { accounts: 3, files: 40, from, spanMs: 10 * 86_400_000 });
+    const mixed = events.flatMap((event) => [event, ...appEventsOf(event)]);
+    for (const event of mixed) await withMoves.pool.transaction((tx) => appendToOutbox(tx, event));
+    for (const event of events) await control.pool.transaction((tx) => appendToOutbox(tx, event));
+    const metering = startEmbeddedMetering({ pool: withMoves.pool, logger, poll: false, batchSize: 16 });
+    const plainMetering = startEmbeddedMetering({ pool: control.pool, logger, poll: false, batchSize: 16 });
+    expect(await metering.drain()).toBe(mixed.length);
+    expect(await plainMetering.drain()).toBe(events.length);
+    const usage = await projectedUsage(withMoves.pool, horizon);
+    expect(usage).toEqual(await projectedUsage(control.pool, horizon));
+    for (const [accountId, expected] of expectedUsage(ops, horizon)) expect(usage.get(accountId)?.byte_ms).toBe(String(expected.byteMs));
+    expect(await withMoves.pool.oneFirst(sql.unsafe`select count(*)::int from metering_dead_letters`)).toBe(0);
+  } finally {
+    await Promise.all([withMoves.drop(), control.drop()]);
+  }
 });
 
 test('an unknown event type is still dead-lettered, not skipped', async () => {

@@ -4,3 +4,4 @@ export { startTestApi, TEST_JWT_SECRET, type TestApi } from './test-api.js';
 export { createTestBucket, type TestBucket } from './test-bucket.js';
 export { linkIn, mailTo, testSmtpUrl, uniqueAddress, waitForMail, type MailpitMessage } from './mailpit.js';
 export { backdateFiles } from '#src/lifecycle/testing/lifecycle-test-kit.js';
+export { appendRawEvent, startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '#src/webhooks/testing/receiver.js';

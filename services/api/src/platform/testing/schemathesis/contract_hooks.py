@@ -64,8 +64,10 @@ def breaks_prose_rule(status, document, case):
         value = body.get("path", body.get("name"))
         return isinstance(value, str) and breaks_folder_rule(unicodedata.normalize("NFC", value))
     if code == "invalid_tags":
-        # A file's `tags`, or a lifecycle rule's one `tag`.
-        tags = body.get("tags", [body.get("tag")])
+        # A file's tags, or the one tag of a lifecycle rule or a webhook endpoint's filter.
+        tags = body.get("tags")
+        if isinstance(body.get("tag"), str):
+            tags = [body.get("tag")]
         return isinstance(tags, list) and any(isinstance(tag, str) and not is_tag(tag) for tag in tags)
     return False
 
