@@ -178,7 +178,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationsRouter({ pool: database.pool, registry: metrics.registry, expectedMigrations: listApiMigrations() }));
   app.use(documentationRouter());
   app.use(unknownRouteHandler);
-  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...accountMailFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks] }));
+  app.use(problemMiddleware({ bodyLimitBytes: config.BODY_LIMIT_BYTES, logger, fieldChecks: [...authFieldChecks, ...accountMailFieldChecks, ...fileFieldChecks(config), ...folderFieldChecks, ...shareFieldChecks, ...lifecycleFieldChecks] }));
   return app;
 }
 
