@@ -93,12 +93,16 @@ async function finishAccount(deps: DeletionJobDeps, accountId: string, deletionI
     select ${uploadColumns} from uploads where account_id = ${accountId} and status = 'aborted' and finished_at >= ${sql.timestamp(deletionInstant)}`);
   await Promise.all(aborted.map((upload) => discardQuietly(deps, upload)));
   return deps.pool.transaction(async (tx) => {
-    // Locked again, and checked again: a late completion may have stored a file since the batch.
+    // Locked again, and checked again: a late completion may have stored a file since the batch, or
+    // a late admission (unlimited accounts are admitted without this lock) left an upload pending,
+    // whose bytes would be adopted as a file of the deleted account. The next pass's batch ends both.
     const still = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
       select id from accounts where id = ${accountId} and deleted_at is null for update`);
     if (still === null) return false;
-    const stored = await tx.exists(sql.unsafe`select 1 from files where account_id = ${accountId} and status = 'stored'`);
-    if (stored) return false;
+    const left = await tx.exists(sql.unsafe`
+      select 1 from files where account_id = ${accountId} and status = 'stored'
+      union all select 1 from uploads where account_id = ${accountId} and status = 'pending'`);
+    if (left) return false;
     const now = deps.clock.now();
     await tx.query(sql.unsafe`
       update folders set deleted_at = ${sql.timestamp(now)}, updated_at = ${sql.timestamp(now)}

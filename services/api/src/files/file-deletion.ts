@@ -4,11 +4,11 @@
 //   2. the objects are deleted, retried a few times;
 //   3. rows → 'deleted'. A row left 'deleting' (storage down, process killed) is finished by the sweeper.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseTransactionConnection } from 'slonik';
+import { sql, type DatabaseTransactionConnection } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import { fileEvent } from '@baketsu/contract/events';
 import { appendAllToOutbox } from '@baketsu/contract/outbox';
-import { lockAccount } from '#src/folders/account-lock.js';
 import { fileRepository, type FileRow } from './file-repository.js';
 import type { FilesDeps } from './files-deps.js';
 
@@ -16,9 +16,13 @@ export const MAX_BULK_DELETE = 1000;
 const RETRY_DELAYS_MS = [50, 250, 1000];
 const REMOVAL_CONCURRENCY = 16;
 
+const lockedAccount = z.object({ deletion_requested_at: z.number().nullable() });
+
 /**
  * Billing stops here: the rows leave the stored state and their `file.deleted` events are written
- * in the caller's transaction. Removing the objects comes after, and may be retried.
+ * in the caller's transaction. Removing the objects comes after, and may be retried. A file of an
+ * account being deleted stops at the deletion instant (decision 017), whoever deletes it and however
+ * late: the deletion job, but also a lifecycle run, a removal notice or a request that got in first.
  */
 export async function stopBilling(
   tx: DatabaseTransactionConnection,
@@ -26,8 +30,16 @@ export async function stopBilling(
   ids: readonly string[],
   deletedAt: Date,
 ): Promise<readonly FileRow[]> {
-  // Deleting changes what the account's folders hold: it takes its turn with moves and uploads.
-  await lockAccount(tx, accountId);
+  // Deleting changes what the account's folders hold: it takes its turn with moves and uploads
+  // (the row lock of folders/account-lock.ts), and reads the deletion instant under it.
+  const account = await tx.maybeOne(sql.type(lockedAccount)`
+    select deletion_requested_at from accounts where id = ${accountId} for no key update`);
+  const requested = account?.deletion_requested_at ?? null;
+  const billedUntil = requested !== null && requested < deletedAt.getTime() ? new Date(requested) : deletedAt;
+  return markAndRecord(tx, accountId, ids, billedUntil);
+}
+
+async function markAndRecord(tx: DatabaseTransactionConnection, accountId: string, ids: readonly string[], deletedAt: Date): Promise<readonly FileRow[]> {
   const marked = await fileRepository.markDeleting(tx, accountId, ids, deletedAt);
   await appendAllToOutbox(
     tx,

@@ -108,8 +108,9 @@ async function deleteOne(deps: LifecycleDeps, run: RunRow, criteria: DeleteCrite
     // The account's turn first (as every deletion takes it), then the run: one lock order.
     await lockAccount(tx, run.account_id);
     if ((await lifecycleRuns.step(tx, run.id, deletedAt)) !== 'go') return 'stop' as const;
-    // Still matching now that nothing can move, rename or retag it: checked under the lock.
-    const [still] = await lifecycleMatching.files(tx, run.account_id, criteria, evaluatedAt, { limit: 1, ids: [fileId] });
+    // Still matching now that nothing can move or rename it (the account lock), nor retag or note a
+    // download of it (the row lock, which waits for such a change in flight and checks it again).
+    const [still] = await lifecycleMatching.files(tx, run.account_id, criteria, evaluatedAt, { limit: 1, ids: [fileId], lock: true });
     if (!still) return 'skipped' as const;
     const marked = await stopBilling(tx, run.account_id, [fileId], deletedAt);
     const row = marked[0];

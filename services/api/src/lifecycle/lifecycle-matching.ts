@@ -60,20 +60,23 @@ const fileColumns = sql.fragment`f.id, f.name, (select p.path from folders p whe
 export const lifecycleMatching = {
   /**
    * Matching files, oldest first (the dry run's list, and the executor's walk: a range of the
-   * files_by_created index), after `after`; or only those among `ids`.
+   * files_by_created index), after `after`; or only those among `ids`. With `lock`, the rows are
+   * locked and a change still being committed (a retag, a download: neither takes the account
+   * lock) is waited for and judged by the conditions again.
    */
   files: (
     db: CommonQueryMethods,
     accountId: string,
     criteria: DeleteCriteria,
     evaluatedAt: Date,
-    page: { limit: number; after?: { createdAt: number; id: string }; ids?: readonly string[] },
+    page: { limit: number; after?: { createdAt: number; id: string }; ids?: readonly string[]; lock?: boolean },
   ) =>
     db.any(sql.type(candidateFileRow)`
       select ${fileColumns} from files f where ${fileConditions(accountId, criteria, evaluatedAt)}
       ${page.after === undefined ? sql.fragment`` : sql.fragment`and (f.created_at, f.id) > (${sql.timestamp(new Date(page.after.createdAt))}, ${page.after.id})`}
       ${page.ids === undefined ? sql.fragment`` : sql.fragment`and f.id = any(${sql.array([...page.ids], 'uuid')})`}
-      order by f.created_at, f.id limit ${page.limit}`),
+      order by f.created_at, f.id limit ${page.limit}
+      ${page.lock ? sql.fragment`for update of f` : sql.fragment``}`),
 
   async fileTotals(db: CommonQueryMethods, accountId: string, criteria: DeleteCriteria, evaluatedAt: Date): Promise<{ count: number; bytes: bigint }> {
     const row = await db.one(sql.type(totalsRow)`

@@ -30,7 +30,7 @@ export interface UsageAlertDeps {
 }
 
 const PAGE = 200;
-const accountPage = z.object({ id: z.string(), email: z.string() });
+const accountPage = z.object({ id: z.string() });
 
 /** One pass over every live account with thresholds. Returns how many alerts it recorded. */
 export async function evaluateUsageAlerts(deps: UsageAlertDeps): Promise<number> {
@@ -41,7 +41,7 @@ export async function evaluateUsageAlerts(deps: UsageAlertDeps): Promise<number>
   for (;;) {
     // Only accounts with a threshold not yet alerted this month: a month's steady state reads nothing more.
     const accounts = await deps.pool.any(sql.type(accountPage)`
-      select a.id, a.email from accounts a
+      select a.id from accounts a
       where a.id > ${after} and a.deletion_requested_at is null
         and exists (
           select 1 from usage_alert_thresholds t
@@ -61,7 +61,7 @@ export async function evaluateUsageAlerts(deps: UsageAlertDeps): Promise<number>
   }
 }
 
-async function evaluateAccount(deps: UsageAlertDeps, repository: UsageRepository, account: { id: string; email: string }): Promise<number> {
+async function evaluateAccount(deps: UsageAlertDeps, repository: UsageRepository, account: { id: string }): Promise<number> {
   const now = deps.clock.now();
   const month = utcMonth(now.getTime());
   const monthDate = new Date(month.startMs).toISOString().slice(0, 10);
@@ -85,7 +85,7 @@ async function evaluateAccount(deps: UsageAlertDeps, repository: UsageRepository
   for (const { threshold, fraction } of crossed) {
     // Rounded up for display: the amount reached is never shown as more than the threshold.
     const thresholdMicros = (fraction.micros + fraction.scale - 1n) / fraction.scale;
-    const inserted = await recordAlert(deps, { accountId: account.id, email: account.email, threshold, thresholdMicros, projectedMicros, monthDate, at: now });
+    const inserted = await recordAlert(deps, { accountId: account.id, threshold, thresholdMicros, projectedMicros, monthDate, at: now });
     if (inserted) recorded++;
   }
   return recorded;
@@ -93,7 +93,6 @@ async function evaluateAccount(deps: UsageAlertDeps, repository: UsageRepository
 
 interface CrossedThreshold {
   accountId: string;
-  email: string;
   threshold: Threshold;
   thresholdMicros: bigint;
   projectedMicros: bigint;
@@ -104,6 +103,12 @@ interface CrossedThreshold {
 async function recordAlert(deps: UsageAlertDeps, crossed: CrossedThreshold): Promise<boolean> {
   const currency = deps.config.CURRENCY;
   return deps.pool.transaction(async (tx) => {
+    // Read again under a lock the deletion request's own conflicts with: an account whose deletion
+    // was requested since the pass listed it gets no alert (nor a mail after its goodbye note), and
+    // the mail goes to the address the account has now.
+    const email = await tx.maybeOneFirst(sql.type(z.object({ email: z.string() }))`
+      select email from accounts where id = ${crossed.accountId} and deletion_requested_at is null and email is not null for key share`);
+    if (email === null) return false;
     const id = await tx.maybeOneFirst(sql.type(z.object({ id: z.string() }))`
       insert into usage_alerts (id, account_id, month, threshold_key, percent_of_cap, amount_micros, threshold_micros, projected_micros, currency, crossed_at)
       values (${uuidv7()}, ${crossed.accountId}, ${crossed.monthDate}::date, ${crossed.threshold.key}, ${crossed.threshold.percentOfCap},
@@ -128,7 +133,7 @@ async function recordAlert(deps: UsageAlertDeps, crossed: CrossedThreshold): Pro
     const thresholdMoney = moneyText(crossed.thresholdMicros, currency);
     await deps.mailer.enqueue(tx, {
       accountId: crossed.accountId,
-      to: crossed.email,
+      to: email,
       month,
       thresholdLabel: crossed.threshold.percentOfCap !== null ? `${crossed.threshold.percentOfCap} % of your monthly spend cap (${thresholdMoney})` : thresholdMoney,
       projectedCost: moneyText(crossed.projectedMicros, currency),
