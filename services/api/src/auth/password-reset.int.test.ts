@@ -142,3 +142,25 @@ describe('password reset', () => {
     }
   });
 });
+
+describe('links of a deleted account', () => {
+  test('every link mailed before the deletion is expired (the email change link too, not a 500), and the wanted new address stays free', async () => {
+    const email = await http.register();
+    const verifyLink = await mailedToken(email, 'verify-email', { subject: /Confirm your email/ });
+    const session = await http.signIn(email);
+    const wanted = uniqueAddress('wanted');
+    expect((await http.call('PATCH', '/v1/me', { email: wanted, current_password: PASSWORD }, session.access_token)).status).toBe(200);
+    const changeLink = await mailedToken(wanted, 'verify-email', { subject: /new email address/ });
+    await requestReset(email);
+    const resetLink = await mailedToken(email, 'reset-password', { subject: /Reset/ });
+
+    expect((await http.post('/v1/me/delete', { password: PASSWORD }, session.access_token)).status).toBe(202);
+
+    // Links for an address the account no longer has are as good as expired.
+    await expectProblem(await confirm(resetLink), 410, 'reset_token_expired');
+    await expectProblem(await http.post('/v1/auth/verify-email', { token: verifyLink }), 410, 'verification_token_expired');
+    await expectProblem(await http.post('/v1/auth/verify-email', { token: changeLink }), 410, 'verification_token_expired');
+    // Whoever owns the address the deleted account wanted can have it.
+    await http.register(wanted);
+  });
+});

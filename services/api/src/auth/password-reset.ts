@@ -16,7 +16,8 @@ const resetTokenRow = z.object({
   email: z.string(),
   expires_at: z.number(),
   used_at: z.number().nullable(),
-  account_email: z.string(),
+  // Null once the account's deletion was asked for: its links are then as good as expired.
+  account_email: z.string().nullable(),
 });
 
 export function passwordResets(deps: { pool: DatabasePool; clock: Clock; passwords: PasswordHasher; auth: AuthService; dashboardUrl: string }) {
