@@ -164,3 +164,29 @@ describe('links of a deleted account', () => {
     await http.register(wanted);
   });
 });
+
+describe('an account pre-registered with someone else\'s address', () => {
+  const newKey = async (accessToken: string): Promise<string> => {
+    const created = await http.post('/v1/api-keys', { name: 'left behind', scopes: ['read'] }, accessToken);
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { secret: string }).secret;
+  };
+
+  test("the owner's first reset ends the registrant's API keys too; a reset of a confirmed account keeps its keys", async () => {
+    // Mallory registers Ada's address (never confirmed) and leaves an API key behind.
+    const adas = await http.register();
+    const mallorysKey = await newKey((await http.signIn(adas)).access_token);
+    expect((await http.call('GET', '/v1/files', undefined, mallorysKey)).status).toBe(200);
+    await requestReset(adas);
+    expect((await confirm(await mailedToken(adas, 'reset-password', { subject: /Reset/ }))).status).toBe(200);
+    await expectProblem(await http.call('GET', '/v1/files', undefined, mallorysKey), 401, 'invalid_token');
+
+    // An owner who forgot the password of a confirmed account keeps the keys their scripts use.
+    const confirmed = await http.register();
+    expect((await http.post('/v1/auth/verify-email', { token: await mailedToken(confirmed, 'verify-email', { subject: /Confirm your email/ }) })).status).toBe(200);
+    const scriptsKey = await newKey((await http.signIn(confirmed)).access_token);
+    await requestReset(confirmed);
+    expect((await confirm(await mailedToken(confirmed, 'reset-password', { subject: /Reset/ }))).status).toBe(200);
+    expect((await http.call('GET', '/v1/files', undefined, scriptsKey)).status).toBe(200);
+  });
+});
