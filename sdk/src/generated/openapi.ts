@@ -120,7 +120,9 @@ export interface paths {
          * @description Sets the password, ends every sign-in of the account and answers a new one. The token works
          *     once (410 `reset_token_used` after), for one hour (410 `reset_token_expired`), and only
          *     while the account still has the address it was mailed to; an unknown token is 404
-         *     `reset_token_not_found`. Using it also confirms the address.
+         *     `reset_token_not_found`. Using it also confirms the address; when that is the address's first
+         *     confirmation, the account's API keys and share links end too (whoever registered the address
+         *     before its owner proved it keeps nothing).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
