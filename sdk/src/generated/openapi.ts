@@ -176,7 +176,8 @@ export interface paths {
          *     (a wrong one is `invalid_credentials` and counts toward the sign-in limit); it takes effect
          *     only when the link mailed to the new address is used (`POST /v1/auth/verify-email`) and is
          *     shown as `pending_email` meanwhile. An address another account has is 409 `email_taken`;
-         *     the account's own address cancels a pending change.
+         *     the account's own address cancels a pending change. A new `email` counts toward the limits
+         *     of requests that mail a link, per address and per client (429 `rate_limited`).
          */
         patch: operations["updateMe"];
         trace?: never;
