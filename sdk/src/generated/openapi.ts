@@ -120,7 +120,9 @@ export interface paths {
          * @description Sets the password, ends every sign-in of the account and answers a new one. The token works
          *     once (410 `reset_token_used` after), for one hour (410 `reset_token_expired`), and only
          *     while the account still has the address it was mailed to; an unknown token is 404
-         *     `reset_token_not_found`. Using it also confirms the address.
+         *     `reset_token_not_found`. Using it also confirms the address; when that is the address's first
+         *     confirmation, the account's API keys and share links end too (whoever registered the address
+         *     before its owner proved it keeps nothing).
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -169,12 +171,13 @@ export interface paths {
         head?: never;
         /**
          * Change the display name, or start an email change
-         * @description Needs an access token (an API key is refused with `profile_session_required`).
+         * @description Needs an access token (an API key is refused with `session_required`).
          *     `display_name` is set at once (`null` clears it). A new `email` needs `current_password`
          *     (a wrong one is `invalid_credentials` and counts toward the sign-in limit); it takes effect
          *     only when the link mailed to the new address is used (`POST /v1/auth/verify-email`) and is
          *     shown as `pending_email` meanwhile. An address another account has is 409 `email_taken`;
-         *     the account's own address cancels a pending change.
+         *     the account's own address cancels a pending change. A new `email` counts toward the limits
+         *     of requests that mail a link, per address and per client (429 `rate_limited`).
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -1428,7 +1431,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "email_verification_required" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_alert_threshold" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "profile_session_required" | "rate_limited" | "refresh_token_reused" | "reset_token_expired" | "reset_token_not_found" | "reset_token_used" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "spend_cap_required" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "too_many_webhooks" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "verification_token_expired" | "verification_token_not_found" | "verification_token_used" | "weak_password" | "webhook_event_not_found" | "webhook_not_found" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance" | "webhook_url_not_allowed";
+            code: "already_subscribed" | "api_key_not_found" | "bad_request" | "billing_not_configured" | "billing_provider_unavailable" | "content_type_not_allowed" | "database_unavailable" | "email_taken" | "email_verification_required" | "file_not_found" | "file_too_large" | "folder_cycle" | "folder_not_empty" | "folder_not_found" | "headers_too_large" | "idempotency_key_in_use" | "idempotency_key_reused" | "insufficient_scope" | "internal_error" | "invalid_alert_threshold" | "invalid_checksum" | "invalid_content_type" | "invalid_credentials" | "invalid_cursor" | "invalid_email" | "invalid_file_name" | "invalid_folder_name" | "invalid_idempotency_key" | "invalid_lifecycle_rule" | "invalid_part_size" | "invalid_parts" | "invalid_refresh_token" | "invalid_share_expiry" | "invalid_tags" | "invalid_token" | "lifecycle_rule_conflict" | "lifecycle_rule_not_found" | "malformed_json" | "malformed_request" | "method_not_allowed" | "not_ready" | "path_taken" | "payload_too_large" | "payment_past_due" | "rate_limited" | "refresh_token_reused" | "reset_token_expired" | "reset_token_not_found" | "reset_token_used" | "route_not_found" | "session_required" | "share_exhausted" | "share_expired" | "share_file_required" | "share_not_found" | "share_password_incorrect" | "share_password_required" | "share_revoked" | "share_target_deleted" | "spend_cap_above_limit" | "spend_cap_exceeded" | "spend_cap_required" | "storage_quota_exceeded" | "storage_unavailable" | "too_many_api_keys" | "too_many_ids" | "too_many_lifecycle_rules" | "too_many_streams" | "too_many_webhooks" | "unauthenticated" | "unsupported_media_type" | "upload_incomplete" | "upload_mismatch" | "upload_not_found" | "upload_not_multipart" | "upload_not_pending" | "upload_not_single" | "validation_failed" | "verification_token_expired" | "verification_token_not_found" | "verification_token_used" | "weak_password" | "webhook_event_not_found" | "webhook_not_found" | "webhook_payload_invalid" | "webhook_signature_invalid" | "webhook_signature_missing" | "webhook_timestamp_out_of_tolerance" | "webhook_url_not_allowed";
             request_id?: string;
             /** @description Field-level errors, present on validation problems. */
             errors?: {

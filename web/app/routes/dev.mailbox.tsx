@@ -1,6 +1,7 @@
 import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { devMailbox } from '#app/lib/account-mail.server.js';
+import { fromLoopback } from '#app/lib/client-address.js';
 import { formatDate } from '#app/lib/format.js';
 
 export const meta: MetaFunction = () => [{ title: 'Dev mailbox · Baketsu' }];
@@ -9,7 +10,9 @@ export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer
 
 // No sign-in: whoever forgot their password reads the reset mail here. The API serves the mailbox
 // only in development without SMTP, and only to this machine (decision 016); elsewhere this is a 404.
+// The API sees this server as its client, so the page checks its own visitor's address too.
 export async function loader({ request }: LoaderFunctionArgs) {
+  if (!fromLoopback(request)) throw data({ message: 'The dev mailbox is shown only on the machine that runs Baketsu.' }, { status: 404 });
   const to = new URL(request.url).searchParams.get('to') ?? undefined;
   const mail = await devMailbox(to);
   if (mail === null) throw data({ message: 'There is no dev mailbox: this Baketsu sends its mail over SMTP.' }, { status: 404 });

@@ -61,6 +61,9 @@ export function accountMailRouter(deps: {
     const body = validatedBody('updateMe', request);
     const email = principal.account.email;
     if (body.email !== undefined) await deps.loginRateLimit.beforeAttempt(ipOf(request), email);
+    // A new address is mailed a link: the same limits as every request that mails one, so a signed-in
+    // account cannot flood somebody else's mailbox with change links.
+    if (body.email !== undefined) await deps.mailLinkRateLimit.consume(ipOf(request), body.email);
     try {
       const account = await deps.profiles.update(principal.account.id, body);
       if (body.email !== undefined) await deps.loginRateLimit.afterSuccess(ipOf(request), email);

@@ -116,7 +116,7 @@ describe('email verification', () => {
     await expectProblem(await patchMe(access_token, {}), 400, 'validation_failed');
 
     const key = (await (await http.post('/v1/api-keys', { name: 'script', scopes: ['read', 'write', 'delete'] }, access_token)).json()) as { secret: string };
-    await expectProblem(await patchMe(key.secret, { display_name: 'Mallory' }), 403, 'profile_session_required');
+    await expectProblem(await patchMe(key.secret, { display_name: 'Mallory' }), 403, 'session_required');
   });
 
   test("one account's changes and links never touch another account", async () => {
@@ -130,5 +130,28 @@ describe('email verification', () => {
     const bobsLink = await mailedToken(bob, 'verify-email', { subject: /Confirm your email/ });
     expect(await (await verify(bobsLink)).json()).toMatchObject({ email: bob, email_verified: true });
     expect(await http.me(aliceSession.access_token)).toMatchObject({ email: alice, email_verified: false });
+  });
+});
+
+describe('email change mail', () => {
+  test('an email change mails the new address within the mail link limits: a signed-in account cannot flood a stranger\'s mailbox', async () => {
+    const limited = await startMailApi({ env: { MAIL_LINK_LIMIT_PER_ADDRESS: '2', MAIL_LINK_LIMIT_PER_IP: '50' } });
+    try {
+      const limitedHttp = client(limited);
+      const email = await limitedHttp.register();
+      const { access_token } = await limitedHttp.signIn(email);
+      const victim = uniqueAddress('victim');
+      const change = () => limitedHttp.call('PATCH', '/v1/me', { email: victim, current_password: PASSWORD }, access_token);
+      expect((await change()).status).toBe(200);
+      expect((await change()).status).toBe(200);
+      await expectProblem(await change(), 429, 'rate_limited');
+      await waitForMail(victim, { count: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await mailTo(victim)).toHaveLength(2);
+      // A display name alone mails nothing and is not limited.
+      expect((await limitedHttp.call('PATCH', '/v1/me', { display_name: 'Ada' }, access_token)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
   });
 });

@@ -17,7 +17,8 @@ const verificationRow = z.object({
   purpose: z.enum(['verify', 'change']),
   expires_at: z.number(),
   used_at: z.number().nullable(),
-  account_email: z.string(),
+  // Null once the account's deletion was asked for (decision 017).
+  account_email: z.string().nullable(),
   pending_email: z.string().nullable(),
 });
 
@@ -87,9 +88,10 @@ export function emailVerification(deps: { pool: DatabasePool; clock: Clock; dash
             for update of t, a`);
           if (!found) throw accountMailErrors.verificationTokenNotFound();
           if (found.used_at !== null) throw accountMailErrors.verificationTokenUsed();
-          // A link for an address the account no longer has (or no longer wants) is as good as expired.
+          // A link for an address the account no longer has (or no longer wants) is as good as expired,
+          // and so is every link of an account being deleted: it must never get an address back.
           const stillMeant = found.purpose === 'verify' ? found.email === found.account_email : found.email === found.pending_email;
-          if (found.expires_at <= now.getTime() || !stillMeant) throw accountMailErrors.verificationTokenExpired();
+          if (found.expires_at <= now.getTime() || found.account_email === null || !stillMeant) throw accountMailErrors.verificationTokenExpired();
           await useUp(transaction, found.account_id, found.purpose, now);
           if (found.purpose === 'change') {
             await transaction.query(sql.unsafe`

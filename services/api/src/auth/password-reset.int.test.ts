@@ -142,3 +142,51 @@ describe('password reset', () => {
     }
   });
 });
+
+describe('links of a deleted account', () => {
+  test('every link mailed before the deletion is expired (the email change link too, not a 500), and the wanted new address stays free', async () => {
+    const email = await http.register();
+    const verifyLink = await mailedToken(email, 'verify-email', { subject: /Confirm your email/ });
+    const session = await http.signIn(email);
+    const wanted = uniqueAddress('wanted');
+    expect((await http.call('PATCH', '/v1/me', { email: wanted, current_password: PASSWORD }, session.access_token)).status).toBe(200);
+    const changeLink = await mailedToken(wanted, 'verify-email', { subject: /new email address/ });
+    await requestReset(email);
+    const resetLink = await mailedToken(email, 'reset-password', { subject: /Reset/ });
+
+    expect((await http.post('/v1/me/delete', { password: PASSWORD }, session.access_token)).status).toBe(202);
+
+    // Links for an address the account no longer has are as good as expired.
+    await expectProblem(await confirm(resetLink), 410, 'reset_token_expired');
+    await expectProblem(await http.post('/v1/auth/verify-email', { token: verifyLink }), 410, 'verification_token_expired');
+    await expectProblem(await http.post('/v1/auth/verify-email', { token: changeLink }), 410, 'verification_token_expired');
+    // Whoever owns the address the deleted account wanted can have it.
+    await http.register(wanted);
+  });
+});
+
+describe('an account pre-registered with someone else\'s address', () => {
+  const newKey = async (accessToken: string): Promise<string> => {
+    const created = await http.post('/v1/api-keys', { name: 'left behind', scopes: ['read'] }, accessToken);
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { secret: string }).secret;
+  };
+
+  test("the owner's first reset ends the registrant's API keys too; a reset of a confirmed account keeps its keys", async () => {
+    // Mallory registers Ada's address (never confirmed) and leaves an API key behind.
+    const adas = await http.register();
+    const mallorysKey = await newKey((await http.signIn(adas)).access_token);
+    expect((await http.call('GET', '/v1/files', undefined, mallorysKey)).status).toBe(200);
+    await requestReset(adas);
+    expect((await confirm(await mailedToken(adas, 'reset-password', { subject: /Reset/ }))).status).toBe(200);
+    await expectProblem(await http.call('GET', '/v1/files', undefined, mallorysKey), 401, 'invalid_token');
+
+    // An owner who forgot the password of a confirmed account keeps the keys their scripts use.
+    const confirmed = await http.register();
+    expect((await http.post('/v1/auth/verify-email', { token: await mailedToken(confirmed, 'verify-email', { subject: /Confirm your email/ }) })).status).toBe(200);
+    const scriptsKey = await newKey((await http.signIn(confirmed)).access_token);
+    await requestReset(confirmed);
+    expect((await confirm(await mailedToken(confirmed, 'reset-password', { subject: /Reset/ }))).status).toBe(200);
+    expect((await http.call('GET', '/v1/files', undefined, scriptsKey)).status).toBe(200);
+  });
+});

@@ -16,7 +16,9 @@ const resetTokenRow = z.object({
   email: z.string(),
   expires_at: z.number(),
   used_at: z.number().nullable(),
-  account_email: z.string(),
+  // Null once the account's deletion was asked for: its links are then as good as expired.
+  account_email: z.string().nullable(),
+  email_verified_at: z.number().nullable(),
 });
 
 export function passwordResets(deps: { pool: DatabasePool; clock: Clock; passwords: PasswordHasher; auth: AuthService; dashboardUrl: string }) {
@@ -63,7 +65,7 @@ export function passwordResets(deps: { pool: DatabasePool; clock: Clock; passwor
       const now = clock.now();
       const { accountId, tokens } = await pool.transaction(async (transaction) => {
         const found = await transaction.maybeOne(sql.type(resetTokenRow)`
-          select t.account_id, t.email, t.expires_at, t.used_at, a.email as account_email
+          select t.account_id, t.email, t.expires_at, t.used_at, a.email as account_email, a.email_verified_at
           from password_reset_tokens t join accounts a on a.id = t.account_id
           where t.token_hash = ${sql.binary(hashMailToken(token))}
           for update of t, a`);
@@ -80,6 +82,13 @@ export function passwordResets(deps: { pool: DatabasePool; clock: Clock; passwor
         await transaction.query(sql.unsafe`
           update auth_sessions set revoked_at = ${sql.timestamp(now)}, revoked_reason = 'password_reset'
           where account_id = ${found.account_id} and revoked_at is null`);
+        // The first proof of the address: until now the account was whoever registered it, possibly
+        // not the mailbox's owner (an account pre-registered with someone else's address). What that
+        // registrant could leave behind to keep access after the owner takes over ends too.
+        if (found.email_verified_at === null) {
+          await transaction.query(sql.unsafe`update api_keys set revoked_at = ${sql.timestamp(now)} where account_id = ${found.account_id} and revoked_at is null`);
+          await transaction.query(sql.unsafe`update shares set revoked_at = ${sql.timestamp(now)} where account_id = ${found.account_id} and revoked_at is null`);
+        }
         return { accountId: found.account_id, tokens: await deps.auth.signIn(transaction, found.account_id) };
       });
       deps.auth.forgetAccount(accountId);

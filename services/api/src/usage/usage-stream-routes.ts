@@ -1,9 +1,11 @@
 // `GET /v1/dashboard/usage/stream`: the account's usage as Server-Sent Events, fed by the process's
-// one usage hub (usage-stream-hub.ts). Credentials are checked when the stream opens and again on
-// every reconnect, which the server forces after USAGE_STREAM_MAX_SECONDS.
+// one usage hub (usage-stream-hub.ts). Credentials are checked when the stream opens, again with
+// every heartbeat (an expired token, a signed-out or deleted account, a revoked key ends the stream
+// within one), and on every reconnect, which the server forces after USAGE_STREAM_MAX_SECONDS.
 import express, { type Response, type Router } from 'express';
 import { principalOf, requirePrincipal, type BearerResolver } from '#src/auth/authenticate.js';
 import type { Logger } from '#src/platform/logger.js';
+import { Problem } from '#src/platform/problem.js';
 import type { UsageEvent, UsageStreamHub } from './usage-stream-hub.js';
 
 export interface UsageStreamRouterDependencies {
@@ -27,6 +29,8 @@ export function usageStreamRouter(deps: UsageStreamRouterDependencies): Router {
   const router = express.Router();
   router.get('/v1/dashboard/usage/stream', requirePrincipal(deps.resolveBearer, 'read'), (request, response) => {
     const accountId = principalOf(request).account.id;
+    // requirePrincipal accepted this header, so it holds one bearer token.
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.get('authorization') ?? '')?.[1] ?? '';
     let ended = false;
     let started = false;
     let pending: UsageEvent | undefined;
@@ -64,7 +68,22 @@ export function usageStreamRouter(deps: UsageStreamRouterDependencies): Router {
     write(response, `retry: ${RECONNECT_DELAY_MS}\n\n`);
     started = true;
     if (pending) write(response, eventText(pending));
-    heartbeat = setInterval(() => write(response, ': heartbeat\n\n'), deps.heartbeatSeconds * 1000);
+    // The credentials that opened the stream must still hold at each heartbeat: without this check a
+    // stream would outlive its access token's expiry, a password reset or the account's deletion.
+    const stillAllowed = async (): Promise<boolean> => {
+      try {
+        const principal = await deps.resolveBearer(bearer);
+        return principal.account.id === accountId && principal.scopes.has('read');
+      } catch (error) {
+        // Refused credentials end the stream; a database hiccup does not end thousands of them.
+        if (error instanceof Problem && (error.status === 401 || error.status === 403)) return false;
+        deps.logger.warn({ err: error, accountId }, 'usage stream: credentials could not be checked again');
+        return true;
+      }
+    };
+    heartbeat = setInterval(() => {
+      void stillAllowed().then((allowed) => (allowed ? write(response, ': heartbeat\n\n') : end()));
+    }, deps.heartbeatSeconds * 1000);
     lifetime = setTimeout(end, deps.maxSeconds * 1000);
     // The client went away (or the server is closing its connections): stop feeding it.
     response.on('close', end);

@@ -159,6 +159,27 @@ describe('GET /v1/dashboard/usage/stream', () => {
     expect(await metric('usage_stream_snapshots_total')).toBe(snapshots + 1);
   });
 
+  test('a stream ends within a heartbeat once its credentials stop holding: a revoked API key, a deleted account', async () => {
+    const carol = await signUp(api.url);
+    const key = (await carol.call('POST', '/v1/api-keys', { name: 'watcher', scopes: ['read'] })).body as { id: string; secret: string };
+    const throughKey = await openUsageStream(api.url, key.secret);
+    open.push(throughKey);
+    await throughKey.next();
+    const throughSession = await stream(carol);
+    await throughSession.next();
+    let keyStreamEnded = false;
+    void throughKey.ended.then(() => (keyStreamEnded = true));
+
+    expect((await carol.call('DELETE', `/v1/api-keys/${key.id}`)).status).toBe(204);
+    await vi.waitFor(() => expect(keyStreamEnded).toBe(true), { timeout: 5_000 });
+
+    let sessionStreamEnded = false;
+    void throughSession.ended.then(() => (sessionStreamEnded = true));
+    expect(sessionStreamEnded).toBe(false);
+    expect((await carol.call('POST', '/v1/me/delete', { password: 'correct horse battery staple' })).status).toBe(202);
+    await vi.waitFor(() => expect(sessionStreamEnded).toBe(true), { timeout: 5_000 });
+  });
+
   test('sends heartbeat comments while nothing changes', async () => {
     const reader = await stream(bob);
     await reader.next();
