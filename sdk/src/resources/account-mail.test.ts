@@ -41,10 +41,10 @@ it('surfaces a used link as GoneError and an API key changing the profile as Per
     constructor: GoneError,
     code: 'reset_token_used',
   });
-  const key = recordingFetch(() => problem(403, 'profile_session_required'));
+  const key = recordingFetch(() => problem(403, 'session_required'));
   await expect(new Baketsu({ baseUrl: 'http://api', apiKey: 'bk_x' }, { fetch: key.fetch }).auth.updateMe({ display_name: 'Ada' })).rejects.toMatchObject({
     constructor: PermissionError,
-    code: 'profile_session_required',
+    code: 'session_required',
   });
   expect(key.calls[0]).toMatchObject({ method: 'PATCH', url: '/v1/me', authorization: 'Bearer bk_x', body: { display_name: 'Ada' } });
 });

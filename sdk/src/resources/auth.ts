@@ -78,7 +78,7 @@ export class AuthResource {
    * Changes the display name (`null` clears it) and/or starts an email change. A new `email` needs
    * `current_password` and takes effect only when the link mailed to it is used ({@link verifyEmail});
    * until then it is the account's `pending_email`. Needs an access token (an API key gets
-   * `PermissionError`, code `profile_session_required`); an address another account has is a
+   * `PermissionError`, code `session_required`); an address another account has is a
    * `ConflictError` (`email_taken`).
    */
   updateMe(params: ProfileUpdateParams, options?: RequestOptions): APIPromise<Account> {

@@ -24,10 +24,11 @@ export const accountMailErrors = {
       detail: `Until its address is confirmed an account stores at most ${limitBytes} bytes; ${usedBytes} are in use or being uploaded and this upload adds ${requestedBytes}. Use the link mailed to you (or ask for a new one).`,
       extensions: { limit_bytes: limitBytes, used_bytes: usedBytes, requested_bytes: requestedBytes },
     }),
+  // The same code as every other action an API key may not take (password, deletion, billing).
   profileSessionRequired: () =>
     new Problem({
       status: 403,
-      code: 'profile_session_required',
+      code: 'session_required',
       title: 'Sign in to change the profile',
       detail: 'The profile and the email address are changed by a signed-in person (an access token), not with an API key.',
     }),

@@ -116,7 +116,7 @@ describe('email verification', () => {
     await expectProblem(await patchMe(access_token, {}), 400, 'validation_failed');
 
     const key = (await (await http.post('/v1/api-keys', { name: 'script', scopes: ['read', 'write', 'delete'] }, access_token)).json()) as { secret: string };
-    await expectProblem(await patchMe(key.secret, { display_name: 'Mallory' }), 403, 'profile_session_required');
+    await expectProblem(await patchMe(key.secret, { display_name: 'Mallory' }), 403, 'session_required');
   });
 
   test("one account's changes and links never touch another account", async () => {
