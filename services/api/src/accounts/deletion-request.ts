@@ -1,7 +1,8 @@
 // POST /v1/me/delete, the part that answers at once (decision 017). One transaction, under the
 // account's row lock, after the password is checked again:
 //   - the deletion instant is recorded; every file's billing will stop exactly there;
-//   - email and password hash are cleared (the address can register again, as a new account);
+//   - email, a pending new email and password hash are cleared (the address can register again, as
+//     a new account; a link mailed to the pending address then answers 410, not an address change);
 //   - every sign-in, API key and share link ends; unfinished uploads are aborted;
 //   - each live subscription is ended at the instant, as Stripe's `customer.subscription.deleted`
 //     would end it, so the reporter bills up to the instant and then stops;
@@ -45,7 +46,7 @@ export async function requestAccountDeletion(deps: DeletionRequestDeps, input: {
     // Read after the lock: a complete or an upload admission that committed first is in what follows.
     const at = deps.clock.now();
     await tx.query(sql.unsafe`
-      update accounts set deletion_requested_at = ${sql.timestamp(at)}, email = null, password_hash = null, updated_at = ${sql.timestamp(at)}
+      update accounts set deletion_requested_at = ${sql.timestamp(at)}, email = null, pending_email = null, password_hash = null, updated_at = ${sql.timestamp(at)}
       where id = ${account.id}`);
     await endAccess(tx, account.id, at);
     await endSubscriptions(tx, account.id, at, deps.logger);

@@ -119,6 +119,23 @@ describe('email verification', () => {
     await expectProblem(await patchMe(key.secret, { display_name: 'Mallory' }), 403, 'session_required');
   });
 
+  test('the links of a deleted account no longer work: 410, never a 500, and the new address stays free', async () => {
+    const email = await http.register();
+    const { access_token } = await http.signIn(email);
+    const newEmail = uniqueAddress('moved');
+    expect((await patchMe(access_token, { email: newEmail, current_password: PASSWORD })).status).toBe(200);
+    const change = await mailedToken(newEmail, 'verify-email', { subject: /new email address/ });
+    const confirm = await mailedToken(email, 'verify-email', { subject: /Confirm your email/ });
+    expect((await http.post('/v1/auth/password-reset', { email })).status).toBe(202);
+    const reset = await mailedToken(email, 'reset-password', { subject: /Reset your/ });
+    expect((await http.post('/v1/me/delete', { password: PASSWORD }, access_token)).status).toBe(202);
+
+    await expectProblem(await verify(change), 410, 'verification_token_expired');
+    await expectProblem(await verify(confirm), 410, 'verification_token_expired');
+    await expectProblem(await http.post('/v1/auth/password-reset/confirm', { token: reset, new_password: 'a brand new passphrase' }), 410, 'reset_token_expired');
+    await http.register(newEmail);
+  });
+
   test("one account's changes and links never touch another account", async () => {
     const alice = await http.register();
     const bob = await http.register();
