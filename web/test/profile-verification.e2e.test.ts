@@ -70,4 +70,29 @@ describe('address verification and profile', () => {
     await apiSignIn(run.stack.api.url, newEmail, password);
     await context.close();
   });
+
+  it('the banner says so when the link cannot be sent again (the per-account limit)', async () => {
+    const email = uniqueAddress('e2e-resend');
+    const token = await apiSignIn(run.stack.api.url, email, password, true);
+    // Use up the account's resends through the API, so the page's click is the one refused.
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const response = await fetch(`${run.stack.api.url}/v1/me/email-verification`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      if (response.status === 429) break;
+      expect(response.status).toBe(202);
+    }
+    const context = await run.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${run.stack.web.url}/login?redirectTo=/dashboard`);
+    await page.fill('#field-email', email);
+    await page.fill('#field-password', password);
+    await page.keyboard.press('Enter');
+    await waitForHeading(page, 'Dashboard');
+    const banner = page.getByRole('region', { name: 'Confirm your email address' });
+    await banner.getByRole('button', { name: 'Send the link again' }).click();
+    const refusal = banner.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('Too many requests');
+    expect(await banner.getByRole('status').count()).toBe(0);
+    await context.close();
+  });
 });

@@ -47,3 +47,12 @@ it('a rule that does not fit its action is a ValidationError carrying the code a
   expect(error).toMatchObject({ status: 422, code: 'invalid_lifecycle_rule' });
   expect(api.calls).toHaveLength(1);
 });
+
+it('single-request methods hand over the response, as every other resource does (withResponse)', async () => {
+  const api = recorder(() => new Response(JSON.stringify({ id: 'r1' }), { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'req-1' } }));
+  const client = new Baketsu({ baseUrl: 'http://api', apiKey: 'bk_x' }, { fetch: api.fetch });
+  const { data, requestId } = await client.lifecycle.get('r1').withResponse();
+  expect(data).toEqual({ id: 'r1' });
+  expect(requestId).toBe('req-1');
+  expect((await client.lifecycle.update('r1', { enabled: true }).withResponse()).requestId).toBe('req-1');
+});

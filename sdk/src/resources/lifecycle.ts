@@ -1,3 +1,4 @@
+import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type {
@@ -41,7 +42,7 @@ export class LifecycleResource {
    * `abort_uploads` rule a `ConflictError`. Needs an API key with the `delete` scope. Never retried:
    * each call makes a rule.
    */
-  create(params: LifecycleRuleCreateParams, options?: RequestOptions): Promise<LifecycleRule> {
+  create(params: LifecycleRuleCreateParams, options?: RequestOptions): APIPromise<LifecycleRule> {
     return this.http.request({ method: 'POST', path: '/v1/lifecycle-rules', body: params, options });
   }
 
@@ -49,22 +50,22 @@ export class LifecycleResource {
    * What `params` (not saved) would delete if it ran now: count, bytes, the first 50 files (or
    * unfinished uploads), and the money saved per month and for the rest of this month.
    */
-  dryRun(params: LifecycleRuleCreateParams, options?: RequestOptions): Promise<LifecycleDryRun> {
+  dryRun(params: LifecycleRuleCreateParams, options?: RequestOptions): APIPromise<LifecycleDryRun> {
     return this.http.request({ method: 'POST', path: '/v1/lifecycle-rules/dry-run', body: params, idempotent: true, options });
   }
 
   /** One rule of the account, with its last run and savings; `NotFoundError` for another account's. */
-  get(id: string, options?: RequestOptions): Promise<LifecycleRule> {
+  get(id: string, options?: RequestOptions): APIPromise<LifecycleRule> {
     return this.http.request({ method: 'GET', path: `/v1/lifecycle-rules/${encodeId(id)}`, options });
   }
 
   /** Renames, enables or disables a rule; disabling stops a run in progress before its next file. */
-  update(id: string, params: LifecycleRuleUpdateParams, options?: RequestOptions): Promise<LifecycleRule> {
+  update(id: string, params: LifecycleRuleUpdateParams, options?: RequestOptions): APIPromise<LifecycleRule> {
     return this.http.request({ method: 'PATCH', path: `/v1/lifecycle-rules/${encodeId(id)}`, body: params, idempotent: true, options });
   }
 
   /** Deletes a rule and its history; files it deleted stay deleted. */
-  delete(id: string, options?: RequestOptions): Promise<void> {
+  delete(id: string, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/lifecycle-rules/${encodeId(id)}`, options });
   }
 

@@ -45,6 +45,21 @@ describe('the New rule form', () => {
       errors: { fields: { folder: 'There is no folder “nowhere”' } },
     });
   });
+
+  test('a tag or an amount the API would refuse is said in words, not as its pattern or bound', async () => {
+    expect(await ruleFromForm(api, form({ name: 'x', action: 'delete_older_than', amount: '7', folder: '', tag: 'a/b' }))).toEqual({
+      errors: { fields: { tag: 'A tag starts with a letter or digit and holds only letters, digits, spaces and _ . : + -' } },
+    });
+    expect(await ruleFromForm(api, form({ name: 'x', action: 'delete_older_than', amount: '3651', folder: '', tag: '' }))).toEqual({
+      errors: { fields: { amount: 'At most 3650 days' } },
+    });
+    expect(await ruleFromForm(api, form({ name: 'x', action: 'abort_uploads', amount: '721', folder: '', tag: '' }))).toEqual({
+      errors: { fields: { amount: 'At most 720 hours' } },
+    });
+    expect(await ruleFromForm(api, form({ name: 'x', action: 'delete_older_than', amount: '3650', folder: '', tag: 'Q4 final:v2' }))).toEqual({
+      params: { name: 'x', action: 'delete_older_than', days: 3650, tag: 'Q4 final:v2' },
+    });
+  });
 });
 
 describe('what a rule does, in a sentence', () => {

@@ -6,12 +6,22 @@ import type { FormErrors } from './problems.server.js';
 
 const ACTIONS = ['delete_older_than', 'delete_not_downloaded', 'abort_uploads'] as const satisfies readonly LifecycleAction[];
 
+// The contract's Tag pattern and the rule limits (openapi.yaml), checked here so the form says them
+// in words rather than passing on the validator's regular expression.
+const TAG = /^ *[\p{L}\p{N}][\p{L}\p{M}\p{N} _.:+-]*$/u;
+const MAX_DAYS = 3650;
+const MAX_HOURS = 720;
+
 const ruleForm = z.object({
   name: z.string().trim().min(1, 'Give the rule a name').max(100, 'At most 100 characters'),
   action: z.enum(ACTIONS, { errorMap: () => ({ message: 'Choose what the rule does' }) }),
   amount: z.coerce.number({ invalid_type_error: 'Enter a whole number' }).int('Enter a whole number').min(1, 'At least 1'),
   folder: z.string().trim().transform((value) => value.replace(/^\/+|\/+$/g, '')),
-  tag: z.string().trim(),
+  tag: z
+    .string()
+    .trim()
+    .max(64, 'At most 64 characters')
+    .refine((tag) => tag === '' || TAG.test(tag), 'A tag starts with a letter or digit and holds only letters, digits, spaces and _ . : + -'),
 });
 
 /**
@@ -28,6 +38,8 @@ export async function ruleFromForm(api: Baketsu, form: FormData): Promise<{ para
   });
   if (!parsed.success) return { errors: { fields: Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message])) } };
   const { name, action, amount, folder, tag } = parsed.data;
+  const [max, unit] = action === 'abort_uploads' ? [MAX_HOURS, 'hours'] : [MAX_DAYS, 'days'];
+  if (amount > max) return { errors: { fields: { amount: `At most ${max} ${unit}` } } };
   if (action === 'abort_uploads') return { params: { name, action, hours: amount } };
   let folderId: string | undefined;
   if (folder) {

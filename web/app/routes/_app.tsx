@@ -14,8 +14,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** Until the address is confirmed the account's storage is capped; say so, and offer the link again. */
 function VerifyBanner({ email }: { email: string }) {
-  const resender = useFetcher<{ ok: boolean }>();
-  const sent = resender.state === 'idle' && resender.data?.ok;
+  const resender = useFetcher<{ ok: boolean; errors?: { form?: string; fields?: Record<string, string> } }>();
+  const result = resender.state === 'idle' ? resender.data : undefined;
+  // A refusal (the per-account limit, typically) is said, not swallowed: the button alone looks as if nothing happened.
+  const refusal = result && !result.ok ? result.errors?.form ?? Object.values(result.errors?.fields ?? {})[0] ?? 'The link could not be sent.' : undefined;
   return (
     <div className="notice" role="region" aria-label="Confirm your email address" style={{ marginBottom: '1rem' }}>
       <strong>Confirm your email address.</strong> We mailed a link to {email}. Until you use it, how much this account can store is capped.{' '}
@@ -25,7 +27,8 @@ function VerifyBanner({ email }: { email: string }) {
           {resender.state !== 'idle' ? 'Sending…' : 'Send the link again'}
         </button>
       </resender.Form>
-      {sent ? <span className="ok" role="status" style={{ marginLeft: '.5rem' }}>Sent</span> : null}
+      {result?.ok ? <span className="ok" role="status" style={{ marginLeft: '.5rem' }}>Sent</span> : null}
+      {refusal ? <p className="error" role="alert" style={{ margin: '.5rem 0 0' }}>{refusal}</p> : null}
     </div>
   );
 }
