@@ -62,6 +62,7 @@ try {
     allowPrivateUrls: true,
     timeoutMs: 10_000,
     disableAfterMs: 5 * 86_400_000,
+    dashboardUrl: 'http://localhost:5173',
     // The API's defaults (WEBHOOK_CONCURRENCY, WEBHOOK_POLL_MS).
     concurrency: Number(process.env.BENCH_CONCURRENCY ?? 512),
     pollMs: 100,

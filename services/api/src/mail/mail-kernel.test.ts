@@ -15,3 +15,13 @@ test('templates put the link in both bodies and escape what they are given in HT
   expect(mail.html).toContain('&lt;b&gt;@example.com');
   expect(mail.html).not.toContain('<b>@');
 });
+
+test('the disabled-endpoint mail names the endpoint, since when and the last error, its URL escaped in HTML', () => {
+  const data = { url: 'https://hooks.example/in?a=1&b=<x>', failingSince: '2026-12-01T10:00:00.000Z', lastError: 'answered 503', link: 'http://localhost:3000/webhooks/e1' };
+  const mail = renderMail('webhook_endpoint_disabled', data);
+  expect(mail.text).toContain('https://hooks.example/in?a=1&b=<x> has failed since 2026-12-01T10:00:00.000Z');
+  expect(mail.text).toContain('The last attempt: answered 503.');
+  expect(mail.text).toContain('See the endpoint: http://localhost:3000/webhooks/e1');
+  expect(mail.html).toContain('https://hooks.example/in?a=1&amp;b=&lt;x&gt;');
+  expect(mail.html).not.toContain('<x>');
+});

@@ -22,6 +22,8 @@ export interface MailTemplates {
   usage_alert: { month: string; threshold: string; projectedCost: string; link: string };
   /** Sent to the address of an account once its deletion was requested (it outlives the account). */
   account_deleted: { deletedAt: string };
+  /** A webhook endpoint failed for days and was disabled; `failingSince` is an ISO instant, `link` its dashboard page. */
+  webhook_endpoint_disabled: { url: string; failingSince: string; lastError: string; link: string };
 }
 
 export type MailTemplateName = keyof MailTemplates;
@@ -83,6 +85,15 @@ const templates: { [Name in MailTemplateName]: (data: MailTemplates[Name]) => Re
       `Your Baketsu account was deleted at ${deletedAt}. Every sign-in, API key and share link has ended, its files are being deleted, and usage was billed up to that moment.`,
       'This address can be used for a new account. If you did not delete your account, contact support.',
     ]),
+  webhook_endpoint_disabled: ({ url, failingSince, lastError, link }) =>
+    layout(
+      'Baketsu: a webhook endpoint was disabled',
+      [
+        `Every delivery to your webhook endpoint ${url} has failed since ${failingSince}, so it was disabled. The last attempt: ${lastError}.`,
+        'Events for it are kept, not sent. Once the receiver answers again, enable the endpoint and they go out.',
+      ],
+      { label: 'See the endpoint', link },
+    ),
 };
 
 export function renderMail<Name extends MailTemplateName>(template: Name, data: MailTemplates[Name]): RenderedMail {

@@ -19,6 +19,7 @@ export function webhookDispatcherFromConfig(
       allowPrivateUrls: config.WEBHOOKS_ALLOW_PRIVATE_URLS,
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       disableAfterMs: config.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
+      dashboardUrl: config.DASHBOARD_URL,
       concurrency: config.WEBHOOK_CONCURRENCY,
       pollMs: config.WEBHOOK_POLL_MS,
       ...(overrides.onDelivered ? { onDelivered: overrides.onDelivered } : {}),

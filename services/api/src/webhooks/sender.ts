@@ -8,7 +8,7 @@ import type { Clock } from '@baketsu/platform/clock';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { MAX_ATTEMPTS, retryDelayMs } from './retry-schedule.js';
+import { recordFailure } from './endpoint-failure.js';
 import { RefusedUrlError, resolveWebhookTarget } from './url-safety.js';
 import { postWebhook, type AttemptOutcome } from './webhook-http.js';
 
@@ -37,6 +37,8 @@ export interface SenderOptions {
   allowPrivateUrls: boolean;
   timeoutMs: number;
   disableAfterMs: number;
+  /** Where the dashboard is: the mail telling an owner their endpoint was disabled links to it. */
+  dashboardUrl: string;
   batchSize: number;
   /** Called with each delivered event's commit-to-delivery time (metrics, the benchmark). */
   onDelivered?: (commitToDeliveryMs: number) => void;
@@ -141,24 +143,8 @@ async function record(options: SenderOptions, delivery: Claimed, outcome: Attemp
     options.onDelivered?.(now.getTime() - delivery.event_created_at);
     return;
   }
-  const giveUp = delivery.attempts >= MAX_ATTEMPTS;
-  const next = sql.timestamp(new Date(now.getTime() + retryDelayMs(delivery.attempts)));
-  const disableBefore = sql.timestamp(new Date(now.getTime() - options.disableAfterMs));
-  // An endpoint failing since before `disableBefore` is disabled: nothing more is claimed for it
-  // (its pending deliveries wait) until its owner enables it again; the dashboard shows why.
-  const stillFailing = sql.fragment`coalesce(failing_since, ${at}) <= ${disableBefore} and disabled_at is null`;
-  const reason = `every delivery failed for ${Math.round(options.disableAfterMs / 3_600_000)} hours`;
-  const disabled = await options.pool.anyFirst(sql.type(z.object({ id: z.string() }))`
-    with attempt as (
-      update webhook_deliveries set ${common}, status = ${giveUp ? 'failed' : 'pending'}, next_attempt_at = ${next}
-      where ${key} and attempts = ${delivery.attempts} returning endpoint_id
-    )
-    update webhook_endpoints set failing_since = coalesce(failing_since, ${at}),
-      disabled_reason = case when ${stillFailing} then ${reason} else disabled_reason end,
-      disabled_at = case when ${stillFailing} then ${at} else disabled_at end
-    where id = ${delivery.endpoint_id}
-    returning case when disabled_at = ${at} then id end as id`);
-  if (disabled.some((id) => id !== null)) await parkDeliveries(options.pool, delivery.endpoint_id);
+  // Parked after the disabling commits, so this never holds the endpoint while waiting on its deliveries.
+  if (await recordFailure(options, delivery, { ...outcome, error: outcome.error })) await parkDeliveries(options.pool, delivery.endpoint_id);
 }
 
 /** A disabled endpoint's pending deliveries wait, never due, until `unparkDeliveries`. */

@@ -34,7 +34,7 @@ test('webhooks are fanned out, sent, recorded and replayed on embedded PGlite', 
     );
     await pool.transaction((tx) => appendAllToOutbox(tx, events));
     const dispatcher = startWebhookDispatcher(
-      { pool, clock: systemClock, wallClock: systemClock, logger: createLogger('silent'), allowPrivateUrls: true, timeoutMs: 2000, disableAfterMs: 86_400_000, concurrency: 8, pollMs: 20 },
+      { pool, clock: systemClock, wallClock: systemClock, logger: createLogger('silent'), allowPrivateUrls: true, timeoutMs: 2000, disableAfterMs: 86_400_000, dashboardUrl: 'http://localhost:5173', concurrency: 8, pollMs: 20 },
       { poll: false },
     );
     expect(await dispatcher.runOnce()).toEqual({ fannedOut: 5, sent: 5 });

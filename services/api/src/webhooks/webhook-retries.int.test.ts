@@ -1,9 +1,12 @@
 // Retries driven by the test clock instead of waiting for hours: a receiver that is down for a while
 // gets everything late and nothing is lost; one that never answers well is retried for more than a
-// day, then the delivery is marked failed; an endpoint failing for days is disabled and says why.
+// day, then the delivery is marked failed; an endpoint failing for days is disabled, says why and
+// mails its owner once (nobody, when the account is being deleted).
+import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { z } from 'zod';
 import { signUp, uploadFile, type Client } from '#src/files/testing/files-test-kit.js';
-import { startTestApi, startWebhookReceiver, type TestApi, type WebhookReceiver } from '#src/platform/testing/index.js';
+import { mailTo, startTestApi, startWebhookReceiver, testSmtpUrl, uniqueAddress, type TestApi, type WebhookReceiver } from '#src/platform/testing/index.js';
 import { MAX_ATTEMPTS } from './retry-schedule.js';
 import { createEndpoint, deliveriesOf, verifies, withApiKey } from './testing/webhook-test-kit.js';
 
@@ -11,12 +14,15 @@ let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
 let api: TestApi;
 let alice: Client;
+const aliceEmail = uniqueAddress('webhook-owner');
+const DISABLED_SUBJECT = 'Baketsu: a webhook endpoint was disabled';
+const disabledMailTo = async (address: string) => (await mailTo(address)).filter((message) => message.subject === DISABLED_SUBJECT);
 let receiver: WebhookReceiver;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  [api, receiver] = await Promise.all([startTestApi({ clock, env: { WEBHOOK_POLL_MS: '20', WEBHOOK_TIMEOUT_MS: '2000' } }), startWebhookReceiver()]);
-  alice = await withApiKey(api.url, await signUp(api.url));
+  [api, receiver] = await Promise.all([startTestApi({ clock, env: { WEBHOOK_POLL_MS: '20', WEBHOOK_TIMEOUT_MS: '2000', SMTP_URL: testSmtpUrl(), MAIL_POLL_INTERVAL_MS: '50' } }), startWebhookReceiver()]);
+  alice = await withApiKey(api.url, await signUp(api.url, aliceEmail));
 });
 afterAll(async () => {
   await api?.stop();
@@ -80,6 +86,12 @@ test('a receiver that keeps failing is retried with growing waits for more than 
   await expect.poll(async () => (await alice.call('GET', `/v1/webhooks/${endpoint.id}`)).body.status, { timeout: 10_000 }).toBe('disabled');
   state = (await alice.call('GET', `/v1/webhooks/${endpoint.id}`)).body;
   expect(state.disabled_reason).toBe('every delivery failed for 120 hours');
+  // Its owner is told by mail: which endpoint, failing since when, the last error, where to look.
+  await expect.poll(async () => (await disabledMailTo(aliceEmail)).length, { timeout: 15_000 }).toBe(1);
+  const [mail] = await disabledMailTo(aliceEmail);
+  expect(mail!.text).toContain(`webhook endpoint ${receiver.url} has failed since ${state.failing_since}`);
+  expect(mail!.text).toContain('The last attempt: answered 500.');
+  expect(mail!.text).toContain(`${api.config.DASHBOARD_URL.replace(/\/+$/, '')}/webhooks/${endpoint.id}`);
   // Its pending delivery waits, due at no time, however far the clock moves.
   const parked = (await deliveriesOf(alice, endpoint.id)).find((d) => d.status === 'pending');
   expect(parked).toMatchObject({ attempts: 1, next_attempt_at: null });
@@ -91,4 +103,28 @@ test('a receiver that keeps failing is retried with growing waits for more than 
   expect(enabled.body).toMatchObject({ status: 'enabled', disabled_reason: null, failing_since: null });
   offsetMs += HOUR;
   await expect.poll(async () => (await deliveriesOf(alice, endpoint.id)).map((d) => d.status).sort(), { timeout: 10_000 }).toEqual(['delivered', 'failed']);
+  // One disabling, one mail: the failures before and after it sent none.
+  expect(await disabledMailTo(aliceEmail)).toHaveLength(1);
+});
+
+test('an endpoint of an account being deleted is disabled without a mail to anyone', async () => {
+  receiver.answerWith(500);
+  const carolEmail = uniqueAddress('webhook-deleting');
+  const session = await signUp(api.url, carolEmail);
+  const carol = await withApiKey(api.url, session);
+  const endpoint = await createEndpoint(carol, { url: receiver.url, event_types: ['file.stored'] });
+  await uploadFile(carol, 'unheard.txt', 'x');
+  await expect.poll(async () => (await deliveriesOf(carol, endpoint.id))[0]?.last_status_code, { timeout: 10_000 }).toBe(500);
+  expect((await session.call('POST', '/v1/me/delete', { password: 'correct horse battery staple' })).status).toBe(202);
+
+  // Six days on, the pending delivery's retry fails and disables the endpoint: no address, no mail.
+  offsetMs += 6 * 24 * HOUR;
+  const endpointState = () =>
+    api.database.pool.one(sql.type(z.object({ disabled_at: z.number().nullable(), account_id: z.string() }))`
+      select disabled_at, account_id from webhook_endpoints where id = ${endpoint.id}`);
+  await expect.poll(async () => (await endpointState()).disabled_at, { timeout: 10_000 }).not.toBeNull();
+  const queued = await api.database.pool.oneFirst(sql.type(z.object({ count: z.number() }))`
+    select count(*)::int as count from mail_outbox where template = 'webhook_endpoint_disabled' and account_id = ${(await endpointState()).account_id}`);
+  expect(queued).toBe(0);
+  expect(await disabledMailTo(carolEmail)).toEqual([]);
 });
