@@ -47,10 +47,16 @@ def breaks_prose_rule(status, document, case):
     if status != 400:
         return False
     if code == "validation_failed":
-        # The tag filter is a `Tag` too; the validator's refusal names only that parameter.
+        # The tag filter and a webhook endpoint's `tag` are a `Tag` too; the validator's refusal
+        # names only that field.
         paths = {error.get("path") for error in document.get("errors") or [] if isinstance(error, dict)}
-        tag = query.get("tag")
-        return paths == {"/query/tag"} and isinstance(tag, str) and not is_tag(tag)
+        if paths == {"/query/tag"}:
+            tag = query.get("tag")
+        elif paths == {"/body/tag"}:
+            tag = body.get("tag")
+        else:
+            return False
+        return isinstance(tag, str) and not is_tag(tag)
     if code == "invalid_cursor":
         # The public file listing of a share link takes its cursor in the body (with the password).
         return "cursor" in query or "cursor" in body
