@@ -107,7 +107,7 @@ export class FilesResource {
    * Never retried: each call makes a new link, and the API keeps no answer to replay (it would
    * hold the token).
    */
-  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): Promise<ShareWithToken> {
+  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): APIPromise<ShareWithToken> {
     return this.http.request({ method: 'POST', path: `/v1/files/${encodeId(id)}/shares`, body: params, options: { ...options, maxRetries: 0 } });
   }
 

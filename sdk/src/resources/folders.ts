@@ -1,3 +1,4 @@
+import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type {
@@ -35,7 +36,7 @@ export class FoldersResource {
    * Creates a folder at `path` (`'a/b/c'`, relative to `parentId`, the root by default), creating
    * missing parents. A folder or a file already there is a `ConflictError` with code `path_taken`.
    */
-  create(path: string, params: { parentId?: string | null } = {}, options?: RequestOptions): Promise<Folder> {
+  create(path: string, params: { parentId?: string | null } = {}, options?: RequestOptions): APIPromise<Folder> {
     return this.http.request({
       method: 'POST',
       path: '/v1/folders',
@@ -45,12 +46,12 @@ export class FoldersResource {
   }
 
   /** A folder with its totals (bytes, files and folders inside, at any depth). */
-  get(id: string, options?: RequestOptions): Promise<Folder> {
+  get(id: string, options?: RequestOptions): APIPromise<Folder> {
     return this.http.request({ method: 'GET', path: `/v1/folders/${encodeId(id)}`, options });
   }
 
   /** The folder at a path such as `'reports/2026'`; a `NotFoundError` if there is none. */
-  getByPath(path: string, options?: RequestOptions): Promise<Folder> {
+  getByPath(path: string, options?: RequestOptions): APIPromise<Folder> {
     return this.http.request({ method: 'GET', path: '/v1/folders/by-path', query: { path }, options });
   }
 
@@ -71,17 +72,17 @@ export class FoldersResource {
   }
 
   /** Renames and/or moves (`parent_id: null` moves to the root). */
-  update(id: string, params: FolderUpdateParams, options?: RequestOptions): Promise<Folder> {
+  update(id: string, params: FolderUpdateParams, options?: RequestOptions): APIPromise<Folder> {
     return this.http.request({ method: 'PATCH', path: `/v1/folders/${encodeId(id)}`, body: params, idempotent: true, options });
   }
 
   /** A new name in the same parent (one segment, no "/"); a taken name is a `ConflictError` (`path_taken`). */
-  rename(id: string, name: string, options?: RequestOptions): Promise<Folder> {
+  rename(id: string, name: string, options?: RequestOptions): APIPromise<Folder> {
     return this.update(id, { name }, options);
   }
 
   /** Into another folder, or to the root with `null`. Moving a folder into itself is a `ConflictError` (`folder_cycle`). */
-  move(id: string, parentId: string | null, options?: RequestOptions): Promise<Folder> {
+  move(id: string, parentId: string | null, options?: RequestOptions): APIPromise<Folder> {
     return this.update(id, { parent_id: parentId }, options);
   }
 
@@ -89,7 +90,7 @@ export class FoldersResource {
    * Deletes an empty folder, or with `recursive: true` everything in it (billing of every file
    * stops at once). A non-empty folder without `recursive` is a `ConflictError` (`folder_not_empty`).
    */
-  delete(id: string, params: { recursive?: boolean } = {}, options?: RequestOptions): Promise<FolderDeletion> {
+  delete(id: string, params: { recursive?: boolean } = {}, options?: RequestOptions): APIPromise<FolderDeletion> {
     return this.http.request({
       method: 'DELETE',
       path: `/v1/folders/${encodeId(id)}`,
@@ -104,12 +105,12 @@ export class FoldersResource {
    * password and download limit (counted per file downloaded). The `token` and `url` are in this
    * answer only. Never retried: each call makes a new link.
    */
-  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): Promise<ShareWithToken> {
+  share(id: string, params: ShareCreateParams = {}, options?: RequestOptions): APIPromise<ShareWithToken> {
     return this.http.request({ method: 'POST', path: `/v1/folders/${encodeId(id)}/shares`, body: params, options: { ...options, maxRetries: 0 } });
   }
 
   /** Bytes, this month's byte-time (exact byte-milliseconds, a string) and estimated cost of everything inside. */
-  usage(folder: FolderRef = 'root', options?: RequestOptions): Promise<FolderUsage> {
+  usage(folder: FolderRef = 'root', options?: RequestOptions): APIPromise<FolderUsage> {
     return this.http.request({ method: 'GET', path: `/v1/folders/${encodeId(folder)}/usage`, options });
   }
 }

@@ -1,3 +1,4 @@
+import type { APIPromise } from '../api-promise.js';
 import { encodeId, type HttpClient } from '../http.js';
 import type { RequestOptions } from '../options.js';
 import type {
@@ -33,12 +34,12 @@ export class SharesResource {
   }
 
   /** One link of the account, with its downloads, bytes served and state; `NotFoundError` for another account's. */
-  get(id: string, options?: RequestOptions): Promise<Share> {
+  get(id: string, options?: RequestOptions): APIPromise<Share> {
     return this.http.request({ method: 'GET', path: `/v1/shares/${encodeId(id)}`, options });
   }
 
   /** The link stops working at once; revoking a revoked link changes nothing. */
-  revoke(id: string, options?: RequestOptions): Promise<void> {
+  revoke(id: string, options?: RequestOptions): APIPromise<void> {
     return this.http.request({ method: 'DELETE', path: `/v1/shares/${encodeId(id)}`, options });
   }
 
@@ -47,7 +48,7 @@ export class SharesResource {
    * a `GoneError` whose `code` says why (`share_revoked`, `share_expired`, `share_exhausted`,
    * `share_target_deleted`); an unknown token is a `NotFoundError`.
    */
-  getPublic(token: string, options?: RequestOptions): Promise<PublicShare> {
+  getPublic(token: string, options?: RequestOptions): APIPromise<PublicShare> {
     return this.http.request({ method: 'GET', path: `/v1/public/shares/${encodeURIComponent(token)}`, anonymous: true, options });
   }
 
@@ -78,7 +79,7 @@ export class SharesResource {
    * or missing password is a `PermissionError` (`share_password_incorrect`,
    * `share_password_required`); too many attempts a `RateLimitError`.
    */
-  downloadPublic(token: string, params: PublicShareDownloadParams = {}, options?: RequestOptions): Promise<PublicShareDownload> {
+  downloadPublic(token: string, params: PublicShareDownloadParams = {}, options?: RequestOptions): APIPromise<PublicShareDownload> {
     return this.http.request({
       method: 'POST',
       path: `/v1/public/shares/${encodeURIComponent(token)}/download`,
