@@ -1300,7 +1300,7 @@ export interface paths {
          *     `secret` (`whsec_…`) is in this response only. `folder_id` and `tag` narrow file events
          *     (`file.*`) to files in that folder (at any depth) or with that tag, as the file is when the
          *     event is dispatched. With `folder_id` (and no `tag`), `folder.moved` arrives when the moved
-         *     folder is that folder or inside it, before or after the move; an endpoint with a `tag`
+         *     folder is that folder, is inside it (before or after the move) or holds it; an endpoint with a `tag`
          *     receives no folder events, and an endpoint with a filter receives no other events. The URL must be
          *     http(s) and, unless the installation allows private URLs (`WEBHOOKS_ALLOW_PRIVATE_URLS`), must
          *     not resolve to a loopback, private, link-local, shared (CGNAT), metadata, unspecified or
@@ -2424,7 +2424,7 @@ export interface components {
             event_types: components["schemas"]["WebhookEventTypes"];
             /**
              * Format: uuid
-             * @description Only file events of files in this folder, at any depth, and `folder.moved` of this folder or one inside it (before or after the move). 404 `folder_not_found` if it is not a live folder of the account.
+             * @description Only file events of files in this folder, at any depth, and `folder.moved` of this folder, of one inside it (before or after the move) or of one holding it. 404 `folder_not_found` if it is not a live folder of the account.
              */
             folder_id?: string;
             /** @description Only file events of files with this tag (compared as stored: trimmed and lower-cased); no folder events. */

@@ -3,8 +3,9 @@
 // filter takes events about a file (`file.*`) in that folder at any depth (for `file.moved`: before
 // or after the move) and/or carrying that tag, as the file is when the event is dispatched. A folder
 // event (`folder.moved`) goes to an endpoint with a folder filter when the moved folder is that
-// folder or inside it, before or after the move; never to one with a tag filter (a folder has no
-// tags, and a tag filter promises only events about files carrying the tag).
+// folder or inside it, before or after the move, or holds it (the filter folder's own path changed);
+// never to one with a tag filter (a folder has no tags, and a tag filter promises only events about
+// files carrying the tag).
 import { sql, type FragmentSqlToken } from 'slonik';
 
 /** What an event is about, beyond its type: SQL expressions over the fan-out's or replay's row. */
@@ -29,6 +30,13 @@ export function endpointWants(event: EventSubject): FragmentSqlToken {
     where ef.id = e.folder_id and ff.id in (${candidates})
       and (ff.id = ef.id or (ff.path collate "C" >= ef.path || '/' and ff.path collate "C" < ef.path || '0'))
   )`;
+  // A move of a folder above the filter folder changes the path of everything the endpoint watches,
+  // so it hears that move too (the filter folder is inside the moved one, both where they are now).
+  const filterFolderInside = (movedFolderId: FragmentSqlToken) => sql.fragment`exists (
+    select 1 from folders ef join folders mf on mf.account_id = ef.account_id
+    where ef.id = e.folder_id and mf.id = ${movedFolderId}
+      and ef.path collate "C" >= mf.path || '/' and ef.path collate "C" < mf.path || '0'
+  )`;
   return sql.fragment`(
     ${event.type} = any(e.event_types)
     and (
@@ -40,7 +48,7 @@ export function endpointWants(event: EventSubject): FragmentSqlToken {
       )
       or (
         ${event.movedFolderId} is not null and e.tag is null
-        and ${inFilterFolder(sql.fragment`${event.movedFolderId}, ${event.previousFolderId}`)}
+        and (${inFilterFolder(sql.fragment`${event.movedFolderId}, ${event.previousFolderId}`)} or ${filterFolderInside(event.movedFolderId)})
       )
     )
   )`;
