@@ -552,7 +552,8 @@ export interface paths {
         /**
          * Rename or move a folder
          * @description One database change however many files the folder holds: the files keep their storage keys
-         *     and their billing continues unbroken (no event is written). Moving a folder into itself or
+         *     and their billing continues unbroken. One `folder.moved` event is written for the folder (for
+         *     webhooks; none per file inside it, and billing reads past it). Moving a folder into itself or
          *     one of its own folders is 409 `folder_cycle`; a name already taken in the target is 409
          *     `path_taken`; a path that would grow past 768 bytes (for any folder inside) is 400
          *     `invalid_folder_name`.
@@ -1298,7 +1299,9 @@ export interface paths {
          *     specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The signing
          *     `secret` (`whsec_…`) is in this response only. `folder_id` and `tag` narrow file events
          *     (`file.*`) to files in that folder (at any depth) or with that tag, as the file is when the
-         *     event is dispatched; an endpoint with a filter receives no other events. The URL must be
+         *     event is dispatched. With `folder_id` (and no `tag`), `folder.moved` arrives when the moved
+         *     folder is that folder, is inside it (before or after the move) or holds it; an endpoint with a `tag`
+         *     receives no folder events, and an endpoint with a filter receives no other events. The URL must be
          *     http(s) and, unless the installation allows private URLs (`WEBHOOKS_ALLOW_PRIVATE_URLS`), must
          *     not resolve to a loopback, private, link-local, shared (CGNAT), metadata, unspecified or
          *     multicast address: 422 `webhook_url_not_allowed`. An account has at most
@@ -2403,11 +2406,13 @@ export interface components {
         /**
          * @description `file.stored`: an upload completed and its object was verified (it is readable when the event
          *     arrives). `file.deleted`: a file stopped being billed. `file.moved`: a file was renamed or
-         *     moved to another folder (moving a folder moves no file and sends none). `upload.expired`: an
+         *     moved to another folder. `folder.moved`: a folder was renamed or moved to another parent
+         *     (`folder_id`, `from` and `to` with `parent_id`, `name` and `path`, `moved_at`); everything
+         *     inside it moved with it, and no `file.moved` is sent for the files inside. `upload.expired`: an
          *     upload was never completed and was given up. `usage.alert`: a usage threshold was crossed.
          * @enum {string}
          */
-        WebhookEventType: "file.deleted" | "file.moved" | "file.stored" | "upload.expired" | "usage.alert";
+        WebhookEventType: "file.deleted" | "file.moved" | "file.stored" | "folder.moved" | "upload.expired" | "usage.alert";
         /**
          * Format: uri
          * @description An http(s) URL. Whether it may resolve to a private address is the installation's setting (422 `webhook_url_not_allowed`).
@@ -2419,10 +2424,10 @@ export interface components {
             event_types: components["schemas"]["WebhookEventTypes"];
             /**
              * Format: uuid
-             * @description Only file events of files in this folder, at any depth. 404 `folder_not_found` if it is not a live folder of the account.
+             * @description Only file events of files in this folder, at any depth, and `folder.moved` of this folder, of one inside it (before or after the move) or of one holding it. 404 `folder_not_found` if it is not a live folder of the account.
              */
             folder_id?: string;
-            /** @description Only file events of files with this tag (compared as stored: trimmed and lower-cased). */
+            /** @description Only file events of files with this tag (compared as stored: trimmed and lower-cased); no folder events. */
             tag?: components["schemas"]["Tag"];
         };
         WebhookUpdate: {

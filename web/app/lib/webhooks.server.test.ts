@@ -13,11 +13,12 @@ test('the create form becomes the API body, the folder by its path, unknown even
     ['event_types', 'file.stored'],
     ['event_types', 'file.renamed'],
     ['event_types', 'upload.expired'],
+    ['event_types', 'folder.moved'],
     ['folder', '/reports/2026/'],
     ['tag', ' invoices '],
   ]));
   expect(parsed).toEqual({
-    params: { url: 'https://example.com/hooks', event_types: ['file.stored', 'upload.expired'], tag: 'invoices' },
+    params: { url: 'https://example.com/hooks', event_types: ['file.stored', 'upload.expired', 'folder.moved'], tag: 'invoices' },
     folderPath: 'reports/2026',
   });
 });

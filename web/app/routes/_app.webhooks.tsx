@@ -59,15 +59,15 @@ export default function Webhooks() {
             <div className="row">
               {EVENT_TYPES.map(([type, label]) => (
                 <label key={type} style={{ fontWeight: 400, display: 'flex', gap: '.25rem', alignItems: 'center' }} title={label}>
-                  <input type="checkbox" name="event_types" value={type} defaultChecked={type.startsWith('file.')} /> <code>{type}</code>
+                  <input type="checkbox" name="event_types" value={type} defaultChecked={type.startsWith('file.') || type === 'folder.moved'} /> <code>{type}</code>
                 </label>
               ))}
             </div>
             {errors?.fields.event_types ? <p className="error" role="alert">{errors.fields.event_types}</p> : null}
           </fieldset>
           <div className="row">
-            <Field label="Only files in folder (optional)" name="folder" maxLength={768} placeholder="reports/2026" error={errors?.fields.folder} />
-            <Field label="Only files tagged (optional)" name="tag" maxLength={64} placeholder="invoices" error={errors?.fields.tag} />
+            <Field label="Only files and folders in folder (optional)" name="folder" maxLength={768} placeholder="reports/2026" error={errors?.fields.folder} />
+            <Field label="Only files tagged (optional; no folder events)" name="tag" maxLength={64} placeholder="invoices" error={errors?.fields.tag} />
           </div>
           <div><button type="submit" disabled={creator.state !== 'idle'}>{creator.state !== 'idle' ? 'Adding…' : 'Add endpoint'}</button></div>
         </creator.Form>

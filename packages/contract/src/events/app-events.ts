@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { FILE_EVENT_SOURCE } from './file-events.js';
 
 // Events that apps hear about through webhooks but that carry no change to stored bytes: a file's
-// path changed, an upload nobody finished was given up. They travel on the same outbox as file
+// path changed, a folder's path changed (one event for the folder, none for the files inside it), an
+// upload nobody finished was given up. They travel on the same outbox as file
 // events (one log per account, in order); metering reads past them (NOT_METERED_EVENT_TYPES).
 const DATASCHEMA_PREFIX = 'https://baketsu.dev/schemas/events';
 export const APP_EVENT_VERSION = 1;
@@ -18,6 +19,18 @@ const fileMovedData = z.object({
   account_id: uuid,
   from: fileLocation,
   to: fileLocation,
+  moved_at: isoTimestamp,
+});
+
+/** Where a folder is: its parent (null: the root), its name and its whole path. */
+const folderLocation = z.object({ parent_id: uuid.nullable(), name: z.string().min(1), path: z.string().min(1) });
+
+/** The moved folder's own path; the folders and files inside it moved with it (their paths start with it). */
+const folderMovedData = z.object({
+  folder_id: uuid,
+  account_id: uuid,
+  from: folderLocation,
+  to: folderLocation,
   moved_at: isoTimestamp,
 });
 
@@ -42,16 +55,19 @@ const envelope = {
 
 export const appEventSchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('file.moved'), data: fileMovedData }),
+  z.object({ ...envelope, type: z.literal('folder.moved'), data: folderMovedData }),
   z.object({ ...envelope, type: z.literal('upload.expired'), data: uploadExpiredData }),
 ]);
 
 export type AppEvent = z.infer<typeof appEventSchema>;
 export type FileMovedEvent = Extract<AppEvent, { type: 'file.moved' }>;
+export type FolderMovedEvent = Extract<AppEvent, { type: 'folder.moved' }>;
 export type UploadExpiredEvent = Extract<AppEvent, { type: 'upload.expired' }>;
 export type FileLocation = z.infer<typeof fileLocation>;
+export type FolderLocation = z.infer<typeof folderLocation>;
 
 /** Types of this module, read past by metering (see NOT_METERED_EVENT_TYPES). */
-export const APP_EVENT_TYPES: readonly AppEvent['type'][] = ['file.moved', 'upload.expired'];
+export const APP_EVENT_TYPES: readonly AppEvent['type'][] = ['file.moved', 'folder.moved', 'upload.expired'];
 
 const envelopeOf = (type: AppEvent['type'], id: string, accountId: string, time: string) => ({
   specversion: '1.0' as const,
@@ -66,6 +82,11 @@ const envelopeOf = (type: AppEvent['type'], id: string, accountId: string, time:
 /** A file was renamed or moved to another folder; `id` is a UUIDv7 made by the caller. */
 export function fileMovedEvent(id: string, data: FileMovedEvent['data']): FileMovedEvent {
   return { ...envelopeOf('file.moved', id, data.account_id, data.moved_at), type: 'file.moved', data };
+}
+
+/** A folder was renamed or moved to another parent; `id` is a UUIDv7 made by the caller. */
+export function folderMovedEvent(id: string, data: FolderMovedEvent['data']): FolderMovedEvent {
+  return { ...envelopeOf('folder.moved', id, data.account_id, data.moved_at), type: 'folder.moved', data };
 }
 
 /** An upload was never completed and the expiry job gave it up; `id` is a UUIDv7 made by the caller. */

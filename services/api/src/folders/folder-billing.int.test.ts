@@ -1,6 +1,7 @@
 // Billing never notices a move: a folder of 10,000 files is moved and renamed, and metering's
-// projection and ledger give the same byte-time to the millisecond before and after (no event is
-// written). A recursive delete bills every file exactly up to the instant of the delete.
+// projection and ledger give the same byte-time to the millisecond before and after (the move writes
+// one folder.moved event, none per file, and metering reads past it). A recursive delete bills every
+// file exactly up to the instant of the delete.
 import { startEmbeddedMetering, type EmbeddedMetering } from '@baketsu/metering/embedded';
 import pino from 'pino';
 import { sql } from 'slonik';
@@ -113,8 +114,16 @@ describe('folders and billing', () => {
     expect(moved.body).toMatchObject({ path: 'elsewhere/moved', file_count: FILES });
     expect(tookMs).toBeLessThan(5_000);
 
-    expect(await outboxCount()).toBe(before.outbox);
-    expect(await metering.drain()).toBe(0);
+    // One event for the folder, not one per file inside it.
+    expect(await outboxCount()).toBe(before.outbox + 1);
+    const written = await api.database.pool.one(sql.unsafe`
+      select event_type, event->'data' as data from outbox where account_id = ${accountId} order by position desc limit 1`);
+    expect(written).toMatchObject({
+      event_type: 'folder.moved',
+      data: { folder_id: big.id, from: { parent_id: null, name: 'big', path: 'big' }, to: { parent_id: elsewhere.id, name: 'moved', path: 'elsewhere/moved' } },
+    });
+    expect(await metering.drain()).toBe(1);
+    expect(await api.database.pool.oneFirst(sql.unsafe`select count(*)::int from metering_dead_letters`)).toBe(0);
     expect(await cumulativeByteMs(api.database.pool, accountId, t)).toBe(before.projection);
     expect(await ledgerByteMs(t)).toBe(before.ledger);
     expect(await intervals()).toEqual(before.intervals);

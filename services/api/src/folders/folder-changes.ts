@@ -1,5 +1,8 @@
 // Creating, renaming, moving and deleting folders. Each runs in one transaction after the account
 // lock (account-lock.ts), so the checks it makes still hold when it commits.
+import { folderMovedEvent, type FolderLocation } from '@baketsu/contract/events';
+import { appendToOutbox } from '@baketsu/contract/outbox';
+import { v7 as uuidv7 } from 'uuid';
 import { removeDeletedObjects, stopBilling } from '#src/files/file-deletion.js';
 import type { FileRow } from '#src/files/file-repository.js';
 import type { FilesDeps } from '#src/files/files-deps.js';
@@ -31,6 +34,8 @@ export async function createFolder(
 /**
  * Renames and/or moves a folder (`parent_id` null: to the root). Two statements over folder rows,
  * however many files are inside: files keep their folder, their storage key and their billing.
+ * Writes one `folder.moved` event (for webhooks; metering reads past it) in the same transaction:
+ * one for the folder, never one per file inside, so the cost stays independent of its size.
  */
 export async function updateFolder(
   deps: Pick<FilesDeps, 'pool' | 'clock'>,
@@ -54,9 +59,23 @@ export async function updateFolder(
     // Every folder inside moves too: the deepest must stay within the limit.
     const deepest = await folderRepository.deepestPathBytes(tx, folder);
     checkFolderPathBytes(Math.max(byteLength(path), deepest - byteLength(folder.path) + byteLength(path)), newName === undefined ? '/body/parent_id' : '/body/name');
-    return folderRepository.relocate(tx, folder, { parentId, name, path }, at);
+    const moved = await folderRepository.relocate(tx, folder, { parentId, name, path }, at);
+    await appendToOutbox(tx, folderMovedEvent(uuidv7(), {
+      folder_id: folder.id,
+      account_id: accountId,
+      from: locationOf(folder),
+      to: locationOf(moved),
+      moved_at: at.toISOString(),
+    }));
+    return moved;
   });
 }
+
+const locationOf = (folder: Pick<FolderRow, 'parent_id' | 'name' | 'path'>): FolderLocation => ({
+  parent_id: folder.parent_id,
+  name: folder.name,
+  path: folder.path,
+});
 
 /**
  * Deletes a folder; with `recursive`, everything in it: every file's billing stops at the same

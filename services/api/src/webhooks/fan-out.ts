@@ -11,12 +11,18 @@ const cursorRow = z.object({ transaction_id: z.string(), position: z.number() })
 
 export const DISPATCH_CURSOR = 'webhooks';
 
-/** What fan-out needs of an event beyond its outbox columns: the file it is about, where it was. */
-function fileOf(event: string): { fileId: string | null; previousFolderId: string | null } {
-  const data = (JSON.parse(event) as { data?: { file_id?: unknown; from?: { folder_id?: unknown } } }).data;
+/**
+ * What fan-out needs of an event beyond its outbox columns: the file or folder it is about, and
+ * where that was before a move (a moved file's folder, a moved folder's parent).
+ */
+function subjectOf(eventType: string, event: string): { fileId: string | null; movedFolderId: string | null; previousFolderId: string | null } {
+  const data = (JSON.parse(event) as { data?: { file_id?: unknown; folder_id?: unknown; from?: { folder_id?: unknown; parent_id?: unknown } } }).data;
+  const isFolderEvent = eventType.startsWith('folder.');
+  const previous = isFolderEvent ? data?.from?.parent_id : data?.from?.folder_id;
   return {
     fileId: typeof data?.file_id === 'string' ? data.file_id : null,
-    previousFolderId: typeof data?.from?.folder_id === 'string' ? data.from.folder_id : null,
+    movedFolderId: isFolderEvent && typeof data?.folder_id === 'string' ? data.folder_id : null,
+    previousFolderId: typeof previous === 'string' ? previous : null,
   };
 }
 
@@ -33,7 +39,7 @@ export function fanOutOnce(pool: DatabasePool, options: { batchSize: number; now
     const rows = await readOutbox(tx, { transactionId: cursor.transaction_id, position: cursor.position }, options.batchSize);
     const last = rows.at(-1);
     if (!last) return 0;
-    const files = rows.map((row) => fileOf(row.event));
+    const subjects = rows.map((row) => subjectOf(row.eventType, row.event));
     const now = sql.timestamp(options.now());
     await tx.query(sql.unsafe`
       insert into webhook_deliveries (endpoint_id, event_id, account_id, event_type, next_attempt_at, event_created_at, created_at)
@@ -42,13 +48,14 @@ export function fanOutOnce(pool: DatabasePool, options: { batchSize: number; now
         ${sql.array(rows.map((row) => (JSON.parse(row.event) as { id: string }).id), 'uuid')},
         ${sql.array(rows.map((row) => row.accountId), 'uuid')},
         ${sql.array(rows.map((row) => row.eventType), 'text')},
-        ${sql.array(files.map((file) => file.fileId), 'uuid')},
-        ${sql.array(files.map((file) => file.previousFolderId), 'uuid')},
+        ${sql.array(subjects.map((subject) => subject.fileId), 'uuid')},
+        ${sql.array(subjects.map((subject) => subject.movedFolderId), 'uuid')},
+        ${sql.array(subjects.map((subject) => subject.previousFolderId), 'uuid')},
         ${sql.array(rows.map((row) => new Date(row.createdAt).toISOString()), 'timestamptz')}
-      ) as r(event_id, account_id, event_type, file_id, previous_folder_id, created_at)
+      ) as r(event_id, account_id, event_type, file_id, moved_folder_id, previous_folder_id, created_at)
       join webhook_endpoints e on e.account_id = r.account_id and e.disabled_at is null
       left join files f on f.id = r.file_id
-      where ${endpointWants(sql.fragment`r.event_type`, sql.fragment`r.previous_folder_id`)}
+      where ${endpointWants({ type: sql.fragment`r.event_type`, movedFolderId: sql.fragment`r.moved_folder_id`, previousFolderId: sql.fragment`r.previous_folder_id` })}
       on conflict (endpoint_id, event_id) do nothing`);
     await tx.query(sql.unsafe`
       update webhook_dispatch_cursors set transaction_id = ${last.transactionId}::xid8, position = ${last.position}, updated_at = now()

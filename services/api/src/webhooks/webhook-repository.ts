@@ -127,7 +127,15 @@ export const webhookRepository = {
     options: { matching: boolean; limit: number; at: Date },
   ): Promise<number> {
     const at = sql.timestamp(options.at);
-    const wanted = options.matching ? endpointWants(sql.fragment`o.event_type`, sql.fragment`(o.event->'data'->'from'->>'folder_id')::uuid`) : sql.fragment`true`;
+    // The same subject as fan-out reads from the event (fan-out.ts subjectOf).
+    const wanted = options.matching
+      ? endpointWants({
+          type: sql.fragment`o.event_type`,
+          movedFolderId: sql.fragment`(case when o.event_type like 'folder.%' then (o.event->'data'->>'folder_id')::uuid end)`,
+          previousFolderId: sql.fragment`(case when o.event_type like 'folder.%' then o.event->'data'->'from'->>'parent_id'
+            else o.event->'data'->'from'->>'folder_id' end)::uuid`,
+        })
+      : sql.fragment`true`;
     const rows = await db.anyFirst(sql.type(z.object({ event_id: z.string() }))`
       insert into webhook_deliveries (endpoint_id, event_id, account_id, event_type, status, attempts, next_attempt_at, event_created_at, created_at)
       select e.id, o.event_id, o.account_id, o.event_type, 'pending', 0,

@@ -1,4 +1,4 @@
-import { fileMovedEvent, shareDownloadedEvent, uploadExpiredEvent, type AppEvent, type FileEvent, type ShareEvent } from '@baketsu/contract/events';
+import { fileMovedEvent, folderMovedEvent, shareDownloadedEvent, uploadExpiredEvent, type AppEvent, type FileEvent, type ShareEvent } from '@baketsu/contract/events';
 import { appendToOutbox } from '@baketsu/contract/outbox';
 import { createTestDatabase, type TestDatabase } from '#test/database.js';
 import pino from 'pino';
@@ -63,7 +63,7 @@ test('share downloads between file events change no usage, dead-letter nothing a
   expect(replayed.differences.every((d) => d.onlyLive === 0 && d.onlyRebuilt === 0)).toBe(true);
 });
 
-// Webhooks' file.moved and upload.expired: a move or an abandoned upload never changes billing.
+// Webhooks' file.moved, folder.moved and upload.expired: a move or an abandoned upload never changes billing.
 const appEventsOf = (event: FileEvent): AppEvent[] => {
   const at = new Date(Date.parse(event.time) + 1).toISOString();
   const accountId = event.data.account_id;
@@ -75,11 +75,18 @@ const appEventsOf = (event: FileEvent): AppEvent[] => {
       to: { folder_id: testUuid(), name: 'b.txt', path: 'docs/b.txt' },
       moved_at: at,
     }),
+    folderMovedEvent(testUuid(), {
+      folder_id: testUuid(),
+      account_id: accountId,
+      from: { parent_id: null, name: 'docs', path: 'docs' },
+      to: { parent_id: testUuid(), name: 'papers', path: 'archive/papers' },
+      moved_at: at,
+    }),
     uploadExpiredEvent(testUuid(), { upload_id: testUuid(), account_id: accountId, name: 'never.bin', size_bytes: 10, expired_at: at }),
   ];
 };
 
-test('file.moved and upload.expired between file events change no usage and dead-letter nothing', async () => {
+test('file.moved, folder.moved and upload.expired between file events change no usage and dead-letter nothing', async () => {
   const [withMoves, control] = await Promise.all([
     createTestDatabase({ extraMigrations: [meteringMigrations] }),
     createTestDatabase({ extraMigrations: [meteringMigrations] }),
