@@ -37,7 +37,7 @@ export interface RetentionReport {
 
 /**
  * One batch: the oldest finished deliveries last attempted before `cutoff` that no one else has
- * locked, found through the partial index webhook_deliveries_finished (0175: same conditions) and
+ * locked, found through the partial index webhook_deliveries_finished (0192: same conditions) and
  * deleted by their row addresses (a TID scan, whatever the table's size). Locked by this statement
  * until it commits, so no other statement can move them meanwhile.
  */
