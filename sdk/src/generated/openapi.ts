@@ -1379,7 +1379,10 @@ export interface paths {
         };
         /**
          * An endpoint's delivery log
-         * @description Newest event first, each with its status, attempts, last response code and latency.
+         * @description Newest event first, each with its status, attempts, last response code and latency. A finished
+         *     delivery (`delivered`, or `failed` for good) leaves the log `WEBHOOK_DELIVERY_RETENTION_DAYS`
+         *     (30 by default) after its last attempt; a pending one stays until it finishes, however old.
+         *     The events themselves are kept: replay still sends one whose delivery has left the log.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -1406,8 +1409,9 @@ export interface paths {
          * @description Queues one event (`event_id`), or every event of the endpoint's types and filters since a time
          *     (`since`, at most 10,000 per call, oldest first: call again from the last one's time for more),
          *     to be sent again with the same `webhook-id`s, so receivers that deduplicate see no
-         *     duplicates. Events from before the endpoint existed are included. An event that is not this
-         *     account's is 404 `webhook_event_not_found`.
+         *     duplicates. Events from before the endpoint existed are included, and so are events whose
+         *     deliveries have left the delivery log (its retention): replay reads the events, which are never
+         *     removed. An event that is not this account's is 404 `webhook_event_not_found`.
          */
         post: operations["replayWebhook"];
         delete?: never;

@@ -30,6 +30,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import type { ObjectStore } from './storage/object-store.js';
 import { usageStreamsFor } from './usage/usage-streams.js';
 import type { UsageStreamHub } from './usage/usage-stream-hub.js';
+import { webhookRetentionJobs } from './webhooks/delivery-retention.js';
 import { webhookDispatcherFromConfig } from './webhooks/dispatcher-from-config.js';
 
 /** Work that runs beside the API in its process, on its database (embedded metering, for one). */
@@ -56,7 +57,7 @@ export interface ApiOverrides {
 }
 
 export interface ApiWorkers {
-  /** Starts the deletion sweep, reconciliation, storage notification followers, the mail worker, the webhook dispatcher and the extra workers. */
+  /** Starts the deletion sweep, reconciliation, storage notification followers, the mail worker, the webhook dispatcher and delivery retention, and the extra workers. */
   start(): void;
   /** Stops what `start` started, waiting for work in flight. */
   stop(): Promise<void>;
@@ -107,7 +108,16 @@ export async function composeApi(config: Config, overrides: ApiOverrides = {}): 
     start() {
       if (running.length > 0) return;
       running = [
-        startPeriodic([...fileJobs(filesDeps, registry), ...lifecycleJobs(filesDeps), ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: mailOutboxUsageAlertMailer(config.DASHBOARD_URL) })], logger),
+        startPeriodic(
+          [
+            ...fileJobs(filesDeps, registry),
+            ...lifecycleJobs(filesDeps),
+            ...accountJobs({ ...filesDeps, billingProvider, usageAlertMailer: mailOutboxUsageAlertMailer(config.DASHBOARD_URL) }),
+            // In every API process, dispatcher or not: sweepers skip each other's rows (decision 018).
+            ...webhookRetentionJobs(filesDeps),
+          ],
+          logger,
+        ),
         startStorageFollowers(filesDeps, storage, sqs),
         ...startMail(),
         // Reads the outbox in Postgres in both modes: with Kafka configured the outbox is still the

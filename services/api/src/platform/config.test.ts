@@ -51,6 +51,12 @@ describe('parseConfig', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(8000);
   });
 
+  test('webhook deliveries are kept 30 days unless set; at least a day, whole days', () => {
+    expect(parseConfig({}).WEBHOOK_DELIVERY_RETENTION_DAYS).toBe(30);
+    expect(parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: '90' }).WEBHOOK_DELIVERY_RETENTION_DAYS).toBe(90);
+    for (const bad of ['0', '1.5', '-3', 'a month']) expect(() => parseConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: bad })).toThrow(/WEBHOOK_DELIVERY_RETENTION_DAYS/);
+  });
+
   test('prices become integer micro-units', () => {
     expect(pricePerGibMonthMicros(parseConfig({}))).toBe(20_000n);
     expect(pricePerGibMonthMicros(parseConfig({ PRICE_PER_GIB_MONTH: '1.5' }))).toBe(1_500_000n);

@@ -19,6 +19,9 @@ export const webhookConfigShape = {
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(512),
   // How often an idle dispatcher looks for new events and due retries.
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
+  // Finished deliveries (delivered, or failed for good) are deleted this many days after their last
+  // attempt (delivery-retention.ts). The events stay in the outbox, so replay still reaches them.
+  WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
 };
 
 /** The private-URL setting after its mode-dependent default (see parseConfig). */
