@@ -3,7 +3,7 @@ import type { UsageAlert, UsageAlertThresholds } from '@baketsu/sdk';
 import { Field } from '#app/components/field.js';
 import { Money } from '#app/components/money.js';
 import { formatDate, formatMoney } from '#app/lib/format.js';
-import { thresholdText } from '#app/lib/usage-alerts.js';
+import { pausedPercentThresholds, thresholdText } from '#app/lib/usage-alerts.js';
 
 type SaveResult = { ok: boolean; errors?: { fields: Record<string, string>; form?: string } };
 
@@ -14,6 +14,7 @@ export function UsageAlerts({ settings, alerts }: { settings: UsageAlertThreshol
   const result = saver.state === 'idle' ? saver.data : undefined;
   const errors = result?.ok === false ? result.errors : undefined;
   const currency = settings.currency.toUpperCase();
+  const paused = pausedPercentThresholds(settings);
   return (
     <section className="card" aria-labelledby="usage-alerts">
       <h2 id="usage-alerts">Usage alerts</h2>
@@ -21,6 +22,12 @@ export function UsageAlerts({ settings, alerts }: { settings: UsageAlertThreshol
         You get an email (and an entry below) once a month for each threshold the month&apos;s estimated cost reaches.
         {settings.monthly_spend_cap === null ? ' Set a spend cap in Settings to use percentages.' : ` Percentages are of your spend cap, ${formatMoney(settings.monthly_spend_cap, settings.currency)}.`}
       </p>
+      {paused.length > 0 ? (
+        <p className="alert" role="status">
+          {paused.join(', ')} {paused.length === 1 ? 'is' : 'are'} paused: there is no spend cap to take {paused.length === 1 ? 'it' : 'them'} from.
+          Set a spend cap in Settings, or replace {paused.length === 1 ? 'it' : 'them'} with amounts.
+        </p>
+      ) : null}
       <saver.Form method="post" style={{ maxWidth: '32rem' }}>
         <input type="hidden" name="intent" value="alert-thresholds" />
         {errors?.form ? <p className="alert" role="alert">{errors.form}</p> : null}

@@ -1,5 +1,5 @@
 // The dashboard's one text field for usage alert thresholds: "50%, 80%, 25.00" ↔ the API's list.
-import type { UsageAlertThreshold } from '@baketsu/sdk';
+import type { UsageAlertThreshold, UsageAlertThresholds } from '@baketsu/sdk';
 
 const PERCENT = /^(\d{1,4})\s*%$/;
 const AMOUNT = /^\d{1,9}(\.\d{1,6})?$/;
@@ -21,4 +21,13 @@ export function parseThresholdList(text: string): { ok: true; thresholds: UsageA
 export function thresholdText(threshold: UsageAlertThreshold): string {
   if ('percent_of_cap' in threshold) return `${threshold.percent_of_cap}%`;
   return threshold.amount.includes('.') ? threshold.amount.replace(/\.?0+$/, '') : threshold.amount;
+}
+
+/**
+ * Percentage thresholds saved while a spend cap was set are kept when the cap is removed, but have
+ * nothing to be a percentage of: metering skips them until a cap is set again. Those, as typed.
+ */
+export function pausedPercentThresholds(settings: Pick<UsageAlertThresholds, 'thresholds' | 'monthly_spend_cap'>): string[] {
+  if (settings.monthly_spend_cap !== null) return [];
+  return settings.thresholds.filter((threshold) => 'percent_of_cap' in threshold).map(thresholdText);
 }
