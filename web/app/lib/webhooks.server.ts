@@ -1,7 +1,7 @@
 // Webhook endpoints as the dashboard's pages need them, through the SDK: the endpoints page's
 // actions (create with the secret shown once, rotate, delete, turn back on) and the delivery log's
 // (replay one event, or everything since a time).
-import { NotFoundError, type Baketsu, type WebhookCreateParams, type WebhookEventType } from '@baketsu/sdk';
+import { NotFoundError, type Baketsu, type Webhook, type WebhookCreateParams, type WebhookEventType } from '@baketsu/sdk';
 import { data } from '@remix-run/node';
 import { formErrorsFrom, type FormErrors } from './problems.server.js';
 import { EVENT_TYPES } from './webhook-events.js';
@@ -28,6 +28,13 @@ export function parseCreateForm(form: FormData): { params: Omit<WebhookCreatePar
 const noStore = (headers: Headers) => ({ ...Object.fromEntries(headers), 'Cache-Control': 'no-store' });
 
 /** Runs one form's intent against the API; a 4xx problem becomes the form's errors. */
+/** Every endpoint of the account, across pages: an installation may allow up to 1,000 (WEBHOOK_MAX_ENDPOINTS). */
+export async function listAllEndpoints(api: Baketsu): Promise<Webhook[]> {
+  const endpoints: Webhook[] = [];
+  for await (const endpoint of api.webhooks.list({ limit: 200 })) endpoints.push(endpoint);
+  return endpoints;
+}
+
 export async function webhookAction(api: Baketsu, form: FormData, headers: Headers) {
   const intent = String(form.get('intent') ?? '');
   const id = String(form.get('id') ?? '');

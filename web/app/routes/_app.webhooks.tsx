@@ -9,15 +9,14 @@ import { requireUser } from '#app/lib/auth.server.js';
 import { formatDate } from '#app/lib/format.js';
 import { pageProblemFrom } from '#app/lib/problems.server.js';
 import { EVENT_TYPES } from '#app/lib/webhook-events.js';
-import { webhookAction, type WebhookActionResult } from '#app/lib/webhooks.server.js';
+import { listAllEndpoints, webhookAction, type WebhookActionResult } from '#app/lib/webhooks.server.js';
 
 export const meta: MetaFunction = () => [{ title: 'Webhooks · Baketsu' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { api, headers } = await requireUser(request);
-  // A listing is thenable: awaiting it reads its first page.
-  const page = await Promise.resolve(api.webhooks.list({ limit: 200 })).catch(pageProblemFrom);
-  return data({ webhooks: page.items }, { headers });
+  const webhooks = await listAllEndpoints(api).catch(pageProblemFrom);
+  return data({ webhooks }, { headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
