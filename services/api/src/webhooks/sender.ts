@@ -48,7 +48,7 @@ export interface SenderOptions {
  * Longer than any attempt can take (name resolution and the exchange are each bounded by the
  * timeout), so a live sender's claim never lapses under it.
  */
-const leaseMs = (timeoutMs: number) => 3 * timeoutMs + 1_000;
+export const leaseMs = (timeoutMs: number) => 3 * timeoutMs + 1_000;
 
 /** Claims up to `batchSize` due deliveries. */
 export function claimDue(options: SenderOptions): Promise<readonly Claimed[]> {
