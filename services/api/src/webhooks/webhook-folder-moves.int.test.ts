@@ -9,7 +9,7 @@ import { sql } from 'slonik';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signUp, uploadFile, type Client } from '#src/files/testing/files-test-kit.js';
 import { startTestApi, startWebhookReceiver, type ReceivedWebhook, type TestApi, type WebhookReceiver } from '#src/platform/testing/index.js';
-import { createEndpoint, deliveriesOf, verifies } from './testing/webhook-test-kit.js';
+import { createEndpoint, deleteAllEndpoints, deliveriesOf, verifies } from './testing/webhook-test-kit.js';
 
 let api: TestApi;
 let alice: Client;
@@ -24,12 +24,7 @@ afterAll(async () => {
   await api?.stop();
   await receiver?.stop();
 });
-// A test that failed midway must not leave an endpoint sending to the shared receiver.
-afterEach(async () => {
-  for (const client of [alice, bob]) {
-    for (const webhook of (await client.call('GET', '/v1/webhooks?limit=200')).body.items) await client.call('DELETE', `/v1/webhooks/${webhook.id}`);
-  }
-});
+afterEach(() => deleteAllEndpoints([alice, bob]));
 
 const folderAt = async (client: Client, path: string): Promise<{ id: string; path: string }> => {
   const created = await client.call('POST', '/v1/folders', { path });

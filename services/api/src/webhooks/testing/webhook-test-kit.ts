@@ -11,6 +11,13 @@ export async function createEndpoint(client: Client, body: Record<string, unknow
   return created.body;
 }
 
+/** Deletes every endpoint of each client: a test that failed midway must not leave one sending to a shared receiver. */
+export async function deleteAllEndpoints(clients: readonly Client[]): Promise<void> {
+  for (const client of clients) {
+    for (const webhook of (await client.call('GET', '/v1/webhooks?limit=200')).body.items) await client.call('DELETE', `/v1/webhooks/${webhook.id}`);
+  }
+}
+
 export async function deliveriesOf(client: Client, endpointId: string): Promise<Array<Record<string, any>>> {
   const page = await client.call('GET', `/v1/webhooks/${endpointId}/deliveries?limit=200`);
   expect(page.status).toBe(200);
