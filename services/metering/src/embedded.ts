@@ -1,7 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { outboxHorizon } from '@baketsu/contract/outbox';
-import { sql, type DatabasePool } from 'slonik';
-import { z } from 'zod';
+import { untilCommittedRowsReadable } from '@baketsu/contract/outbox';
+import type { DatabasePool } from 'slonik';
 import type { Logger } from 'pino';
 import { meteringConsumer } from '#src/consumer/metering-consumer.js';
 import { postgresEventLog } from '#src/log/postgres-event-log.js';
@@ -60,28 +58,11 @@ export function startEmbeddedMetering(options: {
     };
   }
   async function drain(): Promise<number> {
-    await waitForTransactionsRunningNow(options.pool);
+    // Without this, a drain during some unrelated short write folded nothing and returned as if drained.
+    await untilCommittedRowsReadable(options.pool);
     let total = 0;
     for (let count = await log.pollOnce(consumer); count > 0; count = await log.pollOnce(consumer)) total += count;
     return total;
   }
   return { drain, stop: async () => log.stop() };
-}
-
-const xid8 = z.object({ xid: z.string() });
-
-/**
- * Until every transaction of this database that was running at the call has ended. The outbox is
- * read only below the oldest such transaction (decision 003), so without this a drain that ran
- * while some unrelated short write (a mail claim, a webhook lease) was still open folded nothing
- * and returned as if the outbox were empty.
- */
-async function waitForTransactionsRunningNow(pool: DatabasePool, timeoutMs = 30_000): Promise<void> {
-  const target = BigInt(await pool.oneFirst(sql.type(xid8)`select pg_snapshot_xmax(pg_current_snapshot())::text as xid`));
-  for (const deadline = Date.now() + timeoutMs; ; ) {
-    const horizon = BigInt(await pool.oneFirst(sql.type(xid8)`select ${outboxHorizon}::text as xid`));
-    if (horizon >= target) return;
-    if (Date.now() > deadline) throw new Error(`drain: a transaction older than ${target} is still open after ${timeoutMs} ms`);
-    await sleep(10);
-  }
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
@@ -65,4 +66,22 @@ export async function readOutbox(connection: CommonQueryMethods, after: OutboxCu
     event: row.event,
     createdAt: row.created_at,
   }));
+}
+
+const xid8 = z.object({ xid: z.string() });
+
+/**
+ * Until every outbox row committed before the call can be read: every transaction of this database
+ * that was running at the call has ended. Readers stop below the oldest such transaction, so a
+ * reader run at once after a commit may see nothing while some unrelated short write (a mail claim,
+ * a job's lease) is still open. For callers that must know they read everything (tests, drains).
+ */
+export async function untilCommittedRowsReadable(connection: CommonQueryMethods, timeoutMs = 30_000): Promise<void> {
+  const target = BigInt(await connection.oneFirst(sql.type(xid8)`select pg_snapshot_xmax(pg_current_snapshot())::text as xid`));
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const horizon = BigInt(await connection.oneFirst(sql.type(xid8)`select ${outboxHorizon}::text as xid`));
+    if (horizon >= target) return;
+    if (Date.now() > deadline) throw new Error(`a transaction older than ${target} is still open after ${timeoutMs} ms`);
+    await sleep(10);
+  }
 }

@@ -1,6 +1,7 @@
 // Two dispatchers record failures of one endpoint at the same instant, past the disabling limit:
 // exactly one of them disables it, and exactly one mail is queued for its owner. A third transaction
 // holds the endpoint row until both records are waiting on it, so they truly overlap.
+import { untilCommittedRowsReadable } from '@baketsu/contract/outbox';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
@@ -43,6 +44,7 @@ test('overlapping failures past the limit disable the endpoint once and queue on
   };
   // Both deliveries fail once: the endpoint is failing, not yet disabled.
   const dispatcher = startWebhookDispatcher(options, { poll: false });
+  await untilCommittedRowsReadable(api.database.pool);
   expect(await dispatcher.runOnce()).toEqual({ fannedOut: 2, sent: 2 });
   await dispatcher.stop();
   expect((await owner.call('GET', `/v1/webhooks/${endpoint.id}`)).body.status).toBe('enabled');
