@@ -1,4 +1,7 @@
 // Webhooks benchmark (issue 16), one run, the dispatcher as the API runs it, a local receiver:
+//   0. idle: transaction ids the cluster used in BENCH_IDLE_SECONDS (default 5) without a
+//      dispatcher, then with one that has nothing to do; the difference is the writes an idle
+//      dispatcher costs (ids are cluster-wide: run it with nothing else on the database)
 //   1. throughput: BENCH_BURST events (default 20,000) already in the outbox, fanned out and
 //      delivered to one endpoint; deliveries per second, from start to the last arrival
 //   2. freshness: BENCH_RATE events/s (default 1,000) committed in small transactions for
@@ -15,12 +18,14 @@ import { systemClock } from '@baketsu/platform/clock';
 import { createLogger } from '@baketsu/platform/logger';
 import { sql } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import { createTestDatabase } from '../services/api/src/platform/testing/index.js';
 import { startWebhookDispatcher } from '../services/api/src/webhooks/dispatcher.js';
 
 const BURST = Number(process.env.BENCH_BURST ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
 const COMMITS_PER_SECOND = 100;
 
 const database = await createTestDatabase({ poolSize: 10 });
@@ -68,11 +73,29 @@ try {
     pollMs: 100,
   };
 
+  // 0. Idle: how many transaction ids the cluster uses meanwhile, without and with a dispatcher.
+  const nextTransactionId = async () =>
+    BigInt(await database.pool.oneFirst(sql.type(z.object({ xid: z.string() }))`select pg_snapshot_xmax(pg_current_snapshot())::text as xid`));
+  const idsUsedIn = async (seconds: number) => {
+    const first = await nextTransactionId();
+    await sleep(seconds * 1000);
+    return Number((await nextTransactionId()) - first);
+  };
+  const withoutDispatcher = await idsUsedIn(IDLE_SECONDS);
+  let dispatcher = startWebhookDispatcher(options);
+  await sleep(500);
+  const withIdleDispatcher = await idsUsedIn(IDLE_SECONDS);
+  await dispatcher.stop();
+  console.log(
+    `idle         ${((withIdleDispatcher - withoutDispatcher) / IDLE_SECONDS).toFixed(1)} write transactions/s from one idle dispatcher` +
+      `  (transaction ids used in ${IDLE_SECONDS} s: ${withIdleDispatcher} with it, ${withoutDispatcher} without; poll every ${options.pollMs} ms)`,
+  );
+
   // 1. Throughput.
   const burst = events(BURST);
   for (let i = 0; i < burst.length; i += 5000) await database.pool.transaction((tx) => appendAllToOutbox(tx, burst.slice(i, i + 5000)));
   let started = performance.now();
-  let dispatcher = startWebhookDispatcher(options);
+  dispatcher = startWebhookDispatcher(options);
   await arrived(BURST);
   const burstMs = performance.now() - started;
   await dispatcher.stop();
