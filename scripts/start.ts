@@ -23,7 +23,7 @@ const dashboard = await startDashboard({
   // The API's own HOST/PORT must not leak into the dashboard's settings.
   env: { ...process.env, PORT: String(dashboardPort) },
   dataDir: api.config.DATA_DIR,
-  buildIfMissing: true,
+  buildIfStale: true,
 });
 // Uploads go from the browser straight to storage, whose CORS allows http://localhost:<DASHBOARD_PORT> by default.
 process.stdout.write(`  dashboard  http://localhost:${dashboardPort}  (listening on ${dashboard.url})\n\n`);

@@ -2,6 +2,7 @@
 // `startDashboard` is what `npm start` at the root and `npm start -w @baketsu/web` both call.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -28,8 +29,8 @@ export interface DashboardOptions {
   env?: Record<string, string | undefined>;
   /** Without SESSION_SECRET, a generated one is kept here (e.g. `.baketsu`). */
   dataDir?: string;
-  /** Build web/build first when it is missing (first `npm start` after `npm ci`). */
-  buildIfMissing?: boolean;
+  /** Build web/build first when it is missing or older than its sources (first `npm start`, or after a pull). */
+  buildIfStale?: boolean;
 }
 
 export interface Dashboard {
@@ -42,7 +43,29 @@ export function isBuilt(): boolean {
   return existsSync(path.join(buildDir, 'server', 'index.js'));
 }
 
-/** `remix vite:build` into web/build (used on first start when there is no build yet). */
+/**
+ * Whether web/build is missing or older than a source it is made of: app/, and the SDK's source,
+ * which vite.config.ts compiles in. Without this an `npm start` after a `git pull` served the old
+ * dashboard. A directory that is not there (an image that ships only the build) counts as old.
+ */
+export async function buildIsStale(): Promise<boolean> {
+  if (!isBuilt()) return true;
+  const built = (await stat(path.join(buildDir, 'server', 'index.js'))).mtimeMs;
+  const sources = await Promise.all([path.join(webRoot, 'app'), path.join(webRoot, '..', 'sdk', 'src')].map(newestModification));
+  return Math.max(...sources) > built;
+}
+
+async function newestModification(directory: string): Promise<number> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  let newest = 0;
+  for (const entry of entries) {
+    const full = path.join(directory, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? await newestModification(full) : (await stat(full)).mtimeMs);
+  }
+  return newest;
+}
+
+/** `remix vite:build` into web/build (on a start that finds it missing or stale, and before browser tests). */
 export async function buildDashboard(): Promise<void> {
   const cli = createRequire(import.meta.url).resolve('@remix-run/dev/dist/cli.js');
   // NODE_ENV as inherited (Vitest sets "test") would make Vite bundle React's development build.
@@ -59,8 +82,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const env = parseEnv(source);
   setEnv(env);
   const dev = options.dev ?? false;
-  if (!dev && !isBuilt() && options.buildIfMissing) {
-    console.log('Building the dashboard (first start, about a minute)…');
+  if (!dev && options.buildIfStale && (await buildIsStale())) {
+    console.log(`${isBuilt() ? 'Rebuilding the dashboard (its sources changed' : 'Building the dashboard (first start'}, about a minute)…`);
     await buildDashboard();
   }
   const handle = dev ? await developmentHandler() : await productionHandler();

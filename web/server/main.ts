@@ -4,7 +4,7 @@ import { startDashboard, webRoot } from './dashboard.js';
 
 const dashboard = await startDashboard({
   dev: process.argv.includes('--dev'),
-  buildIfMissing: true,
+  buildIfStale: true,
   dataDir: process.env.DATA_DIR ?? path.join(webRoot, '..', '.baketsu'),
   port: Number(process.env.WEB_PORT ?? process.env.PORT ?? 3000),
   host: process.env.WEB_HOST ?? process.env.HOST ?? '127.0.0.1',

@@ -1,7 +1,6 @@
 // The whole stack for browser tests: the real API (own PostgreSQL database, local-disk storage)
 // and the built dashboard in front of it, both on loopback.
 import { spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { startTestApi, type TestApi } from '@baketsu/api/testing';
@@ -10,7 +9,7 @@ import pino from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { buildDashboard, isBuilt, startDashboard, webRoot, type Dashboard } from '../server/dashboard.js';
+import { buildDashboard, buildIsStale, startDashboard, webRoot, type Dashboard } from '../server/dashboard.js';
 
 export interface Stack {
   api: TestApi;
@@ -49,19 +48,7 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
 }
 
 export async function ensureFreshBuild(): Promise<void> {
-  const built = isBuilt() ? (await stat(path.join(webRoot, 'build', 'server', 'index.js'))).mtimeMs : 0;
-  // The build compiles the SDK's source in too (vite.config.ts), so a change there rebuilds as well.
-  const sources = await Promise.all([path.join(webRoot, 'app'), path.join(webRoot, '..', 'sdk', 'src')].map(newestSource));
-  if (built === 0 || Math.max(...sources) > built) await buildDashboard();
-}
-
-async function newestSource(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? await newestSource(full) : (await stat(full)).mtimeMs);
-  }
-  return newest;
+  if (await buildIsStale()) await buildDashboard();
 }
 
 function freePort(): Promise<number> {
