@@ -85,3 +85,16 @@ export async function untilCommittedRowsReadable(connection: CommonQueryMethods,
     await sleep(10);
   }
 }
+
+/**
+ * Whether the outbox holds rows after a reader's stored cursor (true when it has none yet), by a
+ * plain read. Pollers ask this before locking their cursor row: the lock costs a transaction id and a
+ * WAL record, and a poller that locks on every idle pass (ten a second) makes each idle process one
+ * of the database's steadiest writers, each write briefly holding back every outbox reader.
+ */
+export async function outboxHasRowsAfterCursor(connection: CommonQueryMethods, cursor: { table: 'outbox_relay_cursors' | 'webhook_dispatch_cursors'; name: string }): Promise<boolean> {
+  return connection.oneFirst(sql.type(z.object({ more: z.boolean() }))`
+    select coalesce((
+      select exists (select 1 from outbox o where (o.transaction_id, o.position) > (c.transaction_id, c.position))
+      from ${sql.identifier([cursor.table])} c where c.name = ${cursor.name}), true) as more`);
+}

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Clock } from '@baketsu/platform/clock';
-import { readOutbox } from './read-outbox.js';
+import { outboxHasRowsAfterCursor, readOutbox } from './read-outbox.js';
 
 export const relayMigrations = Object.freeze({
   directory: fileURLToPath(new URL('./migrations', import.meta.url)),
@@ -48,9 +48,11 @@ export function outboxRelay(options: {
   const batchSize = options.batchSize ?? 500;
 
   // Publishing happens while the cursor row is locked and before the cursor moves: a crash between
-  // the two republishes the batch (at-least-once), which the consumers' cursors absorb.
-  const relayOnce = () =>
-    options.pool.transaction(async (tx) => {
+  // the two republishes the batch (at-least-once), which the consumers' cursors absorb. An idle pass
+  // only reads.
+  const relayOnce = async () => {
+    if (!(await outboxHasRowsAfterCursor(options.pool, { table: 'outbox_relay_cursors', name }))) return 0;
+    return options.pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`insert into outbox_relay_cursors (name) values (${name}) on conflict do nothing`);
       const cursor = await tx.maybeOne(sql.type(cursorRow)`
         select transaction_id::text, position from outbox_relay_cursors where name = ${name} for update skip locked`);
@@ -68,6 +70,7 @@ export function outboxRelay(options: {
       options.metrics?.published(rows.length, rows.map((row) => now - row.createdAt));
       return rows.length;
     });
+  };
 
   return {
     relayOnce,

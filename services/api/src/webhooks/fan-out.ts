@@ -2,7 +2,7 @@
 // 003: only rows of transactions that can no longer be in flight), and makes one delivery per event
 // and endpoint that wants it, in the transaction that moves the cursor. Deliveries are unique per
 // (endpoint, event), so a batch fanned out twice makes nothing twice.
-import { readOutbox } from '@baketsu/contract/outbox';
+import { outboxHasRowsAfterCursor, readOutbox } from '@baketsu/contract/outbox';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { endpointWants } from './endpoint-filters.js';
@@ -27,24 +27,12 @@ function subjectOf(eventType: string, event: string): { fileId: string | null; m
 }
 
 /**
- * Whether the outbox holds rows after the cursor (or there is no cursor yet), by a plain read. An
- * idle pass stops here: taking the cursor's row lock costs a transaction id and a WAL record, and
- * each dispatcher polls ten times a second, so idle API processes were the database's steadiest
- * writers, and each of those short writes briefly held back every outbox reader (decision 003).
- */
-async function outboxHasMore(pool: DatabasePool): Promise<boolean> {
-  return pool.oneFirst(sql.type(z.object({ more: z.boolean() }))`
-    select coalesce((
-      select exists (select 1 from outbox o where (o.transaction_id, o.position) > (c.transaction_id, c.position))
-      from webhook_dispatch_cursors c where c.name = ${DISPATCH_CURSOR}), true) as more`);
-}
-
-/**
  * Fans out at most one batch; returns how many outbox rows it read (0 when idle or when another
  * dispatcher holds the cursor, which it then leaves to it).
  */
 export async function fanOutOnce(pool: DatabasePool, options: { batchSize: number; now: () => Date }): Promise<number> {
-  if (!(await outboxHasMore(pool))) return 0;
+  // An idle pass only reads: see outboxHasRowsAfterCursor.
+  if (!(await outboxHasRowsAfterCursor(pool, { table: 'webhook_dispatch_cursors', name: DISPATCH_CURSOR }))) return 0;
   return pool.transaction(async (tx) => {
     await tx.query(sql.unsafe`insert into webhook_dispatch_cursors (name) values (${DISPATCH_CURSOR}) on conflict do nothing`);
     const cursor = await tx.maybeOne(sql.type(cursorRow)`
