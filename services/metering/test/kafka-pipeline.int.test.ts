@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { appendToOutbox, ensureTopic, kafkaPublisher, outboxRelay, relayMigrations } from '@baketsu/contract/outbox';
+import { appendToOutbox, ensureTopic, kafkaPublisher, outboxRelay, relayMigrations, untilCommittedRowsReadable } from '@baketsu/contract/outbox';
 import { createTestDatabase, requireTestEnv, type TestDatabase } from './database.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { sql, type DatabasePool } from 'slonik';
@@ -70,6 +70,8 @@ describe('outbox → relay → Kafka → metering', () => {
 
     const publisher = await kafkaPublisher(kafka, topic);
     const relay = outboxRelay({ pool: database.pool, publisher, clock: systemClock, batchSize: 40 });
+    // A pass that reads nothing ends the loop: first let every committed row become readable.
+    await untilCommittedRowsReadable(database.pool);
     while ((await relay.relayOnce()) > 0);
     // Duplicates: a relay that crashed after publishing but before saving its cursor publishes again.
     await database.pool.query(sql.unsafe`
@@ -134,6 +136,7 @@ describe('outbox → relay → Kafka → metering', () => {
     });
     const publisher = await kafkaPublisher(kafka, crashTopic);
     const relay = outboxRelay({ pool: database.pool, publisher, clock: systemClock, batchSize: 100, name: 'crash-relay' });
+    await untilCommittedRowsReadable(database.pool);
     while ((await relay.relayOnce()) > 0);
     await publisher.disconnect();
 

@@ -3,7 +3,7 @@
 // outbox holds rows after the cursor. A row lock leaves its transaction id in the row's xmax (and an
 // update makes a new row version, with a new xmin), so unchanged xmin and xmax show no pass locked it.
 import { fileEvent } from '@baketsu/contract/events';
-import { appendToOutbox, outboxRelay, relayMigrations, type OutboxMessage } from '@baketsu/contract/outbox';
+import { appendToOutbox, outboxRelay, relayMigrations, untilCommittedRowsReadable, type OutboxMessage } from '@baketsu/contract/outbox';
 import { sql } from 'slonik';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -30,7 +30,9 @@ test.each(pollers)('$name: an idle pass takes no lock; a pass with events locks 
   const cursorVersion = () =>
     database.pool.oneFirst(sql.type(z.object({ version: z.string() }))`
       select xmin::text || '/' || xmax::text as version from ${sql.identifier([table])} where name = ${cursor}`);
-  // The first pass makes the cursor (there is none to read yet) and reads what is there.
+  // The first pass makes the cursor (there is none to read yet) and reads what is there, once
+  // nothing older holds it back (autovacuum's transactions in a new database, say).
+  await untilCommittedRowsReadable(database.pool);
   await pass();
   expect(await pass()).toBe(0);
   const afterLastLock = await cursorVersion();

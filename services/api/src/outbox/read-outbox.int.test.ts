@@ -2,7 +2,7 @@ import pg from 'pg';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, requireTestEnv, type TestDatabase } from '#src/platform/testing/index.js';
-import { readOutbox } from '@baketsu/contract/outbox';
+import { readOutbox, untilCommittedRowsReadable } from '@baketsu/contract/outbox';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -60,6 +60,8 @@ describe('transactions still running elsewhere', () => {
     const neighbour = await openWriter(requireTestEnv('TEST_PG_URL'));
     try {
       await appendCommitted(201);
+      // Waits for this database's own short transactions (autovacuum's, say), and must not wait for the neighbour.
+      await untilCommittedRowsReadable(database.pool, 10_000);
       expect(await readFrom(after)).toEqual([201]);
     } finally {
       await neighbour.query('rollback');
@@ -77,6 +79,8 @@ describe('transactions still running elsewhere', () => {
       await writer.query(`insert into outbox (event_id, account_id, event_type, event)
         values ('0190a0a0-0000-7000-8001-000000000300', '0190a0a0-0000-7000-8000-00000000000a', 'file.stored', '{"n":300}')`);
       await writer.query('commit');
+      // Anything else of this database's still open (autovacuum analysing the new tables) holds it back too.
+      await untilCommittedRowsReadable(database.pool);
       expect(await readFrom(after)).toEqual([300, 301]);
     } finally {
       await writer.end();
