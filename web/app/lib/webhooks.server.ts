@@ -27,7 +27,6 @@ export function parseCreateForm(form: FormData): { params: Omit<WebhookCreatePar
 
 const noStore = (headers: Headers) => ({ ...Object.fromEntries(headers), 'Cache-Control': 'no-store' });
 
-/** Runs one form's intent against the API; a 4xx problem becomes the form's errors. */
 /** Every endpoint of the account, across pages: an installation may allow up to 1,000 (WEBHOOK_MAX_ENDPOINTS). */
 export async function listAllEndpoints(api: Baketsu): Promise<Webhook[]> {
   const endpoints: Webhook[] = [];
@@ -35,6 +34,7 @@ export async function listAllEndpoints(api: Baketsu): Promise<Webhook[]> {
   return endpoints;
 }
 
+/** Runs one form's intent against the API; a 4xx problem becomes the form's errors. */
 export async function webhookAction(api: Baketsu, form: FormData, headers: Headers) {
   const intent = String(form.get('intent') ?? '');
   const id = String(form.get('id') ?? '');

@@ -1,9 +1,9 @@
 // The contract, tested by requests nobody wrote by hand: schemathesis reads openapi.yaml and sends
 // what it derives from it (requests the schema allows and requests that break it, one operation at
 // a time and in chains), with a fixed seed and a fixed number of cases per operation, so a run
-// generates the same requests on any machine and a finding replays exactly. The run fails on any 5xx, any answer
-// whose status, media type, headers or body the contract does not describe, any schema-valid
-// request the server refuses, and any schema-breaking request it accepts. Installed by
+// generates the same requests on any machine and a finding replays exactly. The run fails on any
+// 5xx, any answer whose status, media type, headers or body the contract does not describe, any
+// schema-valid request the server refuses, and any schema-breaking request it accepts. Installed by
 // `scripts/services up` (pinned there); its findings are printed with a `curl` line to replay each.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
